@@ -1,0 +1,223 @@
+//! Reading catalogue files: TOML → validated [`Entry`]s, one clear error per broken entry.
+//!
+//! A file that does not parse as a whole is re-read entry by entry (split at its `[[entry]]`
+//! headers), so one broken entry costs only itself and its file's other entries still load.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::model::{Entry, Origin, RemedyStep, Severity, SourceKind, Text};
+
+/// Something wrong in a catalogue file, located as precisely as the file allows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {}{message}", entry.as_ref().map(|id| format!("entry `{id}`: ")).unwrap_or_default())]
+pub struct PatternError {
+    pub file: String,
+    /// 1-based line in `file`.
+    pub line: usize,
+    /// The entry's id, when it could be read.
+    pub entry: Option<String>,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    entry: Vec<Spanned<RawEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: String,
+    severity: Severity,
+    #[serde(default)]
+    sources: Vec<SourceKind>,
+    title: Text,
+    cause: Text,
+    #[serde(default)]
+    remedy: Vec<RemedyStep>,
+    postmortem: Option<String>,
+    lesson: Option<u32>,
+    #[serde(default)]
+    leads_to: Vec<String>,
+    #[serde(default)]
+    overlaps: Vec<String>,
+    #[serde(default)]
+    regex: Vec<Spanned<String>>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    counter_examples: Vec<String>,
+    #[serde(default)]
+    symptoms: Vec<String>,
+    #[serde(default)]
+    refs: Vec<String>,
+}
+
+/// Parse one catalogue file. Returns the entries that are sound and an error for each that
+/// is not; an entry is never half-loaded.
+pub fn parse_file(file: &str, text: &str) -> (Vec<Entry>, Vec<PatternError>) {
+    match toml::from_str::<RawFile>(text) {
+        Ok(raw) => convert_all(file, text, 0, raw),
+        Err(_) => parse_by_entry(file, text),
+    }
+}
+
+/// The whole file failed: parse each `[[entry]]` block on its own to save the good ones.
+fn parse_by_entry(file: &str, text: &str) -> (Vec<Entry>, Vec<PatternError>) {
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for chunk in split_entries(text) {
+        let chunk_text = &text[chunk.clone()];
+        let line_offset = line_of(text, chunk.start) - 1;
+        match toml::from_str::<RawFile>(chunk_text) {
+            Ok(raw) => {
+                let (good, bad) = convert_all(file, chunk_text, line_offset, raw);
+                entries.extend(good);
+                errors.extend(bad);
+            }
+            Err(err) => {
+                let at = err.span().map_or(0, |span| span.start);
+                errors.push(PatternError {
+                    file: file.to_string(),
+                    line: line_offset + line_of(chunk_text, at),
+                    entry: guess_id(chunk_text),
+                    message: first_line(err.message()),
+                });
+            }
+        }
+    }
+    (entries, errors)
+}
+
+/// Byte ranges of the file's preamble and of each `[[entry]]` block.
+fn split_entries(text: &str) -> Vec<Range<usize>> {
+    let mut starts = vec![0];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim() == "[[entry]]" && offset > 0 {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts.push(text.len());
+    starts
+        .windows(2)
+        .map(|w| w[0]..w[1])
+        .filter(|r| !text[r.clone()].trim().is_empty())
+        .collect()
+}
+
+fn guess_id(chunk: &str) -> Option<String> {
+    chunk.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?;
+        let id = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+        (!id.is_empty()).then(|| id.to_string())
+    })
+}
+
+fn convert_all(
+    file: &str,
+    text: &str,
+    line_offset: usize,
+    raw: RawFile,
+) -> (Vec<Entry>, Vec<PatternError>) {
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for spanned in raw.entry {
+        let line = line_offset + line_of(text, spanned.span().start);
+        let raw = spanned.into_inner();
+        let regex_lines = raw
+            .regex
+            .iter()
+            .map(|r| line_offset + line_of(text, r.span().start))
+            .collect();
+        let entry = Entry {
+            id: raw.id,
+            severity: raw.severity,
+            sources: raw.sources,
+            title: raw.title,
+            cause: raw.cause,
+            remedy: raw.remedy,
+            postmortem: raw.postmortem,
+            lesson: raw.lesson,
+            leads_to: raw.leads_to,
+            overlaps: raw.overlaps,
+            regex: raw.regex.into_iter().map(Spanned::into_inner).collect(),
+            examples: raw.examples,
+            counter_examples: raw.counter_examples,
+            symptoms: raw.symptoms,
+            refs: raw.refs,
+            origin: Origin {
+                file: file.to_string(),
+                line,
+            },
+            regex_lines,
+        };
+        match validate(&entry) {
+            Ok(()) => entries.push(entry),
+            Err(err) => errors.push(err),
+        }
+    }
+    (entries, errors)
+}
+
+/// Checks that need only the entry itself. (Cross-entry checks live in `check`.)
+fn validate(entry: &Entry) -> Result<(), PatternError> {
+    let fail = |line: usize, message: String| PatternError {
+        file: entry.origin.file.clone(),
+        line,
+        entry: Some(entry.id.clone()),
+        message,
+    };
+    let valid_id = !entry.id.is_empty()
+        && entry
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !valid_id {
+        return Err(fail(
+            entry.origin.line,
+            "id must be kebab-case (a-z, 0-9, -)".to_string(),
+        ));
+    }
+    if entry.regex.is_empty() && entry.symptoms.is_empty() {
+        return Err(fail(
+            entry.origin.line,
+            "needs at least one `regex`, or `symptoms` for a symptom-only entry".to_string(),
+        ));
+    }
+    for (pattern, &line) in entry.regex.iter().zip(&entry.regex_lines) {
+        if let Err(err) = crate::matcher::compile_regex(pattern) {
+            return Err(fail(line, format!("invalid regex: {}", one_line(&err))));
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line number of byte offset `at` in `text`.
+pub(crate) fn line_of(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_string()
+}
+
+/// The regex crate's errors draw the pattern over several lines; keep them on one.
+fn one_line(err: &regex::Error) -> String {
+    match err {
+        regex::Error::Syntax(text) => text
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .map(|l| l.trim_start_matches("error:").trim().to_string())
+            .next()
+            .unwrap_or_else(|| first_line(text)),
+        other => first_line(&other.to_string()),
+    }
+}

@@ -1,0 +1,168 @@
+//! The catalogue's data: entries as the rest of the program sees them, validated.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a hit is. Ordered: `Info < Warning < Error < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::Error,
+        Severity::Warning,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Where an error is expected to show up. Informational: matching never depends on it,
+/// because a pasted support bundle loses where each line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Docker,
+    Journal,
+    Kernel,
+    Nginx,
+    Apt,
+    Browser,
+    Any,
+}
+
+/// The language texts are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The language a user's locale asks for: Chinese when `LC_ALL`, `LC_MESSAGES` or `LANG`
+    /// (the first one set, as the C library reads them) starts with `zh`.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|var| std::env::var(var).ok())
+            .find(|value| !value.is_empty())
+            .map_or(Lang::En, |value| {
+                if value.starts_with("zh") {
+                    Lang::Zh
+                } else {
+                    Lang::En
+                }
+            })
+    }
+}
+
+/// A text in both languages the catalogue is written in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// One step of a remedy: what to do, and the exact commands to run (each one copyable).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemedyStep {
+    pub en: String,
+    pub zh: String,
+    #[serde(default)]
+    pub run: Vec<String>,
+}
+
+impl RemedyStep {
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// Where an entry was defined: shown in errors and by `triage patterns list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One known error: how to recognise it and what to do about it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub severity: Severity,
+    pub sources: Vec<SourceKind>,
+    pub title: Text,
+    pub cause: Text,
+    pub remedy: Vec<RemedyStep>,
+    /// Section of the Athena Eye postmortem this entry comes from, e.g. `2.3`.
+    pub postmortem: Option<String>,
+    /// The postmortem's lesson number.
+    pub lesson: Option<u32>,
+    pub leads_to: Vec<String>,
+    pub overlaps: Vec<String>,
+    /// Regexes in Rust `regex` syntax, matched unanchored against one raw line.
+    pub regex: Vec<String>,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+    /// What a person would type or paste for `triage explain`.
+    pub symptoms: Vec<String>,
+    pub refs: Vec<String>,
+    pub origin: Origin,
+    /// Line of each regex in its file, for error messages.
+    pub regex_lines: Vec<usize>,
+}
+
+impl Entry {
+    /// A symptom-only entry describes something no server log shows (a browser error).
+    pub fn is_symptom_only(&self) -> bool {
+        self.regex.is_empty()
+    }
+
+    /// Both entries say the same line may legitimately be claimed by the two of them.
+    pub fn declares_overlap_with(&self, other: &Entry) -> bool {
+        self.overlaps.iter().any(|id| *id == other.id)
+            || other.overlaps.iter().any(|id| *id == self.id)
+    }
+}

@@ -1,0 +1,423 @@
+//! The command line: raw arguments → a validated command → exit code.
+
+use std::{
+    io::{self, IsTerminal, Write},
+    path::PathBuf,
+    process::ExitCode,
+    str::FromStr,
+};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::{
+    catalogue::{self, Catalogue, CatalogueSources, Lang, PatternError, Severity},
+    embedded, explain,
+    input::{self, LogInput},
+    matcher::Matcher,
+    parse::LogFormat,
+    report::{Layout, Printer},
+    scan::{self, ScanError},
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "triage",
+    version,
+    about = "Find known errors in server logs and say what to do about them.",
+    long_about = "Find known errors in server logs (docker logs, docker compose logs, journalctl, \
+nginx, syslog; gzip too) and say what caused them and what to do next.\n\n\
+Start with `triage demo` to see it on a bundled incident.",
+    after_help = "Exit status of `scan`: 0 if something was found, 1 if nothing was, 2 on error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Language of titles, causes and remedies [default: from LANG]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Add catalogue entries from this directory (*.toml); replaces built-in ones by id
+    #[arg(long = "patterns", global = true, value_name = "DIR")]
+    pub patterns: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan logs for known errors and print every hit
+    Scan(ScanArgs),
+    /// Explain an error: give an id, words, a browser error or a whole log line
+    Explain(ExplainArgs),
+    /// Show the bundled incident (the Athena Eye postmortem's logs)
+    Demo(DemoArgs),
+    /// Work with the catalogue of known errors
+    #[command(subcommand)]
+    Patterns(PatternsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Log files to read (gzip is recognised by content); `-` or nothing reads stdin
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Output format (text, jsonl) and/or log format (plain, docker, compose, short,
+    /// short-iso, short-precise, json, export, nginx-access, nginx-error, syslog); repeatable
+    #[arg(long, value_name = "FORMAT", value_parser = FormatArg::from_str)]
+    pub format: Vec<FormatArg>,
+
+    /// Print counts per known error instead of every hit
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Group hits under their error, with its cause and whole remedy
+    #[arg(long, conflicts_with = "summary")]
+    pub group: bool,
+
+    /// Only report errors at least this severe
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "info")]
+    pub min_severity: SeverityArg,
+
+    /// When to colour the output
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Scan the bundled incident instead of files
+    #[arg(long, conflicts_with = "files")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// What to look up (quote a pasted log line)
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+
+    /// How many entries to show at most
+    #[arg(short = 'n', long, default_value_t = 3)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// When to colour the output
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PatternsCommand {
+    /// Validate a catalogue: examples match, counter-examples don't, no unexplained overlaps
+    Check {
+        /// Catalogue directory [default: the built-in catalogue and your own]
+        dir: Option<PathBuf>,
+    },
+    /// List the entries
+    List,
+    /// Print every regex, one per line (for `rg -f` / `grep -f`)
+    Regexes,
+    /// Show the literals that guard each regex in the matcher's prefilter
+    Literals,
+}
+
+/// `--format` takes either an output format or a log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatArg {
+    Text,
+    Jsonl,
+    Log(LogFormat),
+}
+
+impl FromStr for FormatArg {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(FormatArg::Text),
+            "jsonl" | "json-lines" => Ok(FormatArg::Jsonl),
+            other => LogFormat::from_str(other)
+                .map(FormatArg::Log)
+                .map_err(|e| format!("{e}; output formats: text, jsonl")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Error => Severity::Error,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
+/// Run the program; everything `main` does.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(io::stderr(), "triage: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<ScanError>()
+                .is_some_and(|e| matches!(e, ScanError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe))
+    })
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    match cli.command {
+        Command::Patterns(command) => run_patterns(command, &cli.patterns, lang),
+        Command::Scan(args) => {
+            let (catalogue, errors) = load_catalogue(&cli.patterns);
+            report_pattern_errors(&errors);
+            let code = run_scan(&catalogue, args, lang)?;
+            Ok(if errors.is_empty() { code } else { ExitCode::from(2) })
+        }
+        Command::Demo(args) => {
+            let (catalogue, errors) = load_catalogue(&cli.patterns);
+            report_pattern_errors(&errors);
+            let scan = ScanArgs {
+                files: Vec::new(),
+                format: Vec::new(),
+                summary: false,
+                group: true,
+                min_severity: SeverityArg::Info,
+                color: args.color,
+                demo: true,
+            };
+            run_scan(&catalogue, scan, lang)
+        }
+        Command::Explain(args) => {
+            let (catalogue, errors) = load_catalogue(&cli.patterns);
+            report_pattern_errors(&errors);
+            run_explain(&catalogue, &args, lang)
+        }
+    }
+}
+
+fn load_catalogue(dirs: &[PathBuf]) -> (Catalogue, Vec<PatternError>) {
+    Catalogue::load(&CatalogueSources::standard(dirs.to_vec()))
+}
+
+fn report_pattern_errors(errors: &[PatternError]) {
+    let mut stderr = io::stderr().lock();
+    for err in errors {
+        let _ = writeln!(stderr, "triage: pattern error: {err}");
+    }
+    if !errors.is_empty() {
+        let _ = writeln!(stderr, "triage: the rest of the catalogue is loaded and in use");
+    }
+}
+
+fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCode> {
+    let mut jsonl = false;
+    let mut forced = None;
+    for format in &args.format {
+        match format {
+            FormatArg::Text => jsonl = false,
+            FormatArg::Jsonl => jsonl = true,
+            FormatArg::Log(format) => forced = Some(*format),
+        }
+    }
+    let layout = match (jsonl, args.summary, args.group) {
+        (true, true, _) => Layout::JsonlSummary,
+        (true, false, _) => Layout::Jsonl,
+        (false, true, _) => Layout::Summary,
+        (false, false, true) => Layout::Grouped,
+        (false, false, false) => Layout::InOrder,
+    };
+    let stdout = io::stdout();
+    let is_terminal = stdout.is_terminal();
+    let color = match args.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never,
+    };
+    let min_severity = Severity::from(args.min_severity);
+    let matcher = Matcher::new(catalogue);
+    let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut printer = Printer::new(out, layout, catalogue, lang, color);
+
+    let inputs: Vec<Result<LogInput, String>> = if args.demo {
+        embedded::INCIDENT_FILES
+            .iter()
+            .map(|(name, bytes)| {
+                input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None).map_err(|e| e.to_string())
+            })
+            .collect()
+    } else if args.files.is_empty() {
+        if io::stdin().is_terminal() {
+            bail!("no input: give log files, `-` for stdin, or --demo (see `triage scan --help`)");
+        }
+        vec![input::open("-").map_err(|e| e.to_string())]
+    } else {
+        args.files.iter().map(|f| input::open(f).map_err(|e| e.to_string())).collect()
+    };
+
+    let mut failed = false;
+    for input in inputs {
+        let input = match input {
+            Ok(input) => input,
+            Err(message) => {
+                eprintln!("triage: {message}");
+                failed = true;
+                continue;
+            }
+        };
+        let mut sink = |found: &scan::Found| {
+            if found.hits.iter().all(|h| catalogue.entries()[h.entry].severity < min_severity) {
+                return Ok(());
+            }
+            let kept: Vec<_> = found
+                .hits
+                .iter()
+                .filter(|h| catalogue.entries()[h.entry].severity >= min_severity)
+                .cloned()
+                .collect();
+            printer.found(&scan::Found { hits: &kept, ..*found })
+        };
+        match scan::scan_input(&matcher, input, forced, &mut sink) {
+            Ok(_) => {}
+            Err(ScanError::Output(err)) => return Err(err).context("writing output"),
+            Err(err) => {
+                eprintln!("triage: {err}");
+                failed = true;
+            }
+        }
+    }
+    let found_any = printer.hits() > 0;
+    printer.finish(is_terminal).context("writing output")?;
+    Ok(if failed {
+        ExitCode::from(2)
+    } else if found_any {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_explain(catalogue: &Catalogue, args: &ExplainArgs, lang: Lang) -> Result<ExitCode> {
+    let matcher = Matcher::new(catalogue);
+    let query = args.query.join(" ");
+    let found = explain::explain(catalogue, &matcher, &query, args.limit.max(1));
+    let mut out = io::stdout().lock();
+    if found.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::En => "Nothing in the catalogue matches that. Try fewer words, or `triage patterns list`.",
+                Lang::Zh => "目录中没有匹配的条目。请尝试更少的关键词，或运行 `triage patterns list`。",
+            }
+        )?;
+        return Ok(ExitCode::from(1));
+    }
+    for (n, f) in found.iter().enumerate() {
+        if n > 0 {
+            writeln!(out, "\n{}\n", "─".repeat(60))?;
+        }
+        let entry = &catalogue.entries()[f.entry];
+        write!(out, "{}", explain::render_card(catalogue, entry, lang, &[]))?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn patterns_check(dir: Option<PathBuf>, extra: &[PathBuf]) -> Result<ExitCode> {
+    let (catalogue, errors) = match &dir {
+        Some(dir) => {
+            if !dir.is_dir() {
+                bail!("{}: not a directory", dir.display());
+            }
+            Catalogue::from_dir(dir)
+        }
+        None => load_catalogue(extra),
+    };
+    let mut report = catalogue::check(&catalogue);
+    let mut problems = errors;
+    problems.append(&mut report.problems);
+    report.problems = problems;
+    println!("{report}");
+    Ok(if report.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_patterns(command: PatternsCommand, dirs: &[PathBuf], lang: Lang) -> Result<ExitCode> {
+    if let PatternsCommand::Check { dir } = command {
+        return patterns_check(dir, dirs);
+    }
+    let (catalogue, errors) = load_catalogue(dirs);
+    report_pattern_errors(&errors);
+    let catalogue = &catalogue;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match command {
+        PatternsCommand::List => {
+            for entry in catalogue.entries() {
+                writeln!(
+                    out,
+                    "{:<8}  {:<30} {}",
+                    entry.severity,
+                    entry.id,
+                    entry.title.get(lang)
+                )?;
+            }
+        }
+        PatternsCommand::Regexes => {
+            for entry in catalogue.entries() {
+                for regex in &entry.regex {
+                    writeln!(out, "{regex}")?;
+                }
+            }
+        }
+        PatternsCommand::Literals => {
+            let matcher = Matcher::new(catalogue);
+            for (entry, regex, literals) in matcher.guards() {
+                let shown = match literals {
+                    Some(lits) => lits
+                        .iter()
+                        .map(|l| format!("{:?}", String::from_utf8_lossy(l)))
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                    None => "(none: runs on every line)".to_string(),
+                };
+                writeln!(out, "{:<30} {shown}\n{:<30} {regex}", catalogue.entries()[entry].id, "")?;
+            }
+        }
+        PatternsCommand::Check { .. } => {}
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

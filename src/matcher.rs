@@ -1,0 +1,383 @@
+//! Matching lines against the whole catalogue at once.
+//!
+//! Most log lines match nothing, so testing each line against each regex wastes nearly all of
+//! the work. Instead, every regex contributes a small set of literals such that any match must
+//! contain one of them (found by walking the regex's syntax tree). One Aho-Corasick automaton
+//! over all those literals scans the whole buffer; only lines where a literal occurs are split
+//! out, and only the regexes that own the literals found there are run on them. This is the
+//! ripgrep recipe, applied to a catalogue.
+
+use std::{cmp::Reverse, ops::Range};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use regex::bytes::{Regex, RegexBuilder};
+use regex_syntax::hir::{
+    Hir, HirKind,
+    literal::{ExtractKind, Extractor, Seq},
+};
+
+use crate::catalogue::Catalogue;
+
+/// One catalogue entry matching one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the entry in the catalogue the matcher was built from.
+    pub entry: usize,
+    /// Byte ranges of every match of the entry's regexes in the line, sorted, not overlapping.
+    pub spans: Vec<Range<usize>>,
+    /// Named groups of the first regex that matched, as `(name, value)`.
+    pub captures: Vec<(String, String)>,
+}
+
+/// Compile a catalogue regex the way the matcher will run it.
+pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .size_limit(16 << 20)
+        .dfa_size_limit(8 << 20)
+        .build()
+}
+
+/// A regex of some entry, with the literals that guard it.
+#[derive(Debug)]
+struct Rule {
+    entry: usize,
+    regex: Regex,
+    /// `None`: no usable literal; the regex runs on every line.
+    literals: Option<Vec<Vec<u8>>>,
+}
+
+/// The compiled catalogue. Building it is the only costly step; matching never allocates for
+/// lines that match nothing.
+#[derive(Debug)]
+pub struct Matcher {
+    rules: Vec<Rule>,
+    /// Leftmost-first automaton over all literals, to find candidate lines in a big buffer fast.
+    scan: AhoCorasick,
+    /// The same literals with overlapping semantics, to list every rule a candidate line needs.
+    per_line: AhoCorasick,
+    /// For each literal (automaton pattern id), the rules it guards.
+    owners: Vec<Vec<u32>>,
+    /// Rules without literals: run on every line (only user patterns can end up here).
+    unguarded: Vec<u32>,
+}
+
+impl Matcher {
+    pub fn new(catalogue: &Catalogue) -> Matcher {
+        let mut rules = Vec::new();
+        for (entry, e) in catalogue.entries().iter().enumerate() {
+            for pattern in &e.regex {
+                // Patterns were validated when loaded; a failure here would be a bug elsewhere,
+                // and skipping the one regex is the safe reaction.
+                if let Ok(regex) = compile_regex(pattern) {
+                    let literals = guard_literals(pattern);
+                    rules.push(Rule {
+                        entry,
+                        regex,
+                        literals,
+                    });
+                }
+            }
+        }
+
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<u32>> = Vec::new();
+        let mut unguarded = Vec::new();
+        for (index, rule) in rules.iter().enumerate() {
+            let Some(lits) = &rule.literals else {
+                unguarded.push(index as u32);
+                continue;
+            };
+            for lit in lits {
+                match literals.iter().position(|l| l == lit) {
+                    Some(at) => owners[at].push(index as u32),
+                    None => {
+                        literals.push(lit.clone());
+                        owners.push(vec![index as u32]);
+                    }
+                }
+            }
+        }
+        let scan = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .expect("literal automaton within default limits");
+        let per_line = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .expect("literal automaton within default limits");
+        Matcher {
+            rules,
+            scan,
+            per_line,
+            owners,
+            unguarded,
+        }
+    }
+
+    /// The literals guarding each regex, for `triage patterns literals`: `(entry, regex, literals)`.
+    pub fn guards(&self) -> impl Iterator<Item = (usize, &str, Option<&[Vec<u8>]>)> {
+        self.rules
+            .iter()
+            .map(|r| (r.entry, r.regex.as_str(), r.literals.as_deref()))
+    }
+
+    /// Every entry matching one line (without its line terminator), in order of first match.
+    pub fn match_line(&self, line: &[u8]) -> Vec<Hit> {
+        let line = strip_cr(line);
+        let mut candidates: Vec<u32> = self.unguarded.clone();
+        for m in self.per_line.find_overlapping_iter(line) {
+            candidates.extend_from_slice(&self.owners[m.pattern().as_usize()]);
+        }
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        self.verify(line, &candidates)
+    }
+
+    /// Does any entry match this line? Cheaper than [`Matcher::match_line`] when no details
+    /// are needed.
+    pub fn is_match(&self, line: &[u8]) -> bool {
+        !self.match_line(line).is_empty()
+    }
+
+    /// Scan a buffer of whole lines, calling `on_hit(line_range, hits)` for every line that
+    /// matches, in order. `buf` should end at a line end (its last line is taken as complete).
+    /// Returns early if `on_hit` returns `false`.
+    pub fn scan_buffer(
+        &self,
+        buf: &[u8],
+        mut on_hit: impl FnMut(Range<usize>, Vec<Hit>) -> bool,
+    ) -> bool {
+        if !self.unguarded.is_empty() {
+            // Some rule must see every line: no shortcut.
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len())) {
+                if start > end || (end == buf.len() && start == end) {
+                    break;
+                }
+                let hits = self.match_line(&buf[start..end]);
+                if !hits.is_empty() && !on_hit(start..end, hits) {
+                    return false;
+                }
+                start = end + 1;
+            }
+            return true;
+        }
+        let mut pos = 0;
+        while pos < buf.len() {
+            let Some(m) = self.scan.find(Input::new(buf).range(pos..)) else {
+                break;
+            };
+            // `pos` is always a line start, so the line's start is after it.
+            let start = memchr::memrchr(b'\n', &buf[pos..m.start()]).map_or(pos, |i| pos + i + 1);
+            let end = memchr::memchr(b'\n', &buf[m.end()..]).map_or(buf.len(), |i| m.end() + i);
+            let hits = self.match_line(&buf[start..end]);
+            if !hits.is_empty() && !on_hit(start..end, hits) {
+                return false;
+            }
+            pos = end + 1;
+        }
+        true
+    }
+
+    /// Run the candidate rules on a line and group their matches by entry.
+    fn verify(&self, line: &[u8], candidates: &[u32]) -> Vec<Hit> {
+        let mut hits: Vec<Hit> = Vec::new();
+        for &index in candidates {
+            let rule = &self.rules[index as usize];
+            let mut spans = rule.regex.find_iter(line).map(|m| m.range()).peekable();
+            if spans.peek().is_none() {
+                continue;
+            }
+            match hits.iter_mut().find(|h| h.entry == rule.entry) {
+                Some(hit) => hit.spans.extend(spans),
+                None => {
+                    let spans: Vec<_> = spans.collect();
+                    hits.push(Hit {
+                        entry: rule.entry,
+                        spans,
+                        captures: captures(&rule.regex, line),
+                    });
+                }
+            }
+        }
+        for hit in &mut hits {
+            hit.spans = merge_spans(std::mem::take(&mut hit.spans));
+        }
+        hits.sort_by_key(|h| (h.spans[0].start, h.entry));
+        hits
+    }
+}
+
+fn strip_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn captures(regex: &Regex, line: &[u8]) -> Vec<(String, String)> {
+    if regex.capture_names().flatten().next().is_none() {
+        return Vec::new();
+    }
+    let Some(caps) = regex.captures(line) else {
+        return Vec::new();
+    };
+    regex
+        .capture_names()
+        .flatten()
+        .filter_map(|name| {
+            let value = caps.name(name)?;
+            Some((
+                name.to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            ))
+        })
+        .collect()
+}
+
+fn merge_spans(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    spans.sort_by_key(|s| (s.start, Reverse(s.end)));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+// ---- choosing the literals that guard a regex ---------------------------------------------
+
+/// A set of literals such that every match of `pattern` contains at least one of them, chosen
+/// to be as long (and so as rare) as possible. `None` if the regex has no such set.
+pub fn guard_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    required(&hir)
+}
+
+/// Literals each match of `hir` must contain.
+fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Capture(capture) => required(&capture.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => best([required(&rep.sub), prefixes(hir)]),
+        HirKind::Alternation(alternatives) => {
+            let mut all = Vec::new();
+            for alternative in alternatives {
+                all.extend(required(alternative)?);
+            }
+            Some(simplify(all))
+        }
+        HirKind::Concat(parts) => {
+            // Any match of the concatenation contains a match of every suffix of it, and of
+            // every part: take the best literal set among them.
+            let mut choice = None;
+            for i in 0..parts.len() {
+                let suffix = Hir::concat(parts[i..].to_vec());
+                choice = best([choice, prefixes(&suffix), required(&parts[i])]);
+            }
+            choice
+        }
+        _ => prefixes(hir),
+    }
+}
+
+/// Prefix literals of `hir` (every match starts with one), if finite and non-empty.
+fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(ExtractKind::Prefix)
+        .limit_class(4)
+        .limit_repeat(4)
+        .limit_literal_len(64)
+        .limit_total(64);
+    let seq: Seq = extractor.extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    let all: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+    // Every literal starts with the common prefix and ends with the common suffix, so either
+    // one alone is also a valid guard: often as good, and one literal instead of many.
+    let mut options = vec![Some(simplify(all))];
+    if let Some(prefix) = seq.longest_common_prefix().filter(|p| !p.is_empty()) {
+        options.push(Some(vec![prefix.to_vec()]));
+    }
+    if let Some(suffix) = seq.longest_common_suffix().filter(|s| !s.is_empty()) {
+        options.push(Some(vec![suffix.to_vec()]));
+    }
+    best(options)
+}
+
+/// Drop duplicates, and literals that contain another literal of the set (the shorter one
+/// already guards everything the longer one does).
+fn simplify(mut literals: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    literals.sort_by_key(|l| (l.len(), l.clone()));
+    literals.dedup();
+    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(literals.len());
+    for lit in literals {
+        if !kept.iter().any(|k| memchr::memmem::find(&lit, k).is_some()) {
+            kept.push(lit);
+        }
+    }
+    kept
+}
+
+/// The best of several candidate literal sets: longest shortest literal (capped: beyond a
+/// dozen bytes length stops buying rarity), then fewest literals.
+fn best(options: impl IntoIterator<Item = Option<Vec<Vec<u8>>>>) -> Option<Vec<Vec<u8>>> {
+    options
+        .into_iter()
+        .flatten()
+        .filter(|set| !set.is_empty() && set.len() <= 64)
+        .max_by_key(|set| {
+            let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+            (shortest.min(12), Reverse(set.len()))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lits(pattern: &str) -> Vec<String> {
+        guard_literals(pattern)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| String::from_utf8(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn picks_the_long_inner_literal_not_a_common_prefix() {
+        assert_eq!(lits(r#"HTTP/[0-9.]+" 502 [0-9]+"#), vec![r#"" 502 "#]);
+    }
+
+    #[test]
+    fn alternation_needs_a_literal_from_each_branch() {
+        let mut got = lits(r"(Out of memory: Killed process|invoked oom-killer)");
+        got.sort();
+        assert_eq!(got, vec!["Out of memory: Killed process", "invoked oom-killer"]);
+    }
+
+    #[test]
+    fn a_regex_without_literals_has_no_guard() {
+        assert_eq!(guard_literals(r"[a-z]+\d+"), None);
+        assert_eq!(guard_literals(r"(foo)?bar*"), Some(vec![b"ba".to_vec()]));
+    }
+
+    #[test]
+    fn optional_parts_are_not_required() {
+        assert_eq!(lits(r"(sudo )?dpkg --configure -a"), vec!["dpkg --configure -a"]);
+    }
+
+    #[test]
+    fn merges_overlapping_spans() {
+        assert_eq!(merge_spans(vec![5..9, 0..3, 2..4, 8..12]), vec![0..4, 5..12]);
+    }
+}

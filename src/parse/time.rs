@@ -1,0 +1,224 @@
+//! Timestamps as logs print them, parsed without allocation.
+//!
+//! Each parser reads a fixed layout at the start of a byte slice and returns the instant and
+//! how many bytes it used. Times without a zone are taken as UTC (Docker, nginx and MySQL in
+//! containers log in UTC unless told otherwise); times without a year (classic syslog) take
+//! the year the caller supplies.
+
+use jiff::{Timestamp, civil::DateTime, tz::Offset};
+
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+fn digits(b: &[u8], at: usize, n: usize) -> Option<i64> {
+    let part = b.get(at..at + n)?;
+    part.iter().try_fold(0i64, |acc, &d| {
+        d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
+    })
+}
+
+fn byte_is(b: &[u8], at: usize, want: u8) -> bool {
+    b.get(at) == Some(&want)
+}
+
+fn month(b: &[u8], at: usize) -> Option<i8> {
+    let name = b.get(at..at + 3)?;
+    MONTHS
+        .iter()
+        .position(|m| m.as_slice() == name)
+        .map(|i| i as i8 + 1)
+}
+
+/// `.123456789` after the seconds: nanoseconds and bytes used (0 if there is no fraction).
+fn fraction(b: &[u8], at: usize) -> (i32, usize) {
+    if !matches!(b.get(at), Some(b'.' | b',')) {
+        return (0, 0);
+    }
+    let mut nanos = 0i32;
+    let mut count = 0;
+    while let Some(&d) = b.get(at + 1 + count) {
+        if !d.is_ascii_digit() {
+            break;
+        }
+        if count < 9 {
+            nanos = nanos * 10 + i32::from(d - b'0');
+        }
+        count += 1;
+    }
+    if count == 0 {
+        return (0, 0);
+    }
+    for _ in count..9 {
+        nanos *= 10;
+    }
+    (nanos, 1 + count)
+}
+
+/// `Z`, `+0000`, `+00:00`, `-0530` (optionally after one space): offset seconds, bytes used.
+fn zone(b: &[u8], at: usize) -> Option<(i32, usize)> {
+    let (at, space) = if byte_is(b, at, b' ') && matches!(b.get(at + 1), Some(b'+' | b'-')) {
+        (at + 1, 1)
+    } else {
+        (at, 0)
+    };
+    match b.get(at)? {
+        b'Z' => Some((0, 1)),
+        sign @ (b'+' | b'-') => {
+            let hours = digits(b, at + 1, 2)?;
+            let (minutes, used) = if byte_is(b, at + 3, b':') {
+                (digits(b, at + 4, 2)?, 6)
+            } else {
+                (digits(b, at + 3, 2)?, 5)
+            };
+            let seconds = (hours * 3600 + minutes * 60) as i32;
+            Some((if *sign == b'-' { -seconds } else { seconds }, used + space))
+        }
+        _ => None,
+    }
+}
+
+fn instant(
+    (year, month, day): (i64, i8, i64),
+    (hour, minute, second, nanos): (i64, i64, i64, i32),
+    offset_seconds: i32,
+) -> Option<Timestamp> {
+    let datetime = DateTime::new(
+        i16::try_from(year).ok()?,
+        month,
+        i8::try_from(day).ok()?,
+        i8::try_from(hour).ok()?,
+        i8::try_from(minute).ok()?,
+        i8::try_from(second).ok()?,
+        nanos,
+    )
+    .ok()?;
+    Offset::from_seconds(offset_seconds)
+        .ok()?
+        .to_timestamp(datetime)
+        .ok()
+}
+
+/// `2026-11-28T14:03:05.123456789Z`, `2026-11-28 14:03:05,123`, `2026-11-28T14:03:05+0000`,
+/// `2026-11-28 14:03:05 +0000`. Returns the instant, the bytes used, and whether a zone was given.
+pub fn iso(b: &[u8]) -> Option<(Timestamp, usize, bool)> {
+    let year = digits(b, 0, 4)?;
+    if !(byte_is(b, 4, b'-') && byte_is(b, 7, b'-') && matches!(b.get(10), Some(b'T' | b' '))) {
+        return None;
+    }
+    let month = digits(b, 5, 2)? as i8;
+    let day = digits(b, 8, 2)?;
+    let (hour, minute, second) = clock(b, 11)?;
+    let (nanos, frac_len) = fraction(b, 19);
+    let (offset, zone_len) = zone(b, 19 + frac_len).unwrap_or((0, 0));
+    let ts = instant((year, month, day), (hour, minute, second, nanos), offset)?;
+    Some((ts, 19 + frac_len + zone_len, zone_len > 0))
+}
+
+/// `HH:MM:SS` at `at`.
+fn clock(b: &[u8], at: usize) -> Option<(i64, i64, i64)> {
+    if !(byte_is(b, at + 2, b':') && byte_is(b, at + 5, b':')) {
+        return None;
+    }
+    Some((digits(b, at, 2)?, digits(b, at + 3, 2)?, digits(b, at + 6, 2)?))
+}
+
+/// Classic syslog and `journalctl -o short[-precise]`: `Nov 28 14:03:05[.123456]`, day
+/// space-padded (`Nov  8`). The year is not printed; `year` supplies it.
+pub fn bsd(b: &[u8], year: i16) -> Option<(Timestamp, usize)> {
+    let month = month(b, 0)?;
+    if !byte_is(b, 3, b' ') {
+        return None;
+    }
+    let day = match (b.get(4)?, b.get(5)?) {
+        (b' ', d) if d.is_ascii_digit() => i64::from(d - b'0'),
+        _ => digits(b, 4, 2)?,
+    };
+    if !byte_is(b, 6, b' ') {
+        return None;
+    }
+    let (hour, minute, second) = clock(b, 7)?;
+    let (nanos, frac_len) = fraction(b, 15);
+    let ts = instant(
+        (i64::from(year), month, day),
+        (hour, minute, second, nanos),
+        0,
+    )?;
+    Some((ts, 15 + frac_len))
+}
+
+/// nginx error log: `2026/11/28 14:03:05`.
+pub fn slashed(b: &[u8]) -> Option<(Timestamp, usize)> {
+    if !(byte_is(b, 4, b'/') && byte_is(b, 7, b'/') && byte_is(b, 10, b' ')) {
+        return None;
+    }
+    let (hour, minute, second) = clock(b, 11)?;
+    let ts = instant(
+        (digits(b, 0, 4)?, digits(b, 5, 2)? as i8, digits(b, 8, 2)?),
+        (hour, minute, second, 0),
+        0,
+    )?;
+    Some((ts, 19))
+}
+
+/// Common Log Format, as in nginx/Apache access logs: `28/Nov/2026:14:03:05 +0000`.
+pub fn clf(b: &[u8]) -> Option<(Timestamp, usize)> {
+    if !(byte_is(b, 2, b'/') && byte_is(b, 6, b'/') && byte_is(b, 11, b':')) {
+        return None;
+    }
+    let (hour, minute, second) = clock(b, 12)?;
+    let (offset, zone_len) = zone(b, 20)?;
+    let ts = instant(
+        (digits(b, 7, 4)?, month(b, 3)?, digits(b, 0, 2)?),
+        (hour, minute, second, 0),
+        offset,
+    )?;
+    Some((ts, 20 + zone_len))
+}
+
+/// A timestamp at the start of a message, in any layout above, optionally in `[brackets]`
+/// (gunicorn, Python logging, MySQL, nginx error logs all start lines with one).
+pub fn leading(b: &[u8], year: i16) -> Option<Timestamp> {
+    let b = b.strip_prefix(b"[").unwrap_or(b);
+    iso(b)
+        .map(|(ts, _, _)| ts)
+        .or_else(|| slashed(b).map(|(ts, _)| ts))
+        .or_else(|| clf(b).map(|(ts, _)| ts))
+        .or_else(|| bsd(b, year).map(|(ts, _)| ts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(ts: Timestamp) -> String {
+        ts.to_string()
+    }
+
+    #[test]
+    fn iso_variants() {
+        let (ts, used, zoned) = iso(b"2026-11-28T14:03:05.123456789Z rest").unwrap();
+        assert_eq!((s(ts).as_str(), used, zoned), ("2026-11-28T14:03:05.123456789Z", 30, true));
+        let (ts, used, _) = iso(b"2026-11-28T15:03:05+0100 host").unwrap();
+        assert_eq!((s(ts).as_str(), used), ("2026-11-28T14:03:05Z", 24));
+        let (ts, used, _) = iso(b"2026-11-28T15:03:05.5+01:00 host").unwrap();
+        assert_eq!((s(ts).as_str(), used), ("2026-11-28T14:03:05.5Z", 27));
+        let (ts, used, zoned) = iso(b"2026-11-28 14:03:05,123 INFO").unwrap();
+        assert_eq!((s(ts).as_str(), used, zoned), ("2026-11-28T14:03:05.123Z", 23, false));
+        let (ts, used, _) = iso(b"2026-11-28 14:03:05 +0000] [1]").unwrap();
+        assert_eq!((s(ts).as_str(), used), ("2026-11-28T14:03:05Z", 25));
+        assert!(iso(b"2026-13-28T14:03:05Z").is_none());
+        assert!(iso(b"2026-11-28").is_none());
+    }
+
+    #[test]
+    fn other_layouts() {
+        assert_eq!(s(bsd(b"Nov  8 14:03:05 host", 2026).unwrap().0), "2026-11-08T14:03:05Z");
+        assert_eq!(bsd(b"Nov 28 14:03:05.250000 h", 2026).unwrap().1, 22);
+        assert_eq!(s(slashed(b"2026/11/28 14:03:05 [error]").unwrap().0), "2026-11-28T14:03:05Z");
+        assert_eq!(s(clf(b"28/Nov/2026:15:03:05 +0100] \"GET").unwrap().0), "2026-11-28T14:03:05Z");
+        assert_eq!(s(leading(b"[2026-11-28 14:03:05 +0000] [1] [INFO]", 2026).unwrap()), "2026-11-28T14:03:05Z");
+        assert!(leading(b"hello", 2026).is_none());
+        assert!(leading(b"", 2026).is_none());
+    }
+}

@@ -1,0 +1,359 @@
+//! Printers for `triage scan`: every hit in order, grouped by entry, JSON lines, or counts.
+//!
+//! Log text is always passed through [`crate::sanitize`] before it is written; colour is added
+//! only around text that is already safe.
+
+use std::{
+    collections::BTreeMap,
+    io::{self, Write},
+    ops::Range,
+};
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use crate::{
+    catalogue::{Catalogue, Entry, Lang, Severity},
+    sanitize,
+    scan::Found,
+};
+
+/// How hits are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Every hit in input order, with its entry's title and first remedy step.
+    InOrder,
+    /// Hits grouped under their entry, with its cause and whole remedy.
+    Grouped,
+    /// One line per entry: how many hits, where the first was.
+    Summary,
+    /// One JSON object per hit.
+    Jsonl,
+    /// One JSON object per entry with its count.
+    JsonlSummary,
+}
+
+/// Longest stretch of a log line shown in text output; the rest is elided around the match.
+const EXCERPT: usize = 240;
+
+pub struct Printer<'c, W: Write> {
+    out: W,
+    layout: Layout,
+    catalogue: &'c Catalogue,
+    lang: Lang,
+    color: bool,
+    /// Per entry index: hits counted, first place seen, and (grouped only) the lines.
+    tally: BTreeMap<usize, Tally>,
+    hits: u64,
+}
+
+#[derive(Default)]
+struct Tally {
+    count: u64,
+    first: String,
+    lines: Vec<String>,
+}
+
+/// A JSON line for one hit. Field names are a contract with scripts: keep them.
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    pattern: &'a str,
+    severity: Severity,
+    title: &'a str,
+    file: &'a str,
+    line: u64,
+    ts: Option<String>,
+    source: Option<&'a str>,
+    stream: Option<crate::parse::Stream>,
+    text: String,
+    spans: Vec<[usize; 2]>,
+    captures: BTreeMap<&'a str, &'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonCount<'a> {
+    pattern: &'a str,
+    severity: Severity,
+    title: &'a str,
+    count: u64,
+    first: &'a str,
+}
+
+impl<'c, W: Write> Printer<'c, W> {
+    pub fn new(out: W, layout: Layout, catalogue: &'c Catalogue, lang: Lang, color: bool) -> Self {
+        Printer {
+            out,
+            layout,
+            catalogue,
+            lang,
+            color,
+            tally: BTreeMap::new(),
+            hits: 0,
+        }
+    }
+
+    /// Hits printed (or counted) so far.
+    pub fn hits(&self) -> u64 {
+        self.hits
+    }
+
+    pub fn found(&mut self, found: &Found) -> io::Result<()> {
+        for hit in found.hits {
+            let entry = &self.catalogue.entries()[hit.entry];
+            self.hits += 1;
+            let tally = self.tally.entry(hit.entry).or_default();
+            tally.count += 1;
+            if tally.count == 1 {
+                tally.first = format!("{}:{}", found.file, found.line);
+            }
+            match self.layout {
+                Layout::InOrder => self.write_in_order(found, entry, &hit.spans)?,
+                Layout::Grouped => {
+                    let line = format!(
+                        "  {}  {}",
+                        self.paint(style_location(), &format!("{}:{}", found.file, found.line)),
+                        self.excerpt(found.text, &hit.spans, entry.severity)
+                    );
+                    self.tally.get_mut(&hit.entry).expect("just added").lines.push(line);
+                }
+                Layout::Jsonl => {
+                    let record = JsonHit {
+                        pattern: &entry.id,
+                        severity: entry.severity,
+                        title: entry.title.get(self.lang),
+                        file: found.file,
+                        line: found.line,
+                        ts: found.ts.map(|t| t.to_string()),
+                        source: found.label,
+                        stream: found.stream,
+                        text: String::from_utf8_lossy(found.text).into_owned(),
+                        spans: hit.spans.iter().map(|s| [s.start, s.end]).collect(),
+                        captures: hit
+                            .captures
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), v.as_str()))
+                            .collect(),
+                    };
+                    serde_json::to_writer(&mut self.out, &record)?;
+                    self.out.write_all(b"\n")?;
+                }
+                Layout::Summary | Layout::JsonlSummary => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn write_in_order(&mut self, found: &Found, entry: &Entry, spans: &[Range<usize>]) -> io::Result<()> {
+        let location = format!("{}:{}", found.file, found.line);
+        let mut header = format!(
+            "{} {} {}",
+            self.paint(style_location(), &location),
+            self.paint(style_severity(entry.severity), &format!("{:<8}", entry.severity)),
+            self.paint(Style::new().bold(), &entry.id),
+        );
+        header.push_str("  ");
+        header.push_str(entry.title.get(self.lang));
+        let when = match (found.ts, found.label) {
+            (Some(ts), Some(label)) => format!("{ts} {}", sanitize::visible(label.as_bytes())),
+            (Some(ts), None) => ts.to_string(),
+            (None, Some(label)) => sanitize::visible(label.as_bytes()),
+            (None, None) => String::new(),
+        };
+        writeln!(self.out, "{header}")?;
+        if !when.is_empty() {
+            writeln!(self.out, "    {}", self.paint(Style::new().dimmed(), &when))?;
+        }
+        writeln!(self.out, "    {}", self.excerpt(found.text, spans, entry.severity))?;
+        if let Some(step) = entry.remedy.first() {
+            let mut line = format!("    → {}", step.text(self.lang));
+            if let Some(cmd) = step.run.first() {
+                line.push_str("  ");
+                line.push_str(&self.paint(style_command(), &format!("$ {cmd}")));
+            }
+            writeln!(self.out, "{line}")?;
+        }
+        Ok(())
+    }
+
+    /// Finish: print what only the end can show (groups, counts, a footer).
+    pub fn finish(mut self, footer: bool) -> io::Result<()> {
+        let mut order: Vec<usize> = self.tally.keys().copied().collect();
+        let entries = self.catalogue.entries();
+        order.sort_by_key(|&i| (std::cmp::Reverse(entries[i].severity), std::cmp::Reverse(self.tally[&i].count), i));
+        match self.layout {
+            Layout::Grouped => {
+                for &index in &order {
+                    let tally = self.tally.remove(&index).unwrap_or_default();
+                    self.write_group(&entries[index], &tally)?;
+                }
+            }
+            Layout::Summary => {
+                for &index in &order {
+                    let entry = &entries[index];
+                    let tally = &self.tally[&index];
+                    writeln!(
+                        self.out,
+                        "{:>6}  {}  {:<28} {}  {}",
+                        tally.count,
+                        self.paint(style_severity(entry.severity), &format!("{:<8}", entry.severity)),
+                        entry.id,
+                        entry.title.get(self.lang),
+                        self.paint(style_location(), &format!("(first: {})", tally.first)),
+                    )?;
+                }
+            }
+            Layout::JsonlSummary => {
+                for &index in &order {
+                    let entry = &entries[index];
+                    let tally = &self.tally[&index];
+                    let record = JsonCount {
+                        pattern: &entry.id,
+                        severity: entry.severity,
+                        title: entry.title.get(self.lang),
+                        count: tally.count,
+                        first: &tally.first,
+                    };
+                    serde_json::to_writer(&mut self.out, &record)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            Layout::InOrder | Layout::Jsonl => {}
+        }
+        if footer && !matches!(self.layout, Layout::Jsonl | Layout::JsonlSummary) {
+            let message = match (self.lang, self.hits) {
+                (Lang::En, 0) => "No known errors found.".to_string(),
+                (Lang::Zh, 0) => "未发现已知错误。".to_string(),
+                (Lang::En, n) => format!(
+                    "{n} hit(s) of {} known error(s). Cause and full remedy: triage explain <id>",
+                    self.tally.len()
+                ),
+                (Lang::Zh, n) => format!(
+                    "共 {n} 处命中，涉及 {} 种已知错误。查看原因与完整解决步骤：triage explain <id>",
+                    self.tally.len()
+                ),
+            };
+            writeln!(self.out, "\n{}", self.paint(Style::new().bold(), &message))?;
+        }
+        self.out.flush()
+    }
+
+    fn write_group(&mut self, entry: &Entry, tally: &Tally) -> io::Result<()> {
+        let lang = self.lang;
+        writeln!(
+            self.out,
+            "{} {}  {}  ({})",
+            self.paint(style_severity(entry.severity), &entry.severity.to_string().to_uppercase()),
+            self.paint(Style::new().bold(), &entry.id),
+            entry.title.get(lang),
+            tally.count
+        )?;
+        writeln!(self.out, "  {}", entry.cause.get(lang).trim().replace('\n', "\n  "))?;
+        for (n, step) in entry.remedy.iter().enumerate() {
+            writeln!(self.out, "  {}. {}", n + 1, step.text(lang))?;
+            for cmd in &step.run {
+                writeln!(self.out, "       {}", self.paint(style_command(), &format!("$ {cmd}")))?;
+            }
+        }
+        for line in &tally.lines {
+            writeln!(self.out, "{line}")?;
+        }
+        writeln!(self.out)
+    }
+
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// The line, made safe, cut to a window around the first match, matches highlighted.
+    fn excerpt(&self, text: &[u8], spans: &[Range<usize>], severity: Severity) -> String {
+        let window = excerpt_window(text, spans.first().cloned().unwrap_or(0..0), EXCERPT);
+        let mut out = String::new();
+        if window.start > 0 {
+            out.push_str(&format!("…[{} bytes] ", window.start));
+        }
+        let mut at = window.start;
+        for span in spans {
+            let span = span.start.max(window.start)..span.end.min(window.end);
+            if span.start >= span.end || span.start < at {
+                continue;
+            }
+            sanitize::push_visible(&mut out, &text[at..span.start], true);
+            let matched = sanitize::visible(&text[span.clone()]);
+            out.push_str(&self.paint(style_severity(severity).bold(), &matched));
+            at = span.end;
+        }
+        sanitize::push_visible(&mut out, &text[at..window.end], true);
+        if window.end < text.len() {
+            out.push_str(&format!(" …[{} bytes]", text.len() - window.end));
+        }
+        out
+    }
+}
+
+/// A window of at most `max` bytes of `text` that shows `focus` (or its start), cut at
+/// UTF-8 character boundaries.
+fn excerpt_window(text: &[u8], focus: Range<usize>, max: usize) -> Range<usize> {
+    if text.len() <= max {
+        return 0..text.len();
+    }
+    let before = max / 4;
+    let mut start = focus.start.saturating_sub(before);
+    let mut end = (start + max).min(text.len());
+    start = end.saturating_sub(max).min(start);
+    while start > 0 && is_continuation(text[start]) {
+        start -= 1;
+    }
+    while end < text.len() && is_continuation(text[end]) {
+        end += 1;
+    }
+    start..end
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0b1100_0000 == 0b1000_0000
+}
+
+fn style_severity(severity: Severity) -> Style {
+    let color = match severity {
+        Severity::Critical => AnsiColor::BrightRed,
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Info => AnsiColor::Cyan,
+    };
+    let style = Style::new().fg_color(Some(color.into()));
+    if severity == Severity::Critical {
+        style.bold()
+    } else {
+        style
+    }
+}
+
+fn style_location() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Magenta.into()))
+}
+
+fn style_command() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Green.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_windows_keep_the_match_and_whole_characters() {
+        assert_eq!(excerpt_window(b"short", 1..2, 240), 0..5);
+        let long = vec![b'a'; 1000];
+        let w = excerpt_window(&long, 500..510, 100);
+        assert!(w.contains(&500) && w.len() == 100);
+        let w = excerpt_window(&long, 990..1000, 100);
+        assert_eq!(w, 900..1000);
+        let cjk = "数".repeat(100);
+        let w = excerpt_window(cjk.as_bytes(), 151..154, 50);
+        assert!(std::str::from_utf8(&cjk.as_bytes()[w]).is_ok());
+    }
+}
