@@ -86,6 +86,10 @@ pub struct ScanArgs {
     /// Scan the bundled incident instead of files
     #[arg(long, conflicts_with = "files")]
     pub demo: bool,
+
+    /// Threads to search with [default: cores, at most 4]
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -118,7 +122,12 @@ pub enum PatternsCommand {
     /// Print every regex, one per line (for `rg -f` / `grep -f`)
     Regexes,
     /// Show the literals that guard each regex in the matcher's prefilter
-    Literals,
+    Literals {
+        /// Count how often each literal occurs in this (benign) log, commonest first: a
+        /// literal that is common in normal traffic makes the matcher slow
+        #[arg(long, value_name = "FILE")]
+        corpus: Option<PathBuf>,
+    },
 }
 
 /// `--format` takes either an output format or a log format.
@@ -214,6 +223,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 min_severity: SeverityArg::Info,
                 color: args.color,
                 demo: true,
+                threads: None,
             };
             run_scan(&catalogue, scan, lang)
         }
@@ -264,6 +274,10 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         ColorWhen::Auto => anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never,
     };
     let min_severity = Severity::from(args.min_severity);
+    let options = scan::ScanOptions {
+        format: forced,
+        threads: args.threads.unwrap_or_else(scan::default_threads).max(1),
+    };
     let matcher = Matcher::new(catalogue);
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut printer = Printer::new(out, layout, catalogue, lang, color);
@@ -306,7 +320,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
                 .collect();
             printer.found(&scan::Found { hits: &kept, ..*found })
         };
-        match scan::scan_input(&matcher, input, forced, &mut sink) {
+        match scan::scan_input(&matcher, input, options, &mut sink) {
             Ok(_) => {}
             Err(ScanError::Output(err)) => return Err(err).context("writing output"),
             Err(err) => {
@@ -351,6 +365,18 @@ fn run_explain(catalogue: &Catalogue, args: &ExplainArgs, lang: Lang) -> Result<
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Occurrences of each guard literal in `data`, keyed by (rule, literal index).
+fn literal_counts(matcher: &Matcher, data: &[u8]) -> std::collections::HashMap<(usize, usize), u64> {
+    let mut counts = std::collections::HashMap::new();
+    for (rule, (_, _, literals)) in matcher.guards().enumerate() {
+        for (n, lit) in literals.unwrap_or(&[]).iter().enumerate() {
+            let finder = memchr::memmem::Finder::new(lit);
+            counts.insert((rule, n), finder.find_iter(data).count() as u64);
+        }
+    }
+    counts
 }
 
 fn patterns_check(dir: Option<PathBuf>, extra: &[PathBuf]) -> Result<ExitCode> {
@@ -402,18 +428,36 @@ fn run_patterns(command: PatternsCommand, dirs: &[PathBuf], lang: Lang) -> Resul
                 }
             }
         }
-        PatternsCommand::Literals => {
+        PatternsCommand::Literals { corpus } => {
             let matcher = Matcher::new(catalogue);
-            for (entry, regex, literals) in matcher.guards() {
-                let shown = match literals {
-                    Some(lits) => lits
-                        .iter()
-                        .map(|l| format!("{:?}", String::from_utf8_lossy(l)))
-                        .collect::<Vec<_>>()
-                        .join(" | "),
-                    None => "(none: runs on every line)".to_string(),
-                };
-                writeln!(out, "{:<30} {shown}\n{:<30} {regex}", catalogue.entries()[entry].id, "")?;
+            let counts = match corpus {
+                Some(path) => {
+                    let data = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
+                    Some(literal_counts(&matcher, &data))
+                }
+                None => None,
+            };
+            let mut rows: Vec<(u64, &str, String, &str)> = Vec::new();
+            for (rule, (entry, regex, literals)) in matcher.guards().enumerate() {
+                let id = catalogue.entries()[entry].id.as_str();
+                match literals {
+                    Some(lits) => {
+                        for (n, lit) in lits.iter().enumerate() {
+                            let count = counts.as_ref().map_or(0, |c| c[&(rule, n)]);
+                            rows.push((count, id, format!("{:?}", String::from_utf8_lossy(lit)), regex));
+                        }
+                    }
+                    None => rows.push((u64::MAX, id, "(none: runs on every line)".into(), regex)),
+                }
+            }
+            if counts.is_some() {
+                rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+            }
+            for (count, id, literal, regex) in rows {
+                match counts {
+                    Some(_) => writeln!(out, "{count:>9}  {id:<32} {literal}")?,
+                    None => writeln!(out, "{id:<32} {literal}\n{:<32} {regex}", "")?,
+                }
             }
         }
         PatternsCommand::Check { .. } => {}

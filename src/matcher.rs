@@ -63,13 +63,21 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn new(catalogue: &Catalogue) -> Matcher {
+        // The catalogue's counter-examples are look-alikes of errors from healthy systems:
+        // a sample of normal traffic to keep common literals out of the prefilter.
+        let benign: Vec<u8> = catalogue
+            .entries()
+            .iter()
+            .flat_map(|e| &e.counter_examples)
+            .flat_map(|line| line.bytes().chain(std::iter::once(b'\n')))
+            .collect();
         let mut rules = Vec::new();
         for (entry, e) in catalogue.entries().iter().enumerate() {
             for pattern in &e.regex {
                 // Patterns were validated when loaded; a failure here would be a bug elsewhere,
                 // and skipping the one regex is the safe reaction.
                 if let Ok(regex) = compile_regex(pattern) {
-                    let literals = guard_literals(pattern);
+                    let literals = guard_literals(pattern, &benign);
                     rules.push(Rule {
                         entry,
                         regex,
@@ -251,67 +259,102 @@ fn merge_spans(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
 // ---- choosing the literals that guard a regex ---------------------------------------------
 
 /// A set of literals such that every match of `pattern` contains at least one of them, chosen
-/// to be as long (and so as rare) as possible. `None` if the regex has no such set.
-pub fn guard_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+/// to be rare: absent from `benign` (sample lines of normal traffic, e.g. the catalogue's
+/// counter-examples) where possible, then as long as possible. `None` if the regex has no
+/// such set.
+pub fn guard_literals(pattern: &str, benign: &[u8]) -> Option<Vec<Vec<u8>>> {
     let hir = regex_syntax::ParserBuilder::new()
         .utf8(false)
         .build()
         .parse(pattern)
         .ok()?;
-    required(&hir)
+    GuardChooser { benign }.required(&hir)
 }
 
-/// Literals each match of `hir` must contain.
-fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    match hir.kind() {
-        HirKind::Capture(capture) => required(&capture.sub),
-        HirKind::Repetition(rep) if rep.min >= 1 => best([required(&rep.sub), prefixes(hir)]),
-        HirKind::Alternation(alternatives) => {
-            let mut all = Vec::new();
-            for alternative in alternatives {
-                all.extend(required(alternative)?);
-            }
-            Some(simplify(all))
-        }
-        HirKind::Concat(parts) => {
-            // Any match of the concatenation contains a match of every suffix of it, and of
-            // every part: take the best literal set among them.
-            let mut choice = None;
-            for i in 0..parts.len() {
-                let suffix = Hir::concat(parts[i..].to_vec());
-                choice = best([choice, prefixes(&suffix), required(&parts[i])]);
-            }
-            choice
-        }
-        _ => prefixes(hir),
-    }
+struct GuardChooser<'a> {
+    benign: &'a [u8],
 }
 
-/// Prefix literals of `hir` (every match starts with one), if finite and non-empty.
-fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let mut extractor = Extractor::new();
-    extractor
-        .kind(ExtractKind::Prefix)
-        .limit_class(4)
-        .limit_repeat(4)
-        .limit_literal_len(64)
-        .limit_total(64);
-    let seq: Seq = extractor.extract(hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.iter().any(|l| l.is_empty()) {
-        return None;
+impl GuardChooser<'_> {
+    /// Literals each match of `hir` must contain.
+    fn required(&self, hir: &Hir) -> Option<Vec<Vec<u8>>> {
+        match hir.kind() {
+            HirKind::Capture(capture) => self.required(&capture.sub),
+            HirKind::Repetition(rep) if rep.min >= 1 => {
+                self.best([self.required(&rep.sub), self.prefixes(hir)])
+            }
+            HirKind::Alternation(alternatives) => {
+                let mut all = Vec::new();
+                for alternative in alternatives {
+                    all.extend(self.required(alternative)?);
+                }
+                Some(simplify(all))
+            }
+            HirKind::Concat(parts) => {
+                // Any match of the concatenation contains a match of every suffix of it, and
+                // of every part: take the best literal set among them.
+                let mut choice = None;
+                for i in 0..parts.len() {
+                    let suffix = Hir::concat(parts[i..].to_vec());
+                    choice = self.best([choice, self.prefixes(&suffix), self.required(&parts[i])]);
+                }
+                choice
+            }
+            _ => self.prefixes(hir),
+        }
     }
-    let all: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
-    // Every literal starts with the common prefix and ends with the common suffix, so either
-    // one alone is also a valid guard: often as good, and one literal instead of many.
-    let mut options = vec![Some(simplify(all))];
-    if let Some(prefix) = seq.longest_common_prefix().filter(|p| !p.is_empty()) {
-        options.push(Some(vec![prefix.to_vec()]));
+
+    /// Prefix literals of `hir` (every match starts with one), if finite and non-empty.
+    fn prefixes(&self, hir: &Hir) -> Option<Vec<Vec<u8>>> {
+        let mut extractor = Extractor::new();
+        extractor
+            .kind(ExtractKind::Prefix)
+            .limit_class(4)
+            .limit_repeat(4)
+            .limit_literal_len(64)
+            .limit_total(64);
+        let seq: Seq = extractor.extract(hir);
+        let literals = seq.literals()?;
+        if literals.is_empty() || literals.iter().any(|l| l.is_empty()) {
+            return None;
+        }
+        let all: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+        // Every literal starts with the common prefix and ends with the common suffix, so
+        // either one alone is also a valid guard: often as good, and one literal, not many.
+        let mut options = vec![Some(simplify(all))];
+        if let Some(prefix) = seq.longest_common_prefix().filter(|p| !p.is_empty()) {
+            options.push(Some(vec![prefix.to_vec()]));
+        }
+        if let Some(suffix) = seq.longest_common_suffix().filter(|s| !s.is_empty()) {
+            options.push(Some(vec![suffix.to_vec()]));
+        }
+        self.best(options)
     }
-    if let Some(suffix) = seq.longest_common_suffix().filter(|s| !s.is_empty()) {
-        options.push(Some(vec![suffix.to_vec()]));
+
+    /// The best of several candidate sets. In order: no literal shorter than 4 bytes; none
+    /// seen in normal traffic; longest shortest literal (capped: beyond 16 bytes length stops
+    /// buying rarity); fewest literals; the earliest offered (messages tend to start with
+    /// what is specific to them and end with what many share).
+    fn best(
+        &self,
+        options: impl IntoIterator<Item = Option<Vec<Vec<u8>>>>,
+    ) -> Option<Vec<Vec<u8>>> {
+        let mut best: Option<((bool, bool, usize, Reverse<usize>), Vec<Vec<u8>>)> = None;
+        for set in options.into_iter().flatten() {
+            if set.is_empty() || set.len() > 64 {
+                continue;
+            }
+            let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+            let unseen = set
+                .iter()
+                .all(|lit| memchr::memmem::find(self.benign, lit).is_none());
+            let key = (shortest >= 4, unseen, shortest.min(16), Reverse(set.len()));
+            if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                best = Some((key, set));
+            }
+        }
+        best.map(|(_, set)| set)
     }
-    best(options)
 }
 
 /// Drop duplicates, and literals that contain another literal of the set (the shorter one
@@ -328,25 +371,12 @@ fn simplify(mut literals: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     kept
 }
 
-/// The best of several candidate literal sets: longest shortest literal (capped: beyond a
-/// dozen bytes length stops buying rarity), then fewest literals.
-fn best(options: impl IntoIterator<Item = Option<Vec<Vec<u8>>>>) -> Option<Vec<Vec<u8>>> {
-    options
-        .into_iter()
-        .flatten()
-        .filter(|set| !set.is_empty() && set.len() <= 64)
-        .max_by_key(|set| {
-            let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-            (shortest.min(12), Reverse(set.len()))
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn lits(pattern: &str) -> Vec<String> {
-        guard_literals(pattern)
+        guard_literals(pattern, b"")
             .unwrap_or_default()
             .into_iter()
             .map(|l| String::from_utf8(l).unwrap())
@@ -359,6 +389,14 @@ mod tests {
     }
 
     #[test]
+    fn avoids_literals_seen_in_normal_traffic() {
+        let pattern = r"Received disconnect from \S+ port [0-9]+:2: Too many authentication failures";
+        let benign = b"Received disconnect from 1.2.3.4 port 22:11: Bye Bye [preauth]\n";
+        let got = guard_literals(pattern, benign).unwrap();
+        assert_eq!(got, vec![b":2: Too many authentication failures".to_vec()]);
+    }
+
+    #[test]
     fn alternation_needs_a_literal_from_each_branch() {
         let mut got = lits(r"(Out of memory: Killed process|invoked oom-killer)");
         got.sort();
@@ -367,8 +405,8 @@ mod tests {
 
     #[test]
     fn a_regex_without_literals_has_no_guard() {
-        assert_eq!(guard_literals(r"[a-z]+\d+"), None);
-        assert_eq!(guard_literals(r"(foo)?bar*"), Some(vec![b"ba".to_vec()]));
+        assert_eq!(guard_literals(r"[a-z]+\d+", b""), None);
+        assert_eq!(guard_literals(r"(foo)?bar*", b""), Some(vec![b"ba".to_vec()]));
     }
 
     #[test]

@@ -3,7 +3,12 @@
 //! [`scan_input`] is the engine (also used by tests and other front ends); the printers in
 //! [`crate::report`] turn what it finds into text, JSON lines or a summary.
 
-use std::io::{self, BufRead};
+use std::{
+    collections::BTreeMap,
+    io::{self, BufRead},
+    ops::Range,
+    sync::mpsc,
+};
 
 use jiff::Timestamp;
 
@@ -54,11 +59,34 @@ pub enum ScanError {
     Output(io::Error),
 }
 
+/// How to scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// The log format, instead of detecting it from the first lines.
+    pub format: Option<LogFormat>,
+    /// Threads searching text logs (1: search on the calling thread).
+    pub threads: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            format: None,
+            threads: default_threads(),
+        }
+    }
+}
+
+/// As many threads as cores, up to 4: beyond that, reading is the bottleneck.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
 /// Scan one input and hand every matching line to `sink`, in input order.
 pub fn scan_input(
     matcher: &Matcher,
     input: LogInput,
-    forced: Option<LogFormat>,
+    options: ScanOptions,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
     let LogInput {
@@ -72,7 +100,7 @@ pub fn scan_input(
         line,
         source,
     };
-    let format = match forced {
+    let format = match options.format {
         Some(format) => format,
         None => {
             let head = reader.fill_buf().map_err(|e| read_err(0, e))?;
@@ -82,7 +110,7 @@ pub fn scan_input(
     match format {
         LogFormat::JournalJson => scan_json(matcher, &name, reader, sink),
         LogFormat::JournalExport => scan_export(matcher, &name, reader, sink),
-        _ => scan_text(matcher, &name, reader, format, year, sink),
+        _ => scan_text(matcher, &name, reader, format, year, options.threads, sink),
     }
 }
 
@@ -92,68 +120,143 @@ fn current_year() -> i16 {
         .year()
 }
 
+/// The hits of one chunk of whole lines, found without reference to anything before it (so
+/// chunks can be searched in parallel).
+struct ChunkHits {
+    /// For each matching line: newlines before it in the chunk, its range, its hits.
+    lines: Vec<(u64, Range<usize>, Vec<Hit>)>,
+    /// Lines in the chunk (a last line without `\n` counts).
+    line_count: u64,
+}
+
+fn search_chunk(matcher: &Matcher, chunk: &[u8]) -> ChunkHits {
+    let mut lines = Vec::new();
+    let mut counted_to = 0;
+    let mut newlines = 0u64;
+    matcher.scan_buffer(chunk, |range, hits| {
+        newlines += count_lines(&chunk[counted_to..range.start]);
+        counted_to = range.start;
+        lines.push((newlines, range, hits));
+        true
+    });
+    let mut line_count = newlines + count_lines(&chunk[counted_to..]);
+    if !chunk.is_empty() && !chunk.ends_with(b"\n") {
+        line_count += 1;
+    }
+    ChunkHits { lines, line_count }
+}
+
 fn scan_text(
     matcher: &Matcher,
     name: &str,
     reader: Box<dyn BufRead + Send>,
     format: LogFormat,
     year: i16,
+    threads: usize,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
     let mut chunks = ChunkReader::new(reader, CHUNK);
     let mut lines_before_chunk = 0u64;
     let mut bytes = 0u64;
-    let mut output_error = None;
-    loop {
-        let chunk = match chunks.next_chunk() {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => break,
-            Err(source) => {
-                return Err(ScanError::Read {
-                    name: name.to_string(),
-                    line: lines_before_chunk,
-                    source,
-                });
-            }
-        };
-        bytes += chunk.len() as u64;
-        // Line numbers are counted lazily, only up to each hit.
-        let mut counted_to = 0;
-        let mut line = lines_before_chunk;
-        matcher.scan_buffer(chunk, |range, hits| {
-            line += count_lines(&chunk[counted_to..range.start]);
-            counted_to = range.start;
+    let read_error = |line, source| ScanError::Read {
+        name: name.to_string(),
+        line,
+        source,
+    };
+    // Hand each chunk's hits to the sink in input order.
+    let mut emit = |chunk: &[u8], found: ChunkHits, lines_before: u64| -> Result<(), ScanError> {
+        for (newlines, range, hits) in found.lines {
             let text = strip_cr(&chunk[range]);
             let view = parse::parse_line(format, text, year);
-            let found = Found {
+            sink(&Found {
                 file: name,
-                line: line + 1,
+                line: lines_before + newlines + 1,
                 ts: view.ts,
                 label: view.label.as_deref(),
                 stream: view.stream,
                 text,
                 hits: &hits,
-            };
-            match sink(&found) {
-                Ok(()) => true,
-                Err(err) => {
-                    output_error = Some(err);
-                    false
+            })
+            .map_err(ScanError::Output)?;
+        }
+        Ok(())
+    };
+
+    if threads <= 1 {
+        while let Some(chunk) = chunks.next_chunk().map_err(|e| read_error(lines_before_chunk, e))? {
+            bytes += chunk.len() as u64;
+            let found = search_chunk(matcher, chunk);
+            let line_count = found.line_count;
+            emit(chunk, found, lines_before_chunk)?;
+            lines_before_chunk += line_count;
+        }
+        return Ok(InputStats {
+            format,
+            lines: lines_before_chunk,
+            bytes,
+        });
+    }
+
+    // Workers search chunks; this thread reads, and emits results in order. At most
+    // `2 * threads` chunks are in flight, so memory stays bounded.
+    std::thread::scope(|scope| {
+        let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<u8>, ChunkHits)>();
+        let mut job_txs = Vec::new();
+        for _ in 0..threads {
+            let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(2);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                for (seq, chunk) in job_rx {
+                    let found = search_chunk(matcher, &chunk);
+                    if done_tx.send((seq, chunk, found)).is_err() {
+                        break;
+                    }
+                }
+            });
+            job_txs.push(job_tx);
+        }
+        drop(done_tx);
+        let mut pending: BTreeMap<u64, (Vec<u8>, ChunkHits)> = BTreeMap::new();
+        let mut spare: Vec<Vec<u8>> = Vec::new();
+        let (mut sent, mut next_to_emit) = (0u64, 0u64);
+        let mut reading = true;
+        loop {
+            if reading && sent - next_to_emit < 2 * threads as u64 {
+                match chunks.next_chunk().map_err(|e| read_error(lines_before_chunk, e))? {
+                    Some(chunk) => {
+                        bytes += chunk.len() as u64;
+                        let mut owned = spare.pop().unwrap_or_default();
+                        owned.clear();
+                        owned.extend_from_slice(chunk);
+                        // A worker only stops early if this thread has gone: cannot fail here.
+                        let _ = job_txs[(sent % threads as u64) as usize].send((sent, owned));
+                        sent += 1;
+                        continue;
+                    }
+                    None => {
+                        reading = false;
+                        job_txs.clear();
+                    }
                 }
             }
-        });
-        if let Some(err) = output_error {
-            return Err(ScanError::Output(err));
+            if next_to_emit == sent {
+                break;
+            }
+            let Ok((seq, chunk, found)) = done_rx.recv() else { break };
+            pending.insert(seq, (chunk, found));
+            while let Some((chunk, found)) = pending.remove(&next_to_emit) {
+                let line_count = found.line_count;
+                emit(&chunk, found, lines_before_chunk)?;
+                lines_before_chunk += line_count;
+                next_to_emit += 1;
+                spare.push(chunk);
+            }
         }
-        lines_before_chunk = line + count_lines(&chunk[counted_to..]);
-        if !chunk.ends_with(b"\n") {
-            lines_before_chunk += 1;
-        }
-    }
-    Ok(InputStats {
-        format,
-        lines: lines_before_chunk,
-        bytes,
+        Ok(InputStats {
+            format,
+            lines: lines_before_chunk,
+            bytes,
+        })
     })
 }
 
