@@ -7,8 +7,22 @@ fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let mut code = String::new();
-    code += &embed(&root, "patterns", "toml", "BUILTIN_PATTERNS", "str", "include_str");
-    code += &embed(&root, "examples/athena-eye", "log", "INCIDENT_FILES", "[u8]", "include_bytes");
+    code += &embed(
+        &root,
+        "patterns",
+        "toml",
+        "BUILTIN_PATTERNS",
+        "str",
+        "include_str",
+    );
+    code += &embed(
+        &root,
+        "examples/athena-eye",
+        "log",
+        "INCIDENT_FILES",
+        "[u8]",
+        "include_bytes",
+    );
     fs::write(Path::new(&out).join("embedded.rs"), code).expect("write embedded.rs");
 }
 
@@ -25,7 +39,11 @@ fn embed(root: &str, dir: &str, ext: &str, name: &str, ty: &str, mac: &str) -> S
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
         let file_name = path.file_name().unwrap().to_string_lossy();
-        code += &format!("    ({:?}, {mac}!({:?})),\n", format!("{dir}/{file_name}"), path.display().to_string());
+        code += &format!(
+            "    ({:?}, {mac}!({:?})),\n",
+            format!("{dir}/{file_name}"),
+            path.display().to_string()
+        );
     }
     code + "];\n"
 }

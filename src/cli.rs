@@ -41,6 +41,10 @@ pub struct Cli {
     /// Add catalogue entries from this directory (*.toml); replaces built-in ones by id
     #[arg(long = "patterns", global = true, value_name = "DIR")]
     pub patterns: Vec<PathBuf>,
+
+    /// Leave out the built-in catalogue (use only your own entries)
+    #[arg(long, global = true)]
+    pub no_builtin: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,24 +200,32 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            || cause
-                .downcast_ref::<ScanError>()
-                .is_some_and(|e| matches!(e, ScanError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe))
+            || cause.downcast_ref::<ScanError>().is_some_and(
+                |e| matches!(e, ScanError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe),
+            )
     })
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let sources = CatalogueSources {
+        builtin: !cli.no_builtin,
+        ..CatalogueSources::standard(cli.patterns.clone())
+    };
     match cli.command {
-        Command::Patterns(command) => run_patterns(command, &cli.patterns, lang),
+        Command::Patterns(command) => run_patterns(command, &sources, lang),
         Command::Scan(args) => {
-            let (catalogue, errors) = load_catalogue(&cli.patterns);
+            let (catalogue, errors) = load_catalogue(&sources);
             report_pattern_errors(&errors);
             let code = run_scan(&catalogue, args, lang)?;
-            Ok(if errors.is_empty() { code } else { ExitCode::from(2) })
+            Ok(if errors.is_empty() {
+                code
+            } else {
+                ExitCode::from(2)
+            })
         }
         Command::Demo(args) => {
-            let (catalogue, errors) = load_catalogue(&cli.patterns);
+            let (catalogue, errors) = load_catalogue(&sources);
             report_pattern_errors(&errors);
             let scan = ScanArgs {
                 files: Vec::new(),
@@ -228,15 +240,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             run_scan(&catalogue, scan, lang)
         }
         Command::Explain(args) => {
-            let (catalogue, errors) = load_catalogue(&cli.patterns);
+            let (catalogue, errors) = load_catalogue(&sources);
             report_pattern_errors(&errors);
             run_explain(&catalogue, &args, lang)
         }
     }
 }
 
-fn load_catalogue(dirs: &[PathBuf]) -> (Catalogue, Vec<PatternError>) {
-    Catalogue::load(&CatalogueSources::standard(dirs.to_vec()))
+fn load_catalogue(sources: &CatalogueSources) -> (Catalogue, Vec<PatternError>) {
+    Catalogue::load(sources)
 }
 
 fn report_pattern_errors(errors: &[PatternError]) {
@@ -245,7 +257,10 @@ fn report_pattern_errors(errors: &[PatternError]) {
         let _ = writeln!(stderr, "triage: pattern error: {err}");
     }
     if !errors.is_empty() {
-        let _ = writeln!(stderr, "triage: the rest of the catalogue is loaded and in use");
+        let _ = writeln!(
+            stderr,
+            "triage: the rest of the catalogue is loaded and in use"
+        );
     }
 }
 
@@ -286,7 +301,8 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         embedded::INCIDENT_FILES
             .iter()
             .map(|(name, bytes)| {
-                input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None).map_err(|e| e.to_string())
+                input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
+                    .map_err(|e| e.to_string())
             })
             .collect()
     } else if args.files.is_empty() {
@@ -295,7 +311,10 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         }
         vec![input::open("-").map_err(|e| e.to_string())]
     } else {
-        args.files.iter().map(|f| input::open(f).map_err(|e| e.to_string())).collect()
+        args.files
+            .iter()
+            .map(|f| input::open(f).map_err(|e| e.to_string()))
+            .collect()
     };
 
     let mut failed = false;
@@ -309,7 +328,11 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             }
         };
         let mut sink = |found: &scan::Found| {
-            if found.hits.iter().all(|h| catalogue.entries()[h.entry].severity < min_severity) {
+            if found
+                .hits
+                .iter()
+                .all(|h| catalogue.entries()[h.entry].severity < min_severity)
+            {
                 return Ok(());
             }
             let kept: Vec<_> = found
@@ -318,7 +341,10 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
                 .filter(|h| catalogue.entries()[h.entry].severity >= min_severity)
                 .cloned()
                 .collect();
-            printer.found(&scan::Found { hits: &kept, ..*found })
+            printer.found(&scan::Found {
+                hits: &kept,
+                ..*found
+            })
         };
         match scan::scan_input(&matcher, input, options, &mut sink) {
             Ok(_) => {}
@@ -350,8 +376,10 @@ fn run_explain(catalogue: &Catalogue, args: &ExplainArgs, lang: Lang) -> Result<
             out,
             "{}",
             match lang {
-                Lang::En => "Nothing in the catalogue matches that. Try fewer words, or `triage patterns list`.",
-                Lang::Zh => "目录中没有匹配的条目。请尝试更少的关键词，或运行 `triage patterns list`。",
+                Lang::En =>
+                    "Nothing in the catalogue matches that. Try fewer words, or `triage patterns list`.",
+                Lang::Zh =>
+                    "目录中没有匹配的条目。请尝试更少的关键词，或运行 `triage patterns list`。",
             }
         )?;
         return Ok(ExitCode::from(1));
@@ -367,8 +395,49 @@ fn run_explain(catalogue: &Catalogue, args: &ExplainArgs, lang: Lang) -> Result<
     Ok(ExitCode::SUCCESS)
 }
 
+/// A regex with its named groups made plain groups: `rg -f` and `grep -f` join all patterns
+/// into one, where two groups of the same name would be an error. Matching is unchanged.
+fn unname_groups(regex: &str) -> String {
+    let mut out = String::with_capacity(regex.len());
+    let mut chars = regex.char_indices().peekable();
+    let mut in_class = false;
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some((_, escaped)) = chars.next() {
+                    out.push(escaped);
+                }
+            }
+            '[' => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            '(' if !in_class
+                && (regex[at..].starts_with("(?P<") || regex[at..].starts_with("(?<")) =>
+            {
+                out.push('(');
+                for (_, skipped) in chars.by_ref() {
+                    if skipped == '>' {
+                        break;
+                    }
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Occurrences of each guard literal in `data`, keyed by (rule, literal index).
-fn literal_counts(matcher: &Matcher, data: &[u8]) -> std::collections::HashMap<(usize, usize), u64> {
+fn literal_counts(
+    matcher: &Matcher,
+    data: &[u8],
+) -> std::collections::HashMap<(usize, usize), u64> {
     let mut counts = std::collections::HashMap::new();
     for (rule, (_, _, literals)) in matcher.guards().enumerate() {
         for (n, lit) in literals.unwrap_or(&[]).iter().enumerate() {
@@ -379,7 +448,7 @@ fn literal_counts(matcher: &Matcher, data: &[u8]) -> std::collections::HashMap<(
     counts
 }
 
-fn patterns_check(dir: Option<PathBuf>, extra: &[PathBuf]) -> Result<ExitCode> {
+fn patterns_check(dir: Option<PathBuf>, sources: &CatalogueSources) -> Result<ExitCode> {
     let (catalogue, errors) = match &dir {
         Some(dir) => {
             if !dir.is_dir() {
@@ -387,7 +456,7 @@ fn patterns_check(dir: Option<PathBuf>, extra: &[PathBuf]) -> Result<ExitCode> {
             }
             Catalogue::from_dir(dir)
         }
-        None => load_catalogue(extra),
+        None => load_catalogue(sources),
     };
     let mut report = catalogue::check(&catalogue);
     let mut problems = errors;
@@ -401,11 +470,15 @@ fn patterns_check(dir: Option<PathBuf>, extra: &[PathBuf]) -> Result<ExitCode> {
     })
 }
 
-fn run_patterns(command: PatternsCommand, dirs: &[PathBuf], lang: Lang) -> Result<ExitCode> {
+fn run_patterns(
+    command: PatternsCommand,
+    sources: &CatalogueSources,
+    lang: Lang,
+) -> Result<ExitCode> {
     if let PatternsCommand::Check { dir } = command {
-        return patterns_check(dir, dirs);
+        return patterns_check(dir, sources);
     }
-    let (catalogue, errors) = load_catalogue(dirs);
+    let (catalogue, errors) = load_catalogue(sources);
     report_pattern_errors(&errors);
     let catalogue = &catalogue;
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -424,7 +497,7 @@ fn run_patterns(command: PatternsCommand, dirs: &[PathBuf], lang: Lang) -> Resul
         PatternsCommand::Regexes => {
             for entry in catalogue.entries() {
                 for regex in &entry.regex {
-                    writeln!(out, "{regex}")?;
+                    writeln!(out, "{}", unname_groups(regex))?;
                 }
             }
         }
@@ -432,7 +505,8 @@ fn run_patterns(command: PatternsCommand, dirs: &[PathBuf], lang: Lang) -> Resul
             let matcher = Matcher::new(catalogue);
             let counts = match corpus {
                 Some(path) => {
-                    let data = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
+                    let data =
+                        std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
                     Some(literal_counts(&matcher, &data))
                 }
                 None => None,
@@ -444,7 +518,12 @@ fn run_patterns(command: PatternsCommand, dirs: &[PathBuf], lang: Lang) -> Resul
                     Some(lits) => {
                         for (n, lit) in lits.iter().enumerate() {
                             let count = counts.as_ref().map_or(0, |c| c[&(rule, n)]);
-                            rows.push((count, id, format!("{:?}", String::from_utf8_lossy(lit)), regex));
+                            rows.push((
+                                count,
+                                id,
+                                format!("{:?}", String::from_utf8_lossy(lit)),
+                                regex,
+                            ));
                         }
                     }
                     None => rows.push((u64::MAX, id, "(none: runs on every line)".into(), regex)),
@@ -464,4 +543,18 @@ fn run_patterns(command: PatternsCommand, dirs: &[PathBuf], lang: Lang) -> Resul
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unname_groups;
+
+    #[test]
+    fn named_groups_become_plain_groups() {
+        assert_eq!(
+            unname_groups(r"a (?P<pid>[0-9]+) (?<x>y)"),
+            r"a ([0-9]+) (y)"
+        );
+        assert_eq!(unname_groups(r"\(?P<not>) [(?P<]"), r"\(?P<not>) [(?P<]");
+    }
 }

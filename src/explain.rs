@@ -152,7 +152,8 @@ pub fn fill_command(command: &str, captures: &[(String, String)]) -> String {
             break;
         };
         let name = &rest[open + 1..close];
-        let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let is_name =
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         out.push_str(&rest[..open]);
         if is_name {
             match captures.iter().find(|(k, _)| k == name) {
@@ -206,7 +207,12 @@ pub fn labels(lang: Lang) -> Labels {
 }
 
 /// An entry in full, as plain text (no colour, no terminal escapes: safe anywhere).
-pub fn render_card(catalogue: &Catalogue, entry: &Entry, lang: Lang, captures: &[(String, String)]) -> String {
+pub fn render_card(
+    catalogue: &Catalogue,
+    entry: &Entry,
+    lang: Lang,
+    captures: &[(String, String)],
+) -> String {
     let l = labels(lang);
     let mut out = String::new();
     out += &format!(
@@ -265,7 +271,12 @@ pub fn render_card(catalogue: &Catalogue, entry: &Entry, lang: Lang, captures: &
     if !leads_to.is_empty() {
         out += &format!("\n{}: {}\n", l.leads_to, leads_to.join("; "));
     }
-    let comes_from = related(catalogue.comes_from(&entry.id).map(|e| e.id.as_str()).collect());
+    let comes_from = related(
+        catalogue
+            .comes_from(&entry.id)
+            .map(|e| e.id.as_str())
+            .collect(),
+    );
     if !comes_from.is_empty() {
         out += &format!("{}: {}\n", l.comes_from, comes_from.join("; "));
     }
@@ -290,8 +301,14 @@ mod tests {
     #[test]
     fn commands_are_filled_from_captures() {
         let caps = vec![("container".to_string(), "athena_eye_db".to_string())];
-        assert_eq!(fill_command("docker logs {container}", &caps), "docker logs athena_eye_db");
-        assert_eq!(fill_command("docker logs {name}", &caps), "docker logs <name>");
+        assert_eq!(
+            fill_command("docker logs {container}", &caps),
+            "docker logs athena_eye_db"
+        );
+        assert_eq!(
+            fill_command("docker logs {name}", &caps),
+            "docker logs <name>"
+        );
         assert_eq!(fill_command("awk '{print $1}'", &caps), "awk '{print $1}'");
         assert_eq!(fill_command("x {", &caps), "x {");
     }

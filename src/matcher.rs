@@ -7,7 +7,16 @@
 //! out, and only the regexes that own the literals found there are run on them. This is the
 //! ripgrep recipe, applied to a catalogue.
 
-use std::{cmp::Reverse, ops::Range};
+use std::{
+    cell::RefCell,
+    cmp::Reverse,
+    collections::HashMap,
+    ops::Range,
+    sync::{
+        OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use regex::bytes::{Regex, RegexBuilder};
@@ -41,20 +50,40 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
 #[derive(Debug)]
 struct Rule {
     entry: usize,
-    regex: Regex,
+    pattern: String,
+    /// Compiled on first use: most regexes never see a candidate line, and compiling all of
+    /// them would cost most of the start-up time. `None` if it does not compile (the
+    /// catalogue check reports that).
+    regex: OnceLock<Option<Regex>>,
     /// `None`: no usable literal; the regex runs on every line.
     literals: Option<Vec<Vec<u8>>>,
 }
 
-/// The compiled catalogue. Building it is the only costly step; matching never allocates for
-/// lines that match nothing.
+impl Rule {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile_regex(&self.pattern).ok())
+            .as_ref()
+    }
+}
+
+/// Bytes scanned before the big literal DFA is built: small inputs are done sooner with the
+/// NFA than the DFA takes to build.
+const DFA_AFTER_BYTES: usize = 8 << 20;
+
+/// The compiled catalogue. Matching never allocates for lines that match nothing.
 #[derive(Debug)]
 pub struct Matcher {
     rules: Vec<Rule>,
-    /// Leftmost-first automaton over all literals, to find candidate lines in a big buffer fast.
-    scan: AhoCorasick,
+    /// Leftmost-first automata over all literals, to find candidate lines in a big buffer:
+    /// an NFA that builds at once, and a DFA three times as fast that is built when the
+    /// input turns out to be big. `None` if there are no literals at all.
+    scan_nfa: Option<AhoCorasick>,
+    scan_dfa: OnceLock<Option<AhoCorasick>>,
+    literals: Vec<Vec<u8>>,
+    scanned: AtomicUsize,
     /// The same literals with overlapping semantics, to list every rule a candidate line needs.
-    per_line: AhoCorasick,
+    per_line: Option<AhoCorasick>,
     /// For each literal (automaton pattern id), the rules it guards.
     owners: Vec<Vec<u32>>,
     /// Rules without literals: run on every line (only user patterns can end up here).
@@ -71,23 +100,21 @@ impl Matcher {
             .flat_map(|e| &e.counter_examples)
             .flat_map(|line| line.bytes().chain(std::iter::once(b'\n')))
             .collect();
+        let chooser = GuardChooser::new(&benign);
         let mut rules = Vec::new();
         for (entry, e) in catalogue.entries().iter().enumerate() {
             for pattern in &e.regex {
-                // Patterns were validated when loaded; a failure here would be a bug elsewhere,
-                // and skipping the one regex is the safe reaction.
-                if let Ok(regex) = compile_regex(pattern) {
-                    let literals = guard_literals(pattern, &benign);
-                    rules.push(Rule {
-                        entry,
-                        regex,
-                        literals,
-                    });
-                }
+                rules.push(Rule {
+                    entry,
+                    pattern: pattern.clone(),
+                    regex: OnceLock::new(),
+                    literals: chooser.guard(pattern),
+                });
             }
         }
 
         let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut index_of: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
         let mut unguarded = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
@@ -96,46 +123,73 @@ impl Matcher {
                 continue;
             };
             for lit in lits {
-                match literals.iter().position(|l| l == lit) {
-                    Some(at) => owners[at].push(index as u32),
-                    None => {
-                        literals.push(lit.clone());
-                        owners.push(vec![index as u32]);
-                    }
-                }
+                let at = *index_of.entry(lit.clone()).or_insert_with(|| {
+                    literals.push(lit.clone());
+                    owners.push(Vec::new());
+                    literals.len() - 1
+                });
+                owners[at].push(index as u32);
             }
         }
-        let scan = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .expect("literal automaton within default limits");
-        let per_line = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&literals)
-            .expect("literal automaton within default limits");
+        let scan_nfa = build_automaton(
+            &literals,
+            MatchKind::LeftmostFirst,
+            AhoCorasickKind::ContiguousNFA,
+        );
+        let per_line = build_automaton(
+            &literals,
+            MatchKind::Standard,
+            AhoCorasickKind::ContiguousNFA,
+        );
+        if scan_nfa.is_none() || per_line.is_none() {
+            // Too many literals for an automaton (never seen): every rule sees every line.
+            unguarded = (0..rules.len() as u32).collect();
+        }
         Matcher {
             rules,
-            scan,
+            scan_nfa,
+            scan_dfa: OnceLock::new(),
+            literals,
+            scanned: AtomicUsize::new(0),
             per_line,
             owners,
             unguarded,
         }
     }
 
+    /// The automaton to find candidate lines with, for a buffer of `len` bytes.
+    fn scanner(&self, len: usize) -> Option<&AhoCorasick> {
+        let before = self.scanned.fetch_add(len, Ordering::Relaxed);
+        if before + len >= DFA_AFTER_BYTES {
+            let dfa = self.scan_dfa.get_or_init(|| {
+                build_automaton(
+                    &self.literals,
+                    MatchKind::LeftmostFirst,
+                    AhoCorasickKind::DFA,
+                )
+            });
+            if dfa.is_some() {
+                return dfa.as_ref();
+            }
+        }
+        self.scan_nfa.as_ref()
+    }
+
     /// The literals guarding each regex, for `triage patterns literals`: `(entry, regex, literals)`.
     pub fn guards(&self) -> impl Iterator<Item = (usize, &str, Option<&[Vec<u8>]>)> {
         self.rules
             .iter()
-            .map(|r| (r.entry, r.regex.as_str(), r.literals.as_deref()))
+            .map(|r| (r.entry, r.pattern.as_str(), r.literals.as_deref()))
     }
 
     /// Every entry matching one line (without its line terminator), in order of first match.
     pub fn match_line(&self, line: &[u8]) -> Vec<Hit> {
         let line = strip_cr(line);
         let mut candidates: Vec<u32> = self.unguarded.clone();
-        for m in self.per_line.find_overlapping_iter(line) {
-            candidates.extend_from_slice(&self.owners[m.pattern().as_usize()]);
+        if let Some(per_line) = &self.per_line {
+            for m in per_line.find_overlapping_iter(line) {
+                candidates.extend_from_slice(&self.owners[m.pattern().as_usize()]);
+            }
         }
         if candidates.is_empty() {
             return Vec::new();
@@ -159,7 +213,8 @@ impl Matcher {
         buf: &[u8],
         mut on_hit: impl FnMut(Range<usize>, Vec<Hit>) -> bool,
     ) -> bool {
-        if !self.unguarded.is_empty() {
+        let scanner = self.scanner(buf.len());
+        let Some(scanner) = scanner.filter(|_| self.unguarded.is_empty()) else {
             // Some rule must see every line: no shortcut.
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len())) {
@@ -173,10 +228,10 @@ impl Matcher {
                 start = end + 1;
             }
             return true;
-        }
+        };
         let mut pos = 0;
         while pos < buf.len() {
-            let Some(m) = self.scan.find(Input::new(buf).range(pos..)) else {
+            let Some(m) = scanner.find(Input::new(buf).range(pos..)) else {
                 break;
             };
             // `pos` is always a line start, so the line's start is after it.
@@ -196,7 +251,8 @@ impl Matcher {
         let mut hits: Vec<Hit> = Vec::new();
         for &index in candidates {
             let rule = &self.rules[index as usize];
-            let mut spans = rule.regex.find_iter(line).map(|m| m.range()).peekable();
+            let Some(regex) = rule.regex() else { continue };
+            let mut spans = regex.find_iter(line).map(|m| m.range()).peekable();
             if spans.peek().is_none() {
                 continue;
             }
@@ -207,7 +263,7 @@ impl Matcher {
                     hits.push(Hit {
                         entry: rule.entry,
                         spans,
-                        captures: captures(&rule.regex, line),
+                        captures: captures(regex, line),
                     });
                 }
             }
@@ -263,19 +319,40 @@ fn merge_spans(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
 /// counter-examples) where possible, then as long as possible. `None` if the regex has no
 /// such set.
 pub fn guard_literals(pattern: &str, benign: &[u8]) -> Option<Vec<Vec<u8>>> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(pattern)
-        .ok()?;
-    GuardChooser { benign }.required(&hir)
+    GuardChooser::new(benign).guard(pattern)
 }
 
 struct GuardChooser<'a> {
     benign: &'a [u8],
+    /// Whether a literal occurs in `benign`: the same candidates come up again and again.
+    seen: RefCell<HashMap<Vec<u8>, bool>>,
 }
 
-impl GuardChooser<'_> {
+impl<'a> GuardChooser<'a> {
+    fn new(benign: &'a [u8]) -> Self {
+        GuardChooser {
+            benign,
+            seen: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn guard(&self, pattern: &str) -> Option<Vec<Vec<u8>>> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .ok()?;
+        self.required(&hir)
+    }
+
+    fn is_benign(&self, literal: &[u8]) -> bool {
+        *self
+            .seen
+            .borrow_mut()
+            .entry(literal.to_vec())
+            .or_insert_with(|| memchr::memmem::find(self.benign, literal).is_some())
+    }
+
     /// Literals each match of `hir` must contain.
     fn required(&self, hir: &Hir) -> Option<Vec<Vec<u8>>> {
         match hir.kind() {
@@ -339,15 +416,15 @@ impl GuardChooser<'_> {
         &self,
         options: impl IntoIterator<Item = Option<Vec<Vec<u8>>>>,
     ) -> Option<Vec<Vec<u8>>> {
-        let mut best: Option<((bool, bool, usize, Reverse<usize>), Vec<Vec<u8>>)> = None;
+        // (no literal under 4 bytes, none seen in normal traffic, shortest length, -count)
+        type Rank = (bool, bool, usize, Reverse<usize>);
+        let mut best: Option<(Rank, Vec<Vec<u8>>)> = None;
         for set in options.into_iter().flatten() {
             if set.is_empty() || set.len() > 64 {
                 continue;
             }
             let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-            let unseen = set
-                .iter()
-                .all(|lit| memchr::memmem::find(self.benign, lit).is_none());
+            let unseen = !set.iter().any(|lit| self.is_benign(lit));
             let key = (shortest >= 4, unseen, shortest.min(16), Reverse(set.len()));
             if best.as_ref().is_none_or(|(k, _)| key > *k) {
                 best = Some((key, set));
@@ -355,6 +432,18 @@ impl GuardChooser<'_> {
         }
         best.map(|(_, set)| set)
     }
+}
+
+fn build_automaton(
+    literals: &[Vec<u8>],
+    kind: MatchKind,
+    engine: AhoCorasickKind,
+) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .match_kind(kind)
+        .kind(Some(engine))
+        .build(literals)
+        .ok()
 }
 
 /// Drop duplicates, and literals that contain another literal of the set (the shorter one
@@ -390,7 +479,8 @@ mod tests {
 
     #[test]
     fn avoids_literals_seen_in_normal_traffic() {
-        let pattern = r"Received disconnect from \S+ port [0-9]+:2: Too many authentication failures";
+        let pattern =
+            r"Received disconnect from \S+ port [0-9]+:2: Too many authentication failures";
         let benign = b"Received disconnect from 1.2.3.4 port 22:11: Bye Bye [preauth]\n";
         let got = guard_literals(pattern, benign).unwrap();
         assert_eq!(got, vec![b":2: Too many authentication failures".to_vec()]);
@@ -400,22 +490,34 @@ mod tests {
     fn alternation_needs_a_literal_from_each_branch() {
         let mut got = lits(r"(Out of memory: Killed process|invoked oom-killer)");
         got.sort();
-        assert_eq!(got, vec!["Out of memory: Killed process", "invoked oom-killer"]);
+        assert_eq!(
+            got,
+            vec!["Out of memory: Killed process", "invoked oom-killer"]
+        );
     }
 
     #[test]
     fn a_regex_without_literals_has_no_guard() {
         assert_eq!(guard_literals(r"[a-z]+\d+", b""), None);
-        assert_eq!(guard_literals(r"(foo)?bar*", b""), Some(vec![b"ba".to_vec()]));
+        assert_eq!(
+            guard_literals(r"(foo)?bar*", b""),
+            Some(vec![b"ba".to_vec()])
+        );
     }
 
     #[test]
     fn optional_parts_are_not_required() {
-        assert_eq!(lits(r"(sudo )?dpkg --configure -a"), vec!["dpkg --configure -a"]);
+        assert_eq!(
+            lits(r"(sudo )?dpkg --configure -a"),
+            vec!["dpkg --configure -a"]
+        );
     }
 
     #[test]
     fn merges_overlapping_spans() {
-        assert_eq!(merge_spans(vec![5..9, 0..3, 2..4, 8..12]), vec![0..4, 5..12]);
+        assert_eq!(
+            merge_spans(vec![5..9, 0..3, 2..4, 8..12]),
+            vec![0..4, 5..12]
+        );
     }
 }

@@ -114,7 +114,11 @@ impl<'c, W: Write> Printer<'c, W> {
                         self.paint(style_location(), &format!("{}:{}", found.file, found.line)),
                         self.excerpt(found.text, &hit.spans, entry.severity)
                     );
-                    self.tally.get_mut(&hit.entry).expect("just added").lines.push(line);
+                    self.tally
+                        .get_mut(&hit.entry)
+                        .expect("just added")
+                        .lines
+                        .push(line);
                 }
                 Layout::Jsonl => {
                     let record = JsonHit {
@@ -143,12 +147,20 @@ impl<'c, W: Write> Printer<'c, W> {
         Ok(())
     }
 
-    fn write_in_order(&mut self, found: &Found, entry: &Entry, spans: &[Range<usize>]) -> io::Result<()> {
+    fn write_in_order(
+        &mut self,
+        found: &Found,
+        entry: &Entry,
+        spans: &[Range<usize>],
+    ) -> io::Result<()> {
         let location = format!("{}:{}", found.file, found.line);
         let mut header = format!(
             "{} {} {}",
             self.paint(style_location(), &location),
-            self.paint(style_severity(entry.severity), &format!("{:<8}", entry.severity)),
+            self.paint(
+                style_severity(entry.severity),
+                &format!("{:<8}", entry.severity)
+            ),
             self.paint(Style::new().bold(), &entry.id),
         );
         header.push_str("  ");
@@ -163,7 +175,11 @@ impl<'c, W: Write> Printer<'c, W> {
         if !when.is_empty() {
             writeln!(self.out, "    {}", self.paint(Style::new().dimmed(), &when))?;
         }
-        writeln!(self.out, "    {}", self.excerpt(found.text, spans, entry.severity))?;
+        writeln!(
+            self.out,
+            "    {}",
+            self.excerpt(found.text, spans, entry.severity)
+        )?;
         if let Some(step) = entry.remedy.first() {
             let mut line = format!("    → {}", step.text(self.lang));
             if let Some(cmd) = step.run.first() {
@@ -179,7 +195,13 @@ impl<'c, W: Write> Printer<'c, W> {
     pub fn finish(mut self, footer: bool) -> io::Result<()> {
         let mut order: Vec<usize> = self.tally.keys().copied().collect();
         let entries = self.catalogue.entries();
-        order.sort_by_key(|&i| (std::cmp::Reverse(entries[i].severity), std::cmp::Reverse(self.tally[&i].count), i));
+        order.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(entries[i].severity),
+                std::cmp::Reverse(self.tally[&i].count),
+                i,
+            )
+        });
         match self.layout {
             Layout::Grouped => {
                 for &index in &order {
@@ -195,7 +217,10 @@ impl<'c, W: Write> Printer<'c, W> {
                         self.out,
                         "{:>6}  {}  {:<28} {}  {}",
                         tally.count,
-                        self.paint(style_severity(entry.severity), &format!("{:<8}", entry.severity)),
+                        self.paint(
+                            style_severity(entry.severity),
+                            &format!("{:<8}", entry.severity)
+                        ),
                         entry.id,
                         entry.title.get(self.lang),
                         self.paint(style_location(), &format!("(first: {})", tally.first)),
@@ -242,16 +267,27 @@ impl<'c, W: Write> Printer<'c, W> {
         writeln!(
             self.out,
             "{} {}  {}  ({})",
-            self.paint(style_severity(entry.severity), &entry.severity.to_string().to_uppercase()),
+            self.paint(
+                style_severity(entry.severity),
+                &entry.severity.to_string().to_uppercase()
+            ),
             self.paint(Style::new().bold(), &entry.id),
             entry.title.get(lang),
             tally.count
         )?;
-        writeln!(self.out, "  {}", entry.cause.get(lang).trim().replace('\n', "\n  "))?;
+        writeln!(
+            self.out,
+            "  {}",
+            entry.cause.get(lang).trim().replace('\n', "\n  ")
+        )?;
         for (n, step) in entry.remedy.iter().enumerate() {
             writeln!(self.out, "  {}. {}", n + 1, step.text(lang))?;
             for cmd in &step.run {
-                writeln!(self.out, "       {}", self.paint(style_command(), &format!("$ {cmd}")))?;
+                writeln!(
+                    self.out,
+                    "       {}",
+                    self.paint(style_command(), &format!("$ {cmd}"))
+                )?;
             }
         }
         for line in &tally.lines {

@@ -50,9 +50,9 @@ fn is_invisible_format(c: char) -> bool {
 /// Would `bytes` come out of [`visible`] unchanged?
 pub fn is_clean(bytes: &[u8]) -> bool {
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.chars().all(|c| {
-            c == '\t' || !(c.is_control() || is_invisible_format(c))
-        }),
+        Ok(text) => text
+            .chars()
+            .all(|c| c == '\t' || !(c.is_control() || is_invisible_format(c))),
         Err(_) => false,
     }
 }
@@ -64,7 +64,10 @@ mod tests {
     #[test]
     fn escapes_become_visible() {
         assert_eq!(visible(b"a\x1b[31mred\x1b[0m"), "a\\x1b[31mred\\x1b[0m");
-        assert_eq!(visible(b"bell\x07 cr\r del\x7f"), "bell\\x07 cr\\x0d del\\x7f");
+        assert_eq!(
+            visible(b"bell\x07 cr\r del\x7f"),
+            "bell\\x07 cr\\x0d del\\x7f"
+        );
         assert_eq!(visible("csi\u{9b}2J".as_bytes()), "csi\\u{9b}2J");
         assert_eq!(visible("abc\u{202e}fed".as_bytes()), "abc<U+202E>fed");
         assert_eq!(visible(b"caf\xe9 \xff"), "caf\\xe9 \\xff");

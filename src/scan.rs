@@ -166,8 +166,9 @@ fn scan_text(
     // Hand each chunk's hits to the sink in input order.
     let mut emit = |chunk: &[u8], found: ChunkHits, lines_before: u64| -> Result<(), ScanError> {
         for (newlines, range, hits) in found.lines {
-            let text = strip_cr(&chunk[range]);
-            let view = parse::parse_line(format, text, year);
+            let text = strip_cr(&chunk[range.clone()]);
+            let view =
+                parse::parse_in_context(format, chunk, range.start..range.start + text.len(), year);
             sink(&Found {
                 file: name,
                 line: lines_before + newlines + 1,
@@ -183,7 +184,10 @@ fn scan_text(
     };
 
     if threads <= 1 {
-        while let Some(chunk) = chunks.next_chunk().map_err(|e| read_error(lines_before_chunk, e))? {
+        while let Some(chunk) = chunks
+            .next_chunk()
+            .map_err(|e| read_error(lines_before_chunk, e))?
+        {
             bytes += chunk.len() as u64;
             let found = search_chunk(matcher, chunk);
             let line_count = found.line_count;
@@ -222,7 +226,10 @@ fn scan_text(
         let mut reading = true;
         loop {
             if reading && sent - next_to_emit < 2 * threads as u64 {
-                match chunks.next_chunk().map_err(|e| read_error(lines_before_chunk, e))? {
+                match chunks
+                    .next_chunk()
+                    .map_err(|e| read_error(lines_before_chunk, e))?
+                {
                     Some(chunk) => {
                         bytes += chunk.len() as u64;
                         let mut owned = spare.pop().unwrap_or_default();
@@ -242,7 +249,9 @@ fn scan_text(
             if next_to_emit == sent {
                 break;
             }
-            let Ok((seq, chunk, found)) = done_rx.recv() else { break };
+            let Ok((seq, chunk, found)) = done_rx.recv() else {
+                break;
+            };
             pending.insert(seq, (chunk, found));
             while let Some((chunk, found)) = pending.remove(&next_to_emit) {
                 let line_count = found.line_count;
@@ -279,11 +288,13 @@ fn scan_json(
     let mut bytes = 0u64;
     loop {
         buf.clear();
-        let read = reader.read_until(b'\n', &mut buf).map_err(|source| ScanError::Read {
-            name: name.to_string(),
-            line,
-            source,
-        })?;
+        let read = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| ScanError::Read {
+                name: name.to_string(),
+                line,
+                source,
+            })?;
         if read == 0 {
             break;
         }

@@ -62,7 +62,9 @@ pub fn check(catalogue: &Catalogue) -> CheckReport {
             message,
         };
         if !entry.is_symptom_only() && entry.examples.is_empty() {
-            report.problems.push(problem("has regexes but no examples".into()));
+            report
+                .problems
+                .push(problem("has regexes but no examples".into()));
         }
         if entry.is_symptom_only() && !entry.examples.is_empty() {
             report.problems.push(problem(
@@ -72,9 +74,19 @@ pub fn check(catalogue: &Catalogue) -> CheckReport {
         if entry.remedy.is_empty() {
             report.problems.push(problem("has no remedy steps".into()));
         }
+        for (pattern, &line) in entry.regex.iter().zip(&entry.regex_lines) {
+            if let Err(err) = crate::matcher::compile_regex(pattern) {
+                report.problems.push(PatternError {
+                    line,
+                    ..problem(format!("regex does not compile: {err}"))
+                });
+            }
+        }
         for id in entry.leads_to.iter().chain(&entry.overlaps) {
             if catalogue.get(id).is_none() {
-                report.problems.push(problem(format!("refers to unknown id `{id}`")));
+                report
+                    .problems
+                    .push(problem(format!("refers to unknown id `{id}`")));
             }
         }
         for example in &entry.examples {

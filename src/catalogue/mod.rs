@@ -62,7 +62,9 @@ impl Catalogue {
         let mut catalogue = Catalogue::default();
         let mut errors = Vec::new();
         if sources.builtin {
-            let files = BUILTIN_PATTERNS.iter().map(|(name, text)| (name.to_string(), Ok(text.to_string())));
+            let files = BUILTIN_PATTERNS
+                .iter()
+                .map(|(name, text)| (name.to_string(), Ok(text.to_string())));
             catalogue.add_layer(files, &mut errors);
         }
         for dir in &sources.optional_dirs {
@@ -128,7 +130,9 @@ impl Catalogue {
                         file: entry.origin.file.clone(),
                         line: entry.origin.line,
                         entry: Some(entry.id.clone()),
-                        message: format!("duplicate id: already defined at {first}; this one is ignored"),
+                        message: format!(
+                            "duplicate id: already defined at {first}; this one is ignored"
+                        ),
                     });
                     continue;
                 }

@@ -162,7 +162,6 @@ impl Entry {
 
     /// Both entries say the same line may legitimately be claimed by the two of them.
     pub fn declares_overlap_with(&self, other: &Entry) -> bool {
-        self.overlaps.iter().any(|id| *id == other.id)
-            || other.overlaps.iter().any(|id| *id == self.id)
+        self.overlaps.contains(&other.id) || other.overlaps.contains(&self.id)
     }
 }

@@ -185,10 +185,18 @@ mod tests {
         assert_eq!(e.label().as_deref(), Some("kernel"));
         assert_eq!(e.message, b"Out of memory");
         assert_eq!(e.ts.unwrap().to_string(), "2026-11-28T14:03:05.123456Z");
-        let e = parse_json(br#"{"MESSAGE":[104,105,255],"SYSLOG_IDENTIFIER":"app","PRIORITY":"6"}"#).unwrap();
-        assert_eq!((e.message.as_slice(), e.priority), (&[104u8, 105, 255][..], Some(6)));
+        let e =
+            parse_json(br#"{"MESSAGE":[104,105,255],"SYSLOG_IDENTIFIER":"app","PRIORITY":"6"}"#)
+                .unwrap();
+        assert_eq!(
+            (e.message.as_slice(), e.priority),
+            (&[104u8, 105, 255][..], Some(6))
+        );
         let e = parse_json(br#"{"MESSAGE":null,"_SYSTEMD_UNIT":"x.service"}"#).unwrap();
-        assert_eq!((e.message.len(), e.label().as_deref()), (0, Some("x.service")));
+        assert_eq!(
+            (e.message.len(), e.label().as_deref()),
+            (0, Some("x.service"))
+        );
         assert!(parse_json(b"{not json").is_err());
     }
 
@@ -200,7 +208,10 @@ mod tests {
         data.extend_from_slice(b"SYSLOG_IDENTIFIER=app\n\n__CURSOR=b\nMESSAGE=second\n");
         let mut reader = ExportReader::new(&data[..]);
         let (line, first) = reader.next_entry().unwrap().unwrap();
-        assert_eq!((line, first.message.as_slice(), first.identifier.as_deref()), (1, &b"two\nlin"[..], Some("app")));
+        assert_eq!(
+            (line, first.message.as_slice(), first.identifier.as_deref()),
+            (1, &b"two\nlin"[..], Some("app"))
+        );
         let (line, second) = reader.next_entry().unwrap().unwrap();
         assert_eq!((line, second.message.as_slice()), (8, &b"second"[..]));
         assert!(reader.next_entry().unwrap().is_none());

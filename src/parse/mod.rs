@@ -104,7 +104,10 @@ impl FromStr for LogFormat {
             .find(|f| f.name() == alias)
             .ok_or_else(|| {
                 let names: Vec<_> = LogFormat::ALL.iter().map(|f| f.name()).collect();
-                format!("unknown log format `{s}` (known: {}, syslog)", names.join(", "))
+                format!(
+                    "unknown log format `{s}` (known: {}, syslog)",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -219,6 +222,44 @@ fn compose(line: &[u8], year: i16) -> Option<LineView<'_>> {
     Some(LineView { label, ..view })
 }
 
+/// How far back [`parse_in_context`] looks for the line a continuation belongs to.
+const CONTEXT_LINES: usize = 64;
+
+/// Parse the line at `line` (a range of `buf`, without its terminator). A continuation line
+/// (a traceback frame, the indented second line of a journal entry) carries no time or source
+/// of its own: it takes them from the nearest line before it in `buf` that has them.
+pub fn parse_in_context<'a>(
+    format: LogFormat,
+    buf: &'a [u8],
+    line: std::ops::Range<usize>,
+    year: i16,
+) -> LineView<'a> {
+    let mut view = parse_line(format, &buf[line.clone()], year);
+    if view.ts.is_some() {
+        return view;
+    }
+    let mut end = line.start;
+    for _ in 0..CONTEXT_LINES {
+        if end == 0 {
+            break;
+        }
+        let prev_end = end - 1;
+        let start = memchr::memrchr(b'\n', &buf[..prev_end]).map_or(0, |i| i + 1);
+        let prev = &buf[start..prev_end];
+        let prev = prev.strip_suffix(b"\r").unwrap_or(prev);
+        let before = parse_line(format, prev, year);
+        if before.ts.is_some() {
+            view.ts = before.ts;
+            if view.label.is_none() {
+                view.label = before.label;
+            }
+            break;
+        }
+        end = start;
+    }
+    view
+}
+
 /// `[<PRI>]TIMESTAMP HOST IDENT[PID]: MESSAGE` with a classic or an ISO timestamp.
 fn syslog(line: &[u8], year: i16) -> Option<LineView<'_>> {
     let (priority, body) = match line.strip_prefix(b"<") {
@@ -237,9 +278,8 @@ fn syslog(line: &[u8], year: i16) -> Option<LineView<'_>> {
     let host_len = rest.iter().position(|&b| b == b' ')?;
     let rest = &rest[host_len + 1..];
     // The identifier runs to `[pid]: ` or `: `; it has no spaces in practice.
-    let colon = memchr::memmem::find(rest, b": ").or_else(|| {
-        rest.ends_with(b":").then(|| rest.len() - 1)
-    })?;
+    let colon = memchr::memmem::find(rest, b": ")
+        .or_else(|| rest.ends_with(b":").then(|| rest.len() - 1))?;
     let tag = &rest[..colon];
     if tag.is_empty() || tag.contains(&b' ') {
         return None;
@@ -348,7 +388,10 @@ pub fn detect<'a>(first_lines: impl IntoIterator<Item = &'a [u8]>) -> LogFormat 
         .take(64)
     {
         let format = sniff(line);
-        counts[LogFormat::ALL.iter().position(|&f| f == format).unwrap_or(0)] += 1;
+        counts[LogFormat::ALL
+            .iter()
+            .position(|&f| f == format)
+            .unwrap_or(0)] += 1;
         if format.is_structured() {
             // One record is proof enough: other lines of an export are its fields.
             return format;
@@ -383,15 +426,25 @@ mod tests {
     #[test]
     fn docker_timestamps() {
         assert_eq!(
-            view(LogFormat::Docker, "2026-11-28T14:03:05.123456789Z hello world"),
-            (Some("2026-11-28T14:03:05.123456789Z".into()), None, "hello world".into())
+            view(
+                LogFormat::Docker,
+                "2026-11-28T14:03:05.123456789Z hello world"
+            ),
+            (
+                Some("2026-11-28T14:03:05.123456789Z".into()),
+                None,
+                "hello world".into()
+            )
         );
     }
 
     #[test]
     fn compose_with_and_without_timestamps() {
         assert_eq!(
-            view(LogFormat::Compose, "athena_eye_db  | 2026-11-28T14:03:05.5Z 2026-11-28T14:03:05.499Z 0 [System] x"),
+            view(
+                LogFormat::Compose,
+                "athena_eye_db  | 2026-11-28T14:03:05.5Z 2026-11-28T14:03:05.499Z 0 [System] x"
+            ),
             (
                 Some("2026-11-28T14:03:05.5Z".into()),
                 Some("athena_eye_db".into()),
@@ -400,7 +453,10 @@ mod tests {
         );
         // Without -t the time comes from the message itself (a gunicorn line here).
         assert_eq!(
-            view(LogFormat::Compose, "backend-1  | [2026-11-28 14:03:05 +0000] [1] [INFO] Booting"),
+            view(
+                LogFormat::Compose,
+                "backend-1  | [2026-11-28 14:03:05 +0000] [1] [INFO] Booting"
+            ),
             (
                 Some("2026-11-28T14:03:05Z".into()),
                 Some("backend-1".into()),
@@ -412,30 +468,62 @@ mod tests {
     #[test]
     fn journal_short_forms() {
         assert_eq!(
-            view(LogFormat::ShortIso, "2026-11-28T14:03:05+0000 vm kernel: Out of memory"),
-            (Some("2026-11-28T14:03:05Z".into()), Some("kernel".into()), "Out of memory".into())
+            view(
+                LogFormat::ShortIso,
+                "2026-11-28T14:03:05+0000 vm kernel: Out of memory"
+            ),
+            (
+                Some("2026-11-28T14:03:05Z".into()),
+                Some("kernel".into()),
+                "Out of memory".into()
+            )
         );
         assert_eq!(
-            view(LogFormat::Short, "Nov 28 14:03:05 vm sshd[812]: Accepted publickey"),
-            (Some("2026-11-28T14:03:05Z".into()), Some("sshd".into()), "Accepted publickey".into())
+            view(
+                LogFormat::Short,
+                "Nov 28 14:03:05 vm sshd[812]: Accepted publickey"
+            ),
+            (
+                Some("2026-11-28T14:03:05Z".into()),
+                Some("sshd".into()),
+                "Accepted publickey".into()
+            )
         );
         assert_eq!(
-            view(LogFormat::ShortPrecise, "Nov 28 14:03:05.250001 vm systemd[1]: Started x."),
-            (Some("2026-11-28T14:03:05.250001Z".into()), Some("systemd".into()), "Started x.".into())
+            view(
+                LogFormat::ShortPrecise,
+                "Nov 28 14:03:05.250001 vm systemd[1]: Started x."
+            ),
+            (
+                Some("2026-11-28T14:03:05.250001Z".into()),
+                Some("systemd".into()),
+                "Started x.".into()
+            )
         );
         assert_eq!(
             view(LogFormat::Short, "<30>Nov 28 14:03:05 vm app: hi"),
-            (Some("2026-11-28T14:03:05Z".into()), Some("app".into()), "hi".into())
+            (
+                Some("2026-11-28T14:03:05Z".into()),
+                Some("app".into()),
+                "hi".into()
+            )
         );
     }
 
     #[test]
     fn nginx_logs() {
-        let access = r#"172.18.0.1 - - [28/Nov/2026:14:03:05 +0000] "GET / HTTP/1.1" 502 157 "-" "curl/8""#;
-        assert_eq!(view(LogFormat::NginxAccess, access).0, Some("2026-11-28T14:03:05Z".into()));
+        let access =
+            r#"172.18.0.1 - - [28/Nov/2026:14:03:05 +0000] "GET / HTTP/1.1" 502 157 "-" "curl/8""#;
+        assert_eq!(
+            view(LogFormat::NginxAccess, access).0,
+            Some("2026-11-28T14:03:05Z".into())
+        );
         let error = "2026/11/28 14:03:05 [error] 29#29: *4711 connect() failed";
         let v = parse_line(LogFormat::NginxError, error.as_bytes(), 2026);
-        assert_eq!((v.ts.unwrap().to_string().as_str(), v.priority), ("2026-11-28T14:03:05Z", Some(3)));
+        assert_eq!(
+            (v.ts.unwrap().to_string().as_str(), v.priority),
+            ("2026-11-28T14:03:05Z", Some(3))
+        );
     }
 
     #[test]
@@ -454,7 +542,10 @@ mod tests {
             b"not a docker line",
         ];
         assert_eq!(detect(lines), LogFormat::Docker);
-        assert_eq!(detect(vec![&b"db  | x"[..], b"web  | y"]), LogFormat::Compose);
+        assert_eq!(
+            detect(vec![&b"db  | x"[..], b"web  | y"]),
+            LogFormat::Compose
+        );
         assert_eq!(detect(vec![&b"hello"[..]]), LogFormat::Plain);
         assert_eq!(detect(Vec::<&[u8]>::new()), LogFormat::Plain);
         assert_eq!(

@@ -120,7 +120,11 @@ fn clock(b: &[u8], at: usize) -> Option<(i64, i64, i64)> {
     if !(byte_is(b, at + 2, b':') && byte_is(b, at + 5, b':')) {
         return None;
     }
-    Some((digits(b, at, 2)?, digits(b, at + 3, 2)?, digits(b, at + 6, 2)?))
+    Some((
+        digits(b, at, 2)?,
+        digits(b, at + 3, 2)?,
+        digits(b, at + 6, 2)?,
+    ))
 }
 
 /// Classic syslog and `journalctl -o short[-precise]`: `Nov 28 14:03:05[.123456]`, day
@@ -198,13 +202,19 @@ mod tests {
     #[test]
     fn iso_variants() {
         let (ts, used, zoned) = iso(b"2026-11-28T14:03:05.123456789Z rest").unwrap();
-        assert_eq!((s(ts).as_str(), used, zoned), ("2026-11-28T14:03:05.123456789Z", 30, true));
+        assert_eq!(
+            (s(ts).as_str(), used, zoned),
+            ("2026-11-28T14:03:05.123456789Z", 30, true)
+        );
         let (ts, used, _) = iso(b"2026-11-28T15:03:05+0100 host").unwrap();
         assert_eq!((s(ts).as_str(), used), ("2026-11-28T14:03:05Z", 24));
         let (ts, used, _) = iso(b"2026-11-28T15:03:05.5+01:00 host").unwrap();
         assert_eq!((s(ts).as_str(), used), ("2026-11-28T14:03:05.5Z", 27));
         let (ts, used, zoned) = iso(b"2026-11-28 14:03:05,123 INFO").unwrap();
-        assert_eq!((s(ts).as_str(), used, zoned), ("2026-11-28T14:03:05.123Z", 23, false));
+        assert_eq!(
+            (s(ts).as_str(), used, zoned),
+            ("2026-11-28T14:03:05.123Z", 23, false)
+        );
         let (ts, used, _) = iso(b"2026-11-28 14:03:05 +0000] [1]").unwrap();
         assert_eq!((s(ts).as_str(), used), ("2026-11-28T14:03:05Z", 25));
         assert!(iso(b"2026-13-28T14:03:05Z").is_none());
@@ -213,11 +223,23 @@ mod tests {
 
     #[test]
     fn other_layouts() {
-        assert_eq!(s(bsd(b"Nov  8 14:03:05 host", 2026).unwrap().0), "2026-11-08T14:03:05Z");
+        assert_eq!(
+            s(bsd(b"Nov  8 14:03:05 host", 2026).unwrap().0),
+            "2026-11-08T14:03:05Z"
+        );
         assert_eq!(bsd(b"Nov 28 14:03:05.250000 h", 2026).unwrap().1, 22);
-        assert_eq!(s(slashed(b"2026/11/28 14:03:05 [error]").unwrap().0), "2026-11-28T14:03:05Z");
-        assert_eq!(s(clf(b"28/Nov/2026:15:03:05 +0100] \"GET").unwrap().0), "2026-11-28T14:03:05Z");
-        assert_eq!(s(leading(b"[2026-11-28 14:03:05 +0000] [1] [INFO]", 2026).unwrap()), "2026-11-28T14:03:05Z");
+        assert_eq!(
+            s(slashed(b"2026/11/28 14:03:05 [error]").unwrap().0),
+            "2026-11-28T14:03:05Z"
+        );
+        assert_eq!(
+            s(clf(b"28/Nov/2026:15:03:05 +0100] \"GET").unwrap().0),
+            "2026-11-28T14:03:05Z"
+        );
+        assert_eq!(
+            s(leading(b"[2026-11-28 14:03:05 +0000] [1] [INFO]", 2026).unwrap()),
+            "2026-11-28T14:03:05Z"
+        );
         assert!(leading(b"hello", 2026).is_none());
         assert!(leading(b"", 2026).is_none());
     }

@@ -1,0 +1,641 @@
+//! `triage scan` end to end: the real binary over the bundled incident, every log format,
+//! hostile input, and the contract scripts rely on (JSON lines, exit codes, pipes).
+
+mod common;
+
+use std::{
+    collections::BTreeSet,
+    io::{BufRead, BufReader, Write},
+    process::Stdio,
+};
+
+use common::{fixture, jsonl, repo, run_with_stdin, stderr, stdout, triage};
+
+type Hit = (String, u64, String);
+
+fn hits_of(output: &std::process::Output) -> BTreeSet<Hit> {
+    jsonl(output)
+        .iter()
+        .map(|h| {
+            let file = h["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            (
+                file,
+                h["line"].as_u64().unwrap(),
+                h["pattern"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn expected_incident() -> BTreeSet<Hit> {
+    std::fs::read_to_string(repo("examples/athena-eye/expected.tsv"))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            (f[0].to_string(), f[1].parse().unwrap(), f[2].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_bundled_incident_yields_exactly_its_known_failures() {
+    let expected = expected_incident();
+    // Every failure of the postmortem is in it.
+    for id in [
+        "apt-nopubkey",
+        "apt-lock",
+        "dpkg-interrupted",
+        "docker-sock-denied",
+        "compose-unhealthy",
+        "oom-kill",
+        "mysql-unknown-variable",
+        "mysql-option-without-group",
+        "app-missing-log-dir",
+        "gunicorn-boot-fail",
+        "nginx-upstream-refused",
+        "nginx-502",
+        "tls-on-http-port",
+    ] {
+        assert!(
+            expected.iter().any(|(_, _, p)| p == id),
+            "the incident lacks {id}"
+        );
+    }
+    // The embedded copy and the files on disk give the same hits, at the expected lines,
+    // and nothing else: the ordinary traffic around them raises nothing.
+    let embedded = triage()
+        .args(["scan", "--demo", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(embedded.status.code(), Some(0), "{}", stderr(&embedded));
+    assert_eq!(hits_of(&embedded), expected);
+    let files = triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(repo("examples/athena-eye/docker-compose.log"))
+        .arg(repo("examples/athena-eye/host.log"))
+        .output()
+        .unwrap();
+    assert_eq!(hits_of(&files), expected);
+}
+
+#[test]
+fn demo_tells_the_story_grouped_with_causes_and_remedies() {
+    let out = triage()
+        .args(["demo", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    // Most severe first; each group has its cause and numbered remedy with commands.
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("CRITICAL "), "{first}");
+    for needle in [
+        "oom-kill",
+        "sudo dpkg --configure -a",
+        "usermod -aG docker",
+        "  1. ",
+        "       $ ",
+    ] {
+        assert!(text.contains(needle), "demo output lacks {needle:?}");
+    }
+}
+
+#[test]
+fn jsonl_carries_the_documented_fields() {
+    let out = triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(fixture("formats/compose-t.log"))
+        .output()
+        .unwrap();
+    let hits = jsonl(&out);
+    assert_eq!(hits.len(), 2);
+    let hit = &hits[0];
+    for field in [
+        "pattern", "severity", "title", "file", "line", "ts", "source", "stream", "text", "spans",
+        "captures",
+    ] {
+        assert!(hit.get(field).is_some(), "no {field} in {hit}");
+    }
+    assert_eq!(hit["pattern"], "gunicorn-boot-fail");
+    assert_eq!(hit["severity"], "critical");
+    assert_eq!(hit["line"], 3);
+    assert_eq!(hit["ts"], "2026-11-28T14:03:08.25Z");
+    assert_eq!(hit["source"], "athena_eye_backend");
+    // spans are byte ranges of `text`.
+    let text = hit["text"].as_str().unwrap();
+    let span = hit["spans"][0].as_array().unwrap();
+    let (start, end) = (
+        span[0].as_u64().unwrap() as usize,
+        span[1].as_u64().unwrap() as usize,
+    );
+    assert!(
+        text[start..end].contains("Worker failed to boot"),
+        "{}",
+        &text[start..end]
+    );
+}
+
+/// (file, line, pattern, ts, source) for every hit.
+fn detail(file: &str) -> Vec<(u64, String, String, String)> {
+    let out = triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(fixture(file))
+        .output()
+        .unwrap();
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    jsonl(&out)
+        .iter()
+        .map(|h| {
+            (
+                h["line"].as_u64().unwrap(),
+                h["pattern"].as_str().unwrap().to_string(),
+                h["ts"].as_str().unwrap_or("-").to_string(),
+                h["source"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn row(line: u64, pattern: &str, ts: &str, source: &str) -> (u64, String, String, String) {
+    (line, pattern.into(), ts.into(), source.into())
+}
+
+#[test]
+fn docker_and_compose_formats() {
+    assert_eq!(
+        detail("formats/docker-t.log"),
+        [
+            row(3, "mysql-unknown-variable", "2026-11-28T14:03:06.5Z", "-"),
+            row(4, "mysql-server-aborting", "2026-11-28T14:03:06.7Z", "-")
+        ]
+    );
+    assert_eq!(
+        detail("formats/compose-t.log"),
+        [
+            row(
+                3,
+                "gunicorn-boot-fail",
+                "2026-11-28T14:03:08.25Z",
+                "athena_eye_backend"
+            ),
+            row(
+                4,
+                "nginx-502",
+                "2026-11-28T14:03:09.1Z",
+                "athena_eye_frontend"
+            )
+        ]
+    );
+    // Without -t, the time comes from the message, and a traceback line takes the time of
+    // the line it continues.
+    assert_eq!(
+        detail("formats/compose.log"),
+        [
+            row(
+                4,
+                "app-missing-log-dir",
+                "2026-11-28T14:03:07Z",
+                "backend-1"
+            ),
+            row(5, "gunicorn-boot-fail", "2026-11-28T14:03:08Z", "backend-1"),
+            row(
+                6,
+                "nginx-upstream-refused",
+                "2026-11-28T14:03:09Z",
+                "frontend-1"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn journal_formats_from_real_journalctl() {
+    // Made by journalctl 252 from one journal file (see tests/fixtures/formats/README.md).
+    let expected = |lines: [u64; 3]| {
+        vec![
+            row(lines[0], "oom-kill", "2026-11-28T14:03:06Z", "kernel"),
+            row(
+                lines[1],
+                "systemd-killed-9",
+                "2026-11-28T14:03:07Z",
+                "systemd",
+            ),
+            row(
+                lines[2],
+                "app-missing-log-dir",
+                "2026-11-28T14:03:08Z",
+                "athena_eye_backend",
+            ),
+        ]
+    };
+    assert_eq!(detail("formats/journal.short-iso"), expected([2, 3, 6]));
+    assert_eq!(detail("formats/journal.json"), expected([2, 3, 4]));
+    assert_eq!(detail("formats/journal.export"), expected([12, 22, 33]));
+    // `short` prints no year: it comes from the file's date, so compare the rest.
+    for file in ["formats/journal.short", "formats/journal.short-precise"] {
+        let got: Vec<_> = detail(file)
+            .into_iter()
+            .map(|(l, p, ts, s)| (l, p, ts[4..].to_string(), s))
+            .collect();
+        let want: Vec<_> = expected([2, 3, 6])
+            .into_iter()
+            .map(|(l, p, ts, s)| (l, p, ts[4..].to_string(), s))
+            .collect();
+        assert_eq!(got, want, "{file}");
+    }
+}
+
+#[test]
+fn nginx_syslog_and_plain_formats() {
+    assert_eq!(
+        detail("formats/nginx-access.log"),
+        [
+            row(2, "nginx-502", "2026-11-28T14:03:06Z", "-"),
+            row(3, "tls-on-http-port", "2026-11-28T14:03:07Z", "-")
+        ]
+    );
+    assert_eq!(
+        detail("formats/nginx-error.log"),
+        [
+            row(2, "nginx-upstream-refused", "2026-11-28T14:03:06Z", "-"),
+            row(3, "nginx-upstream-timeout", "2026-11-28T14:03:07Z", "-")
+        ]
+    );
+    assert_eq!(
+        detail("formats/syslog-rfc3339.log"),
+        [
+            row(2, "oom-kill", "2026-11-28T14:03:06.223456Z", "kernel"),
+            row(3, "no-space-left", "2026-11-28T14:03:07.323456Z", "dockerd")
+        ]
+    );
+    assert_eq!(
+        detail("formats/plain.log"),
+        [
+            row(2, "apt-nopubkey", "-", "-"),
+            row(3, "apt-nopubkey", "-", "-")
+        ]
+    );
+}
+
+#[test]
+fn a_forced_format_overrides_detection() {
+    // Forced to `plain`, a compose log keeps its hits but loses the service names.
+    let out = triage()
+        .args(["scan", "--format", "jsonl", "--format", "plain"])
+        .arg(fixture("formats/compose-t.log"))
+        .output()
+        .unwrap();
+    let hits = jsonl(&out);
+    assert_eq!(hits.len(), 2);
+    assert!(hits.iter().all(|h| h["source"].is_null()));
+    let out = triage()
+        .args(["scan", "--format", "nonsense"])
+        .arg(fixture("formats/plain.log"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown log format `nonsense`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn gzip_is_read_by_content_not_name() {
+    use flate2::{Compression, write::GzEncoder};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rotated.1");
+    let mut gz = GzEncoder::new(
+        std::fs::File::create(&path).unwrap(),
+        Compression::default(),
+    );
+    gz.write_all(&std::fs::read(fixture("formats/nginx-error.log")).unwrap())
+        .unwrap();
+    gz.finish().unwrap();
+    let out = triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let got: Vec<_> = hits_of(&out).into_iter().map(|(_, l, p)| (l, p)).collect();
+    assert_eq!(
+        got,
+        [
+            (2, "nginx-upstream-refused".to_string()),
+            (3, "nginx-upstream-timeout".to_string())
+        ]
+    );
+}
+
+#[test]
+fn stdin_is_dash() {
+    let log = std::fs::read(fixture("formats/plain.log")).unwrap();
+    let mut cmd = triage();
+    cmd.args(["scan", "--format", "jsonl", "-"]);
+    let out = run_with_stdin(cmd, &log);
+    let hits = jsonl(&out);
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0]["file"], "-");
+    assert_eq!(hits[0]["line"], 2);
+}
+
+#[test]
+fn exit_codes_follow_ripgrep() {
+    let found = triage()
+        .args(["scan"])
+        .arg(fixture("formats/plain.log"))
+        .output()
+        .unwrap();
+    assert_eq!(found.status.code(), Some(0));
+    let nothing = triage()
+        .args(["scan"])
+        .arg(fixture("loghub/Apache_2k.log"))
+        .output()
+        .unwrap();
+    assert_eq!(nothing.status.code(), Some(1));
+    assert!(stdout(&nothing).is_empty(), "{}", stdout(&nothing));
+    // A missing file is an error, but the other files are still scanned.
+    let mixed = triage()
+        .args(["scan", "--format", "jsonl", "/no/such/file.log"])
+        .arg(fixture("formats/plain.log"))
+        .output()
+        .unwrap();
+    assert_eq!(mixed.status.code(), Some(2));
+    assert!(
+        stderr(&mixed).contains("/no/such/file.log: No such file or directory"),
+        "{}",
+        stderr(&mixed)
+    );
+    assert_eq!(jsonl(&mixed).len(), 2);
+    let dir = triage()
+        .args(["scan"])
+        .arg(fixture("formats"))
+        .output()
+        .unwrap();
+    assert_eq!(dir.status.code(), Some(2));
+    assert!(stderr(&dir).contains("is a directory"), "{}", stderr(&dir));
+}
+
+#[test]
+fn a_binary_journal_file_gets_directions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("system.journal");
+    std::fs::write(&path, b"LPKSHHRH\0\0\0\0rest of a journal file").unwrap();
+    let out = triage().args(["scan"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("binary journal file") && stderr(&out).contains("journalctl --file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // Many hits, and the reader goes away after the first line (like `| head -1`).
+    let log: Vec<u8> = std::iter::repeat_n(&b"E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' to correct the problem.\n"[..], 200_000)
+        .flatten()
+        .copied()
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.log");
+    std::fs::write(&path, log).unwrap();
+    let mut child = triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("dpkg-interrupted"));
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn summary_counts_per_entry() {
+    let out = triage()
+        .args(["scan", "--summary", "--demo", "--color", "never"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let line = text.lines().find(|l| l.contains(" nginx-502 ")).unwrap();
+    let expected = expected_incident()
+        .iter()
+        .filter(|h| h.2 == "nginx-502")
+        .count();
+    assert_eq!(
+        line.split_whitespace().next().unwrap(),
+        expected.to_string(),
+        "{line}"
+    );
+    let out = triage()
+        .args(["scan", "--summary", "--demo", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let counts = jsonl(&out);
+    let total: u64 = counts.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(total as usize, expected_incident().len());
+}
+
+#[test]
+fn min_severity_filters() {
+    let out = triage()
+        .args([
+            "scan",
+            "--demo",
+            "--format",
+            "jsonl",
+            "--min-severity",
+            "critical",
+        ])
+        .output()
+        .unwrap();
+    let hits = jsonl(&out);
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h["severity"] == "critical"));
+}
+
+#[test]
+fn colour_only_when_wanted() {
+    let plain = fixture("formats/plain.log");
+    let always = triage()
+        .args(["scan", "--color", "always"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(stdout(&always).contains("\x1b["));
+    let never = triage()
+        .args(["scan", "--color", "never"])
+        .env("CLICOLOR_FORCE", "1")
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(!stdout(&never).contains('\x1b'));
+    // Piped (not a terminal): plain by default; NO_COLOR beats CLICOLOR_FORCE.
+    let piped = triage().args(["scan"]).arg(&plain).output().unwrap();
+    assert!(!stdout(&piped).contains('\x1b'));
+    let no_color = triage()
+        .args(["scan"])
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(!stdout(&no_color).contains('\x1b'));
+    let forced = triage()
+        .args(["scan"])
+        .env("CLICOLOR_FORCE", "1")
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(stdout(&forced).contains("\x1b["));
+}
+
+#[test]
+fn text_output_reads_well() {
+    let out = triage()
+        .args(["scan", "--color", "never"])
+        .arg(fixture("formats/compose.log"))
+        .output()
+        .unwrap();
+    let text = stdout(&out).replace(env!("CARGO_MANIFEST_DIR"), "<repo>");
+    insta::assert_snapshot!("scan_in_order", text);
+    let out = triage()
+        .args(["scan", "--group", "--color", "never"])
+        .arg(fixture("formats/compose.log"))
+        .output()
+        .unwrap();
+    let text = stdout(&out).replace(env!("CARGO_MANIFEST_DIR"), "<repo>");
+    insta::assert_snapshot!("scan_grouped", text);
+}
+
+/// Escape sequences, bidi overrides, a 10 MB line, invalid UTF-8 and binary junk: nothing
+/// crashes, every error line is still found, and nothing a terminal would interpret is
+/// written out.
+#[test]
+fn hostile_input_is_matched_and_never_reaches_the_terminal_raw() {
+    let mut log = Vec::new();
+    log.extend_from_slice(b"\x1b[2J\x1b]0;pwned\x07E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' \x1b[31mto correct\x1b[0m the problem.\n");
+    log.extend_from_slice("No space left on device \u{202e}evil\u{202c} \u{9b}2J\n".as_bytes());
+    let mut long = vec![b'x'; 10 << 20];
+    long.extend_from_slice(b" Out of memory: Killed process 4242 (mysqld) total-vm:1kB\n");
+    log.extend_from_slice(&long);
+    log.extend_from_slice(b"caf\xe9 \xff\xfe connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4\n");
+    log.extend_from_slice(&[0u8, 1, 2, 0xff, 0x80, b'\n', 0x1b, b'c', b'\n']);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.log");
+    std::fs::write(&path, &log).unwrap();
+
+    let json = triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let got: Vec<_> = hits_of(&json).into_iter().map(|(_, l, p)| (l, p)).collect();
+    assert_eq!(
+        got,
+        [
+            (1, "dpkg-interrupted".into()),
+            (2, "no-space-left".into()),
+            (3, "oom-kill".into()),
+            (4, "nginx-upstream-refused".into())
+        ]
+    );
+    let long_hit = &jsonl(&json)[2];
+    assert_eq!(
+        long_hit["text"].as_str().unwrap().len(),
+        long.len() - 1,
+        "the long line is kept whole in JSON"
+    );
+
+    for color in ["never", "always"] {
+        let text = triage()
+            .args(["scan", "--color", color])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let raw = text.stdout.clone();
+        let without_our_colours = strip_sgr(&raw);
+        assert!(
+            !without_our_colours.contains(&0x1b),
+            "raw ESC in output with --color {color}"
+        );
+        let shown = String::from_utf8(raw).expect("output is valid UTF-8");
+        assert!(
+            !shown.contains('\u{202e}') && !shown.contains('\u{9b}') && !shown.contains('\u{7}')
+        );
+        assert!(
+            shown.contains("\\x1b[2J") && shown.contains("<U+202E>") && shown.contains("\\xe9"),
+            "{shown}"
+        );
+        assert!(
+            shown.len() < 20_000,
+            "the 10 MB line is shown as an excerpt, not whole"
+        );
+    }
+}
+
+/// Remove the SGR sequences triage writes itself (`ESC [ digits ; … m`).
+fn strip_sgr(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b && bytes.get(i + 1) == Some(&b'[') {
+            let mut j = i + 2;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b'm') {
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn lines_split_across_chunks_and_threads_are_numbered_right() {
+    // 3 MB of filler with errors at known lines, scanned with 1 and 3 threads.
+    let mut log = String::new();
+    let mut expected = Vec::new();
+    for n in 1..=40_000u64 {
+        if n % 9_999 == 0 {
+            log.push_str("W: GPG error: x InRelease: NO_PUBKEY 7EA0A9C3F273FCD8\n");
+            expected.push(n);
+        } else {
+            log.push_str("2026-11-28T14:03:05Z healthy line with some padding to make it longer than usual\n");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.log");
+    std::fs::write(&path, &log).unwrap();
+    for threads in ["1", "3"] {
+        let out = triage()
+            .args(["scan", "--format", "jsonl", "-j", threads])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let lines: Vec<u64> = jsonl(&out)
+            .iter()
+            .map(|h| h["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(lines, expected, "threads {threads}");
+    }
+}
