@@ -5,19 +5,23 @@ use std::{
     path::PathBuf,
     process::ExitCode,
     str::FromStr,
+    sync::Arc,
 };
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::{
+    app::{self, App, PaneId},
     catalogue::{self, Catalogue, CatalogueSources, Lang, PatternError, Severity},
     embedded, explain,
     input::{self, LogInput},
+    loader::{LogData, LogFile},
     matcher::Matcher,
     parse::LogFormat,
     report::{Layout, Printer},
     scan::{self, ScanError},
+    tui,
 };
 
 #[derive(Debug, Parser)]
@@ -32,7 +36,26 @@ Start with `triage demo` to see it on a bundled incident.",
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Saved logs to open in the viewer (format detected per file; gzip too)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Open this log in the containers pane, whatever its format
+    #[arg(long, value_name = "FILE")]
+    pub containers: Vec<String>,
+
+    /// Open this log in the host pane, whatever its format
+    #[arg(long, value_name = "FILE")]
+    pub host: Vec<String>,
+
+    /// The log format of the files, instead of detecting it
+    #[arg(long = "format", value_name = "FORMAT", value_parser = LogFormat::from_str)]
+    pub log_format: Option<LogFormat>,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
 
     /// Language of titles, causes and remedies [default: from LANG]
     #[arg(long, global = true, value_enum)]
@@ -109,9 +132,28 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// When to colour the output
+    /// When to colour the output (when printing instead of viewing)
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: ColorWhen,
+
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// How the viewer runs.
+#[derive(Debug, Args, Clone)]
+pub struct ViewArgs {
+    /// Re-enact the logs in time at SPEED times real time (+/- change it, space pauses)
+    #[arg(long, value_name = "SPEED", num_args = 0..=1, default_missing_value = "1")]
+    pub replay: Option<f64>,
+
+    /// Let the mouse scroll (off by default: it stops copying text in GNU screen)
+    #[arg(long)]
+    pub mouse: bool,
+
+    /// Quit as soon as everything is loaded and print timings (for benchmarks)
+    #[arg(long, hide = true)]
+    pub exit_when_loaded: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,7 +254,45 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         builtin: !cli.no_builtin,
         ..CatalogueSources::standard(cli.patterns.clone())
     };
-    match cli.command {
+    let Some(command) = cli.command else {
+        let (catalogue, errors) = load_catalogue(&sources);
+        report_pattern_errors(&errors);
+        let mut logs = Vec::new();
+        for (names, pane) in [
+            (&cli.files, None),
+            (&cli.containers, Some(PaneId::Containers)),
+            (&cli.host, Some(PaneId::Host)),
+        ] {
+            logs.extend(names.iter().map(|name| ViewLog {
+                name: name.clone(),
+                data: LogData::Path(PathBuf::from(name)),
+                pane,
+            }));
+        }
+        if logs.is_empty() {
+            bail!(
+                "give log files to open (or `triage demo` for the bundled incident); following Docker and the journal live is not built yet"
+            );
+        }
+        if !io::stdout().is_terminal() {
+            eprintln!(
+                "triage: not a terminal: printing the hits instead (see `triage scan --help`)"
+            );
+            let scan = ScanArgs {
+                files: logs.into_iter().map(|l| l.name).collect(),
+                format: cli.log_format.map(FormatArg::Log).into_iter().collect(),
+                summary: false,
+                group: true,
+                min_severity: SeverityArg::Info,
+                color: ColorWhen::Auto,
+                demo: false,
+                threads: None,
+            };
+            return run_scan(&catalogue, scan, lang);
+        }
+        return run_view(catalogue, logs, cli.log_format, &cli.view, lang);
+    };
+    match command {
         Command::Patterns(command) => run_patterns(command, &sources, lang),
         Command::Scan(args) => {
             let (catalogue, errors) = load_catalogue(&sources);
@@ -227,6 +307,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => {
             let (catalogue, errors) = load_catalogue(&sources);
             report_pattern_errors(&errors);
+            if io::stdout().is_terminal() {
+                let logs: Vec<ViewLog> = embedded::INCIDENT_FILES
+                    .iter()
+                    .map(|(name, bytes)| ViewLog {
+                        name: name.to_string(),
+                        data: LogData::Static(bytes),
+                        pane: None,
+                    })
+                    .collect();
+                return run_view(catalogue, logs, None, &args.view, lang);
+            }
+            eprintln!("triage: not a terminal: printing the incident's hits instead");
             let scan = ScanArgs {
                 files: Vec::new(),
                 format: Vec::new(),
@@ -245,6 +337,73 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             run_explain(&catalogue, &args, lang)
         }
     }
+}
+
+/// A log to open in the viewer.
+struct ViewLog {
+    name: String,
+    data: LogData,
+    /// Forced pane (`--containers`, `--host`), else by format.
+    pane: Option<PaneId>,
+}
+
+fn run_view(
+    catalogue: Catalogue,
+    logs: Vec<ViewLog>,
+    format: Option<LogFormat>,
+    view: &ViewArgs,
+    lang: Lang,
+) -> Result<ExitCode> {
+    let mut files: [Vec<LogFile>; 2] = [Vec::new(), Vec::new()];
+    let mut failed = false;
+    for log in logs {
+        match LogFile::open(&log.name, log.data, format) {
+            Ok(file) => {
+                let pane = log.pane.unwrap_or_else(|| file.pane());
+                files[pane.index()].push(file);
+            }
+            Err(err) => {
+                eprintln!("triage: {err}");
+                failed = true;
+            }
+        }
+    }
+    if files.iter().all(Vec::is_empty) {
+        return Ok(ExitCode::from(2));
+    }
+    let catalogue = Arc::new(catalogue);
+    let options = app::Options {
+        lang,
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        replay: view.replay.filter(|s| s.is_finite() && *s > 0.0),
+        scrollback: None,
+    };
+    let sources = [
+        files[0].iter().map(LogFile::source).collect(),
+        files[1].iter().map(LogFile::source).collect(),
+    ];
+    let app = App::new(catalogue.clone(), sources, &options);
+    let timings = tui::run(tui::Run {
+        app,
+        matcher: Arc::new(Matcher::new(&catalogue)),
+        catalogue,
+        files,
+        mouse: view.mouse,
+        exit_when_loaded: view.exit_when_loaded,
+    })?;
+    if view.exit_when_loaded {
+        let ms = |d: Option<std::time::Duration>| d.map_or(-1.0, |d| d.as_secs_f64() * 1000.0);
+        eprintln!(
+            "first_frame_ms={:.1} loaded_ms={:.1}",
+            ms(timings.first_frame),
+            ms(timings.loaded)
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn load_catalogue(sources: &CatalogueSources) -> (Catalogue, Vec<PatternError>) {

@@ -169,6 +169,26 @@ pub fn fill_command(command: &str, captures: &[(String, String)]) -> String {
     out
 }
 
+/// Text written in the catalogue with hard line breaks, as paragraphs for the screen to wrap.
+pub fn reflow(text: &str) -> Vec<String> {
+    text.trim()
+        .split("\n\n")
+        .map(|paragraph| {
+            let mut joined = String::new();
+            for line in paragraph.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                // Chinese needs no space where a line was broken; other text does.
+                let cjk = |c: Option<char>| c.is_some_and(|c| c > '\u{2e80}');
+                let cjk_join = cjk(joined.chars().last()) && cjk(line.chars().next());
+                if !joined.is_empty() && !cjk_join {
+                    joined.push(' ');
+                }
+                joined.push_str(line);
+            }
+            joined
+        })
+        .collect()
+}
+
 /// The headings of an entry card in each language.
 pub struct Labels {
     pub cause: &'static str,
@@ -249,8 +269,8 @@ pub fn render_card(
         out += &format!("{}\n", meta.join("   "));
     }
     out += &format!("\n{}:\n", l.cause);
-    for line in entry.cause.get(lang).trim().lines() {
-        out += &format!("  {}\n", line.trim());
+    for paragraph in reflow(entry.cause.get(lang)) {
+        out += &format!("  {paragraph}\n");
     }
     out += &format!("\n{}:\n", l.remedy);
     for (n, step) in entry.remedy.iter().enumerate() {

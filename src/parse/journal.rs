@@ -23,6 +23,8 @@ pub struct JournalEntry {
     pub unit: Option<String>,
     pub container: Option<String>,
     pub kernel: bool,
+    pub hostname: Option<String>,
+    pub pid: Option<String>,
     pub message: Vec<u8>,
 }
 
@@ -37,6 +39,33 @@ impl JournalEntry {
             .clone()
             .or_else(|| self.identifier.clone())
             .or_else(|| self.unit.clone())
+    }
+
+    /// The entry as `journalctl -o short-iso-precise` would print it, continuation lines of a
+    /// multi-line message indented, ending with a newline.
+    pub fn to_short_iso(&self) -> Vec<u8> {
+        let ts = self.ts.map_or_else(
+            || "-".to_string(),
+            |t| t.strftime("%Y-%m-%dT%H:%M:%S%.6f+0000").to_string(),
+        );
+        let host = self.hostname.as_deref().unwrap_or("-");
+        let ident = self.label().unwrap_or_else(|| "-".to_string());
+        let tag = match (&self.pid, self.kernel) {
+            (Some(pid), false) => format!("{ident}[{pid}]"),
+            _ => ident,
+        };
+        let prefix = format!("{ts} {host} {tag}: ");
+        let mut out = prefix.clone().into_bytes();
+        let indent = " ".repeat(prefix.len());
+        for (n, part) in self.message.split(|&b| b == b'\n').enumerate() {
+            if n > 0 {
+                out.push(b'\n');
+                out.extend_from_slice(indent.as_bytes());
+            }
+            out.extend_from_slice(part);
+        }
+        out.push(b'\n');
+        out
     }
 
     pub fn into_log_line(self, origin: Arc<str>) -> LogLine {
@@ -71,6 +100,8 @@ impl JournalEntry {
             "_SYSTEMD_UNIT" => self.unit = Some(text()),
             "CONTAINER_NAME" => self.container = Some(text()),
             "_TRANSPORT" => self.kernel = value == b"kernel",
+            "_HOSTNAME" => self.hostname = Some(text()),
+            "_PID" => self.pid = Some(text()),
             "MESSAGE" => self.message = value,
             _ => {}
         }
@@ -108,6 +139,35 @@ pub fn parse_json(line: &[u8]) -> Result<JournalEntry, serde_json::Error> {
         }
     }
     Ok(entry)
+}
+
+/// Call `f` with every entry of `journalctl -o json` or `-o export` output. A JSON line that
+/// is not an entry (journalctl's own notes) becomes an entry with that text as its message.
+pub fn for_each_entry(
+    format: super::LogFormat,
+    reader: &mut dyn BufRead,
+    mut f: impl FnMut(JournalEntry) -> io::Result<()>,
+) -> io::Result<()> {
+    if format == super::LogFormat::JournalExport {
+        let mut entries = ExportReader::new(reader);
+        while let Some((_, entry)) = entries.next_entry()? {
+            f(entry)?;
+        }
+        return Ok(());
+    }
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let raw = line.strip_suffix(b"\n").unwrap_or(&line);
+        let entry = parse_json(raw).unwrap_or_else(|_| JournalEntry {
+            message: raw.to_vec(),
+            ..JournalEntry::default()
+        });
+        f(entry)?;
+    }
 }
 
 /// Reads `journalctl -o export` entry by entry. Yields each entry with the 1-based line it

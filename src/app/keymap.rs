@@ -1,0 +1,160 @@
+//! Keys → actions. Actions have names (serde) so a config file can rebind them later.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Quit,
+    NextHit,
+    PrevHit,
+    SwitchPane,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    ToggleFollow,
+    Search,
+    NextMatch,
+    PrevMatch,
+    FilterRegex,
+    FilterFuzzy,
+    CycleSeverity,
+    Copy,
+    CopyAll,
+    OpenEntry,
+    ToggleHitList,
+    Help,
+    Faster,
+    Slower,
+    TogglePause,
+    Left,
+    Right,
+    Escape,
+}
+
+/// The default bindings, in the order help shows them.
+pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str)] {
+    use Action::*;
+    &[
+        (
+            NextHit,
+            "n / N",
+            "next / previous hit (both panes, by time)",
+            "下一个 / 上一个命中（两个窗格，按时间）",
+        ),
+        (SwitchPane, "Tab", "switch pane", "切换窗格"),
+        (Down, "j k ↓ ↑", "move", "移动"),
+        (PageDown, "PgDn PgUp", "page down / up", "翻页"),
+        (Top, "g / G", "first / last line", "第一行 / 最后一行"),
+        (Left, "← →", "scroll long lines", "左右滚动长行"),
+        (
+            ToggleFollow,
+            "f / End",
+            "follow newest lines on / off",
+            "跟随最新日志 开/关",
+        ),
+        (
+            Search,
+            "/",
+            "search (regex); > < next / previous match",
+            "搜索（正则）；> < 下一个 / 上一个",
+        ),
+        (
+            FilterRegex,
+            "&",
+            "show only lines matching a regex",
+            "只显示匹配正则的行",
+        ),
+        (FilterFuzzy, "F", "fuzzy filter", "模糊过滤"),
+        (
+            CycleSeverity,
+            "s",
+            "show only hits of a severity and up",
+            "只显示某严重级别及以上的命中",
+        ),
+        (
+            ToggleHitList,
+            "H",
+            "list of all hits, Enter jumps",
+            "所有命中列表，回车跳转",
+        ),
+        (
+            OpenEntry,
+            "e",
+            "the selected hit's entry in full",
+            "查看所选命中的完整条目",
+        ),
+        (
+            Copy,
+            "y / Y",
+            "copy the remedy's first / every command",
+            "复制解决方法的第一条 / 全部命令",
+        ),
+        (
+            TogglePause,
+            "space + -",
+            "replay: pause, faster, slower",
+            "回放：暂停、加速、减速",
+        ),
+        (Help, "?", "this help", "本帮助"),
+        (Quit, "q", "quit", "退出"),
+    ]
+}
+
+/// The action a key means in normal mode.
+pub fn action_for(key: KeyEvent) -> Option<Action> {
+    use Action::*;
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            KeyCode::Char('c') => Some(Quit),
+            KeyCode::Char('d') => Some(PageDown),
+            KeyCode::Char('u') => Some(PageUp),
+            _ => None,
+        };
+    }
+    Some(match key.code {
+        KeyCode::Char('q') => Quit,
+        KeyCode::Char('n') => NextHit,
+        KeyCode::Char('N') => PrevHit,
+        KeyCode::Tab | KeyCode::BackTab => SwitchPane,
+        KeyCode::Char('j') | KeyCode::Down => Down,
+        KeyCode::Char('k') | KeyCode::Up => Up,
+        KeyCode::PageDown => PageDown,
+        KeyCode::PageUp => PageUp,
+        KeyCode::Char('g') | KeyCode::Home => Top,
+        KeyCode::Char('G') => Bottom,
+        KeyCode::Char('f') | KeyCode::End => ToggleFollow,
+        KeyCode::Char('/') => Search,
+        KeyCode::Char('>') => NextMatch,
+        KeyCode::Char('<') => PrevMatch,
+        KeyCode::Char('&') => FilterRegex,
+        KeyCode::Char('F') => FilterFuzzy,
+        KeyCode::Char('s') => CycleSeverity,
+        KeyCode::Char('y') => Copy,
+        KeyCode::Char('Y') => CopyAll,
+        KeyCode::Char('e') => OpenEntry,
+        KeyCode::Char('H') => ToggleHitList,
+        KeyCode::Char('?') => Help,
+        KeyCode::Char('+') | KeyCode::Char('=') => Faster,
+        KeyCode::Char('-') => Slower,
+        KeyCode::Char(' ') => TogglePause,
+        KeyCode::Left | KeyCode::Char('h') => Left,
+        KeyCode::Right | KeyCode::Char('l') => Right,
+        KeyCode::Esc => Escape,
+        _ => return None,
+    })
+}
+
+/// Help text for one binding.
+pub fn describe(binding: &(Action, &str, &'static str, &'static str), lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => binding.2,
+        Lang::Zh => binding.3,
+    }
+}

@@ -1,0 +1,871 @@
+//! The viewer's model: everything the screen shows, and `update`, the only place it changes.
+//!
+//! The runtime (`crate::tui`) feeds [`Event`]s in and carries out the [`Command`]s `update`
+//! returns; the view (`crate::ui`) draws from `&App` alone. Tests drive the same `App` with
+//! events and draw it on a test backend.
+
+pub mod event;
+pub mod filter;
+pub mod keymap;
+pub mod layout;
+pub mod pane;
+
+use std::{sync::Arc, time::Duration};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::Timestamp;
+use ratatui::layout::Rect;
+use regex::bytes::{Regex, RegexBuilder};
+
+pub use event::{Command, Event};
+pub use keymap::Action;
+pub use pane::{BlockHit, Filter, FilterKind, Pane, PaneHit, PaneId, Source, SourceState};
+
+use crate::{
+    catalogue::{Catalogue, Entry, Lang, Severity},
+    explain::fill_command,
+};
+
+/// A hit, by pane and position in that pane's hit list (positions never change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HitRef {
+    pub pane: PaneId,
+    pub index: usize,
+}
+
+/// A window over the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// All hits in time order; `selected` indexes [`App::hit_order`].
+    HitList {
+        selected: usize,
+    },
+    /// The selected hit's entry in full, scrolled down by `scroll` lines.
+    Entry {
+        scroll: u16,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Search,
+    FilterRegex,
+    FilterFuzzy,
+}
+
+/// A line of input being typed at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+}
+
+/// Re-enacting the logs in time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    /// The moment shown: lines up to it are revealed.
+    pub clock: Timestamp,
+    /// Log seconds per real second.
+    pub speed: f64,
+    pub paused: bool,
+    pub finished: bool,
+    /// Time has moved: the start is fixed (until then, it is the earliest line loaded).
+    pub started: bool,
+}
+
+/// Options the app starts with.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: Lang,
+    /// Colours allowed (off for `NO_COLOR`): meaning is then carried by markers and styles.
+    pub color: bool,
+    /// `Some(speed)`: replay the logs in time.
+    pub replay: Option<f64>,
+    /// Keep at most this many lines per pane (live sources); `None`: keep all.
+    pub scrollback: Option<u64>,
+}
+
+pub struct App {
+    pub panes: [Pane; 2],
+    pub focus: PaneId,
+    pub catalogue: Arc<Catalogue>,
+    pub lang: Lang,
+    pub color: bool,
+    pub size: Rect,
+    pub overlay: Option<Overlay>,
+    pub prompt: Option<Prompt>,
+    /// The last search, highlighted in the panes.
+    pub search: Option<(String, Regex)>,
+    pub replay: Option<Replay>,
+    /// The hit the panel explains.
+    pub selected: Option<HitRef>,
+    /// Every shown hit of both panes in time order.
+    pub hit_order: Vec<HitRef>,
+    /// A one-line message for the status line (cleared by the next key).
+    pub message: Option<String>,
+    /// Minimum severity of the `s` filter.
+    pub severity_filter: Option<Severity>,
+    /// The user has moved: stop jumping to the first critical hit as loading finds it.
+    pub user_moved: bool,
+    pub quit: bool,
+    filter_generation: u64,
+}
+
+impl App {
+    pub fn new(catalogue: Arc<Catalogue>, sources: [Vec<Source>; 2], options: &Options) -> App {
+        let [containers, host] = sources;
+        let mut app = App {
+            panes: [
+                Pane::new(PaneId::Containers, containers, options.scrollback),
+                Pane::new(PaneId::Host, host, options.scrollback),
+            ],
+            focus: PaneId::Containers,
+            catalogue,
+            lang: options.lang,
+            color: options.color,
+            size: Rect::new(0, 0, 80, 24),
+            overlay: None,
+            prompt: None,
+            search: None,
+            replay: options.replay.map(|speed| Replay {
+                clock: Timestamp::MIN,
+                speed,
+                paused: false,
+                finished: false,
+                started: false,
+            }),
+            selected: None,
+            hit_order: Vec::new(),
+            message: None,
+            severity_filter: None,
+            user_moved: false,
+            quit: false,
+            filter_generation: 0,
+        };
+        if app.replay.is_some() {
+            for pane in &mut app.panes {
+                pane.revealed = Some(0);
+                pane.follow = true;
+            }
+        }
+        if !app.panes[0].has_content() {
+            app.focus = PaneId::Host;
+        }
+        app.relayout();
+        app
+    }
+
+    pub fn pane(&self, id: PaneId) -> &Pane {
+        &self.panes[id.index()]
+    }
+
+    fn pane_mut(&mut self, id: PaneId) -> &mut Pane {
+        &mut self.panes[id.index()]
+    }
+
+    pub fn areas(&self) -> layout::Areas {
+        layout::compute(
+            self.size,
+            layout::Shape {
+                shown: [self.panes[0].has_content(), self.panes[1].has_content()],
+            },
+        )
+    }
+
+    fn relayout(&mut self) {
+        let areas = self.areas();
+        for (pane, area) in self.panes.iter_mut().zip(areas.panes) {
+            pane.height = layout::inner_rows(area).max(1);
+            pane.scroll_to_cursor();
+        }
+    }
+
+    pub fn hit(&self, r: HitRef) -> Option<&PaneHit> {
+        self.pane(r.pane).hits.get(r.index)
+    }
+
+    pub fn entry_of(&self, r: HitRef) -> Option<&Entry> {
+        self.hit(r)
+            .and_then(|h| self.catalogue.entries().get(h.entry))
+    }
+
+    /// The hit the panel explains: the one under the cursor, else the last one selected.
+    pub fn panel_hit(&self) -> Option<HitRef> {
+        let pane = self.pane(self.focus);
+        let on_cursor = pane.hits.partition_point(|h| h.line < pane.cursor);
+        if pane
+            .hits
+            .get(on_cursor)
+            .is_some_and(|h| h.line == pane.cursor)
+        {
+            return Some(HitRef {
+                pane: self.focus,
+                index: on_cursor,
+            });
+        }
+        self.selected
+    }
+
+    /// Does anything still need time to pass (replay running, sources loading)?
+    pub fn wants_ticks(&self) -> bool {
+        self.replay
+            .as_ref()
+            .is_some_and(|r| !r.paused && !r.finished)
+    }
+
+    /// The one place the state changes.
+    pub fn update(&mut self, event: Event) -> Vec<Command> {
+        match event {
+            Event::Key(key) => self.on_key(key),
+            Event::Resize(width, height) => {
+                self.size = Rect::new(0, 0, width, height);
+                self.relayout();
+                Vec::new()
+            }
+            Event::Tick(elapsed) => {
+                self.advance_replay(elapsed);
+                Vec::new()
+            }
+            Event::Block { pane, block, hits } => {
+                self.on_block(pane, block, hits);
+                Vec::new()
+            }
+            Event::Source {
+                pane,
+                source,
+                state,
+            } => {
+                if let Some(s) = self.pane_mut(pane).sources.get_mut(source as usize) {
+                    s.state = state;
+                }
+                Vec::new()
+            }
+            Event::FilterRows {
+                pane,
+                generation,
+                rows,
+                done,
+            } => {
+                let pane = self.pane_mut(pane);
+                if let Some(filter) = pane.filter.as_mut().filter(|f| f.generation == generation) {
+                    filter.rows.extend(rows);
+                    filter.pending = !done;
+                    let cursor = pane.cursor;
+                    pane.set_cursor(cursor);
+                }
+                Vec::new()
+            }
+            Event::Signal(_) => {
+                self.quit = true;
+                vec![Command::Quit]
+            }
+        }
+    }
+
+    fn on_block(&mut self, pane_id: PaneId, block: Arc<Block>, hits: Vec<BlockHit>) {
+        let first_new_hit = self.pane(pane_id).hits.len();
+        let pane = self.pane_mut(pane_id);
+        pane.push_block(block, hits);
+        if pane.follow {
+            pane.follow_end();
+        }
+        let added = self.pane(pane_id).hits.len() - first_new_hit;
+        if added > 0 {
+            self.rebuild_hit_order();
+            if self.severity_filter.is_some() {
+                self.apply_severity_filter();
+            }
+        }
+        if !self.user_moved && self.replay.is_none() {
+            self.open_at_first_critical();
+        }
+        if let Some(replay) = &mut self.replay {
+            if !replay.started {
+                // The replay starts at the earliest line of either pane, whichever pane's
+                // lines happen to arrive first.
+                let start = self
+                    .panes
+                    .iter()
+                    .filter_map(|p| p.ts_near(p.store.range().start))
+                    .min();
+                if let Some(start) = start {
+                    replay.clock = start;
+                }
+                for pane in &mut self.panes {
+                    pane.revealed = Some(pane.store.range().start);
+                }
+            }
+            replay.finished = false;
+            self.advance_replay(Duration::ZERO);
+        }
+    }
+
+    /// Opening a log puts the cursor on its first critical hit (in time), else its first hit.
+    fn open_at_first_critical(&mut self) {
+        let order = &self.hit_order;
+        let target = order
+            .iter()
+            .find(|r| {
+                self.hit(**r)
+                    .is_some_and(|h| h.severity == Severity::Critical)
+            })
+            .or_else(|| order.first())
+            .copied();
+        if let Some(target) = target {
+            if self.selected != Some(target) {
+                self.jump_to_hit(target);
+            }
+        }
+    }
+
+    /// Sort every shown hit of both panes by time (then pane, then line).
+    fn rebuild_hit_order(&mut self) {
+        let mut order: Vec<HitRef> = PaneId::BOTH
+            .iter()
+            .flat_map(|&pane| {
+                (0..self.pane(pane).visible_hits().len()).map(move |index| HitRef { pane, index })
+            })
+            .collect();
+        order.sort_by_key(|r| {
+            let hit = &self.pane(r.pane).hits[r.index];
+            (hit.ts, r.pane, hit.line)
+        });
+        self.hit_order = order;
+    }
+
+    fn advance_replay(&mut self, elapsed: Duration) {
+        let Some(replay) = &mut self.replay else {
+            return;
+        };
+        if replay.paused || replay.clock == Timestamp::MIN {
+            return;
+        }
+        if !elapsed.is_zero() {
+            replay.started = true;
+        }
+        let step = elapsed.as_secs_f64() * replay.speed;
+        replay.clock = replay
+            .clock
+            .checked_add(jiff::SignedDuration::from_secs_f64(step))
+            .unwrap_or(replay.clock);
+        let clock = replay.clock;
+        let mut revealed_any = false;
+        let mut all_done = true;
+        for pane in &mut self.panes {
+            let end = pane.store.range().end;
+            let mut revealed = pane.revealed.unwrap_or(end);
+            while revealed < end {
+                match pane.ts_near(revealed) {
+                    Some(ts) if ts > clock => break,
+                    _ => revealed += 1,
+                }
+            }
+            if Some(revealed) != pane.revealed {
+                revealed_any = true;
+                pane.revealed = Some(revealed);
+                if pane.follow {
+                    pane.follow_end();
+                }
+            }
+            let loading = pane
+                .sources
+                .iter()
+                .any(|s| matches!(s.state, SourceState::Loading { .. } | SourceState::Live));
+            all_done &= revealed >= end && !loading;
+        }
+        if revealed_any {
+            self.rebuild_hit_order();
+        }
+        if all_done {
+            if let Some(replay) = &mut self.replay {
+                replay.finished = true;
+            }
+        }
+    }
+
+    // ---- keys ------------------------------------------------------------------------------
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        self.message = None;
+        // Over a slow link Esc and the next key arrive together and read as Alt+key: in a
+        // prompt or window, take that as the Esc it was, then the key.
+        if key.modifiers.contains(KeyModifiers::ALT)
+            && (self.prompt.is_some() || self.overlay.is_some())
+        {
+            let mut commands = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+            commands.extend(self.on_key(plain));
+            return commands;
+        }
+        if self.prompt.is_some() {
+            return self.on_prompt_key(key);
+        }
+        if let Some(overlay) = self.overlay.clone() {
+            return self.on_overlay_key(overlay, key);
+        }
+        match keymap::action_for(key) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Command> {
+        let page = self.pane(self.focus).height.max(2) as i64 - 1;
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                return vec![Command::Quit];
+            }
+            Action::Escape => {
+                // Esc clears what is on top: a message, else the search highlight.
+                if self.message.take().is_none() {
+                    self.search = None;
+                }
+            }
+            Action::NextHit => self.step_hit(true),
+            Action::PrevHit => self.step_hit(false),
+            Action::SwitchPane => {
+                if self.pane(self.focus.other()).has_content() {
+                    self.focus = self.focus.other();
+                }
+            }
+            Action::Down => self.move_cursor(1),
+            Action::Up => self.move_cursor(-1),
+            Action::PageDown => self.move_cursor(page),
+            Action::PageUp => self.move_cursor(-page),
+            Action::Top => self.move_cursor(i64::MIN / 2),
+            Action::Bottom => self.move_cursor(i64::MAX / 2),
+            Action::Left => {
+                let pane = self.pane_mut(self.focus);
+                pane.hscroll = pane.hscroll.saturating_sub(16);
+            }
+            Action::Right => {
+                let pane = self.pane_mut(self.focus);
+                pane.hscroll = (pane.hscroll + 16).min(1 << 20);
+            }
+            Action::ToggleFollow => {
+                let pane = self.pane_mut(self.focus);
+                pane.follow = !pane.follow;
+                if pane.follow {
+                    pane.follow_end();
+                }
+            }
+            Action::Search => self.open_prompt(PromptKind::Search),
+            Action::FilterRegex => self.open_prompt(PromptKind::FilterRegex),
+            Action::FilterFuzzy => self.open_prompt(PromptKind::FilterFuzzy),
+            Action::NextMatch => self.step_match(true),
+            Action::PrevMatch => self.step_match(false),
+            Action::CycleSeverity => {
+                self.severity_filter = match self.severity_filter {
+                    None => Some(Severity::Info),
+                    Some(Severity::Info) => Some(Severity::Warning),
+                    Some(Severity::Warning) => Some(Severity::Error),
+                    Some(Severity::Error) => Some(Severity::Critical),
+                    Some(Severity::Critical) => None,
+                };
+                self.apply_severity_filter();
+            }
+            Action::Copy | Action::CopyAll => return self.copy(action == Action::CopyAll),
+            Action::OpenEntry => {
+                if self.panel_hit().is_some() {
+                    self.overlay = Some(Overlay::Entry { scroll: 0 });
+                }
+            }
+            Action::ToggleHitList => {
+                let selected = self
+                    .panel_hit()
+                    .and_then(|r| self.hit_order.iter().position(|o| *o == r))
+                    .unwrap_or(0);
+                self.overlay = Some(Overlay::HitList { selected });
+            }
+            Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Faster | Action::Slower => {
+                if let Some(replay) = &mut self.replay {
+                    replay.speed = if action == Action::Faster {
+                        (replay.speed * 2.0).min(1e6)
+                    } else {
+                        (replay.speed / 2.0).max(0.125)
+                    };
+                }
+            }
+            Action::TogglePause => {
+                if let Some(replay) = &mut self.replay {
+                    replay.paused = !replay.paused;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// The user moves the cursor in the focused pane; the other pane follows in time.
+    fn move_cursor(&mut self, delta: i64) {
+        self.user_moved = true;
+        let pane = self.pane_mut(self.focus);
+        pane.move_rows(delta);
+        let at_end = pane.cursor_row() + 1 >= pane.row_count();
+        pane.follow = pane.follow && at_end;
+        self.select_hit_at_cursor();
+        self.align_other_pane();
+    }
+
+    fn select_hit_at_cursor(&mut self) {
+        if let Some(r) = self.panel_hit() {
+            self.selected = Some(r);
+        }
+    }
+
+    /// Bring the other pane to the moment of the focused pane's cursor.
+    fn align_other_pane(&mut self) {
+        let focus = self.pane(self.focus);
+        let Some(ts) = focus.ts_near(focus.cursor) else {
+            return;
+        };
+        let other = self.focus.other();
+        let Some(line) = self.pane(other).line_near_time(ts) else {
+            return;
+        };
+        let pane = self.pane_mut(other);
+        pane.follow = false;
+        pane.set_cursor(line);
+        pane.center_cursor();
+    }
+
+    /// Put the cursor on a hit: focus its pane, move there, align the other pane.
+    pub fn jump_to_hit(&mut self, r: HitRef) {
+        let Some(hit) = self.hit(r) else { return };
+        let line = hit.line;
+        self.selected = Some(r);
+        self.focus = r.pane;
+        let pane = self.pane_mut(r.pane);
+        pane.follow = false;
+        if pane.store.line(line).is_some() {
+            pane.set_cursor(line);
+            pane.center_cursor();
+        }
+        self.align_other_pane();
+    }
+
+    /// `n` / `N`: the next hit in time after where the user is, in either pane.
+    fn step_hit(&mut self, forward: bool) {
+        self.user_moved = true;
+        if self.hit_order.is_empty() {
+            self.message = Some(self.text("No hits.", "没有命中。"));
+            return;
+        }
+        let position = match self
+            .panel_hit()
+            .and_then(|r| self.hit_order.iter().position(|o| *o == r))
+        {
+            Some(at) => at,
+            None => {
+                // Not on a hit: start from the moment of the cursor.
+                let pane = self.pane(self.focus);
+                let ts = pane.ts_near(pane.cursor);
+                let after = self.hit_order.partition_point(|r| {
+                    let h = self.hit(*r).expect("hit_order holds valid refs");
+                    (h.ts, r.pane, h.line) < (ts, self.focus, pane.cursor)
+                });
+                if forward {
+                    after.wrapping_sub(1)
+                } else {
+                    after
+                }
+            }
+        };
+        let next = if forward {
+            position.wrapping_add(1)
+        } else {
+            position.wrapping_sub(1)
+        };
+        match self.hit_order.get(next).copied() {
+            Some(r) => self.jump_to_hit(r),
+            None => {
+                self.message = Some(if forward {
+                    self.text("Last hit: no more after this one.", "已是最后一个命中。")
+                } else {
+                    self.text("First hit: none before this one.", "已是第一个命中。")
+                })
+            }
+        }
+    }
+
+    fn apply_severity_filter(&mut self) {
+        let min = self.severity_filter;
+        for pane in &mut self.panes {
+            match min {
+                Some(min) => {
+                    let mut rows: Vec<u64> = pane
+                        .hits
+                        .iter()
+                        .filter(|h| h.severity >= min)
+                        .map(|h| h.line)
+                        .collect();
+                    rows.dedup();
+                    pane.filter = Some(Filter {
+                        kind: FilterKind::Severity(min),
+                        generation: 0,
+                        rows,
+                        pending: false,
+                    });
+                }
+                None => {
+                    if matches!(
+                        pane.filter,
+                        Some(Filter {
+                            kind: FilterKind::Severity(_),
+                            ..
+                        })
+                    ) {
+                        pane.filter = None;
+                    }
+                }
+            }
+            let cursor = pane.cursor;
+            pane.set_cursor(cursor);
+        }
+    }
+
+    fn copy(&mut self, all: bool) -> Vec<Command> {
+        let Some(r) = self.panel_hit() else {
+            self.message = Some(self.text(
+                "No hit selected: n jumps to the next one.",
+                "未选中命中：按 n 跳到下一个。",
+            ));
+            return Vec::new();
+        };
+        let captures = self.hit(r).map(|h| h.captures.clone()).unwrap_or_default();
+        let Some(entry) = self.entry_of(r) else {
+            return Vec::new();
+        };
+        let commands: Vec<String> = entry
+            .remedy
+            .iter()
+            .flat_map(|step| step.run.iter())
+            .map(|cmd| fill_command(cmd, &captures))
+            .collect();
+        let Some(first) = commands.first().cloned() else {
+            self.message = Some(self.text(
+                "This remedy has no command to copy.",
+                "该解决方法没有可复制的命令。",
+            ));
+            return Vec::new();
+        };
+        let text = if all { commands.join("\n") } else { first };
+        self.message = Some(match self.lang {
+            Lang::En => format!("Copied to clipboard: {}", text.lines().next().unwrap_or("")),
+            Lang::Zh => format!("已复制到剪贴板：{}", text.lines().next().unwrap_or("")),
+        });
+        vec![Command::Copy(text)]
+    }
+
+    // ---- prompt: search and filters ---------------------------------------------------------
+
+    fn open_prompt(&mut self, kind: PromptKind) {
+        self.prompt = Some(Prompt {
+            kind,
+            text: String::new(),
+        });
+    }
+
+    fn on_prompt_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let Some(prompt) = &mut self.prompt else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => self.prompt = None,
+            KeyCode::Backspace => {
+                prompt.text.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                prompt.text.clear()
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                prompt.text.push(c)
+            }
+            KeyCode::Enter => {
+                let prompt = self.prompt.take().expect("checked above");
+                return self.submit_prompt(prompt);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn submit_prompt(&mut self, prompt: Prompt) -> Vec<Command> {
+        let text = prompt.text.trim().to_string();
+        let pane_id = self.focus;
+        if text.is_empty() {
+            // An empty search repeats the last one (as in vi); an empty filter removes the
+            // filter.
+            match prompt.kind {
+                PromptKind::Search => self.step_match(true),
+                PromptKind::FilterRegex | PromptKind::FilterFuzzy => {
+                    let pane = self.pane_mut(pane_id);
+                    pane.filter = None;
+                    let cursor = pane.cursor;
+                    pane.set_cursor(cursor);
+                }
+            }
+            return Vec::new();
+        }
+        let test = match prompt.kind {
+            PromptKind::Search | PromptKind::FilterRegex => {
+                // Smart case: all lowercase searches ignore case.
+                let regex = RegexBuilder::new(&text)
+                    .case_insensitive(!text.chars().any(char::is_uppercase))
+                    .size_limit(8 << 20)
+                    .build();
+                match regex {
+                    Ok(regex) => {
+                        self.search = Some((text.clone(), regex.clone()));
+                        filter::FilterTest::Regex(regex)
+                    }
+                    Err(err) => {
+                        let detail = err.to_string();
+                        let detail = detail
+                            .lines()
+                            .find(|l| l.starts_with("error:"))
+                            .unwrap_or("")
+                            .trim_start_matches("error:")
+                            .trim()
+                            .to_string();
+                        self.message = Some(match self.lang {
+                            Lang::En => format!("Not a valid regex: {detail}"),
+                            Lang::Zh => format!("正则表达式无效：{detail}"),
+                        });
+                        return Vec::new();
+                    }
+                }
+            }
+            PromptKind::FilterFuzzy => filter::FilterTest::Fuzzy(text.clone()),
+        };
+        if prompt.kind == PromptKind::Search {
+            self.step_match(true);
+            return Vec::new();
+        }
+        self.filter_generation += 1;
+        let generation = self.filter_generation;
+        let kind = match prompt.kind {
+            PromptKind::FilterFuzzy => FilterKind::Fuzzy(text),
+            _ => FilterKind::Regex(text),
+        };
+        let pane = self.pane_mut(pane_id);
+        pane.filter = Some(Filter {
+            kind,
+            generation,
+            rows: Vec::new(),
+            pending: true,
+        });
+        vec![Command::Filter(filter::FilterJob {
+            pane: pane_id,
+            generation,
+            test,
+            blocks: pane.store.snapshot(),
+        })]
+    }
+
+    /// `>` / `<` (and a new search): the next line matching the search, in the focused pane.
+    fn step_match(&mut self, forward: bool) {
+        let Some((_, regex)) = &self.search else {
+            self.message =
+                Some(self.text("No search yet: / starts one.", "尚未搜索：按 / 开始搜索。"));
+            return;
+        };
+        let regex = regex.clone();
+        let pane = self.pane(self.focus);
+        let rows = pane.row_count();
+        let start = pane.cursor_row();
+        let found = if forward {
+            (start + 1..rows).find(|&row| self.row_matches(pane, row, &regex))
+        } else {
+            (0..start)
+                .rev()
+                .find(|&row| self.row_matches(pane, row, &regex))
+        };
+        match found.and_then(|row| pane.line_at_row(row)) {
+            Some(line) => {
+                self.user_moved = true;
+                let pane = self.pane_mut(self.focus);
+                pane.follow = false;
+                pane.set_cursor(line);
+                pane.center_cursor();
+                self.select_hit_at_cursor();
+                self.align_other_pane();
+            }
+            None => {
+                self.message = Some(self.text("No more matches.", "没有更多匹配。"));
+            }
+        }
+    }
+
+    fn row_matches(&self, pane: &Pane, row: u64, regex: &Regex) -> bool {
+        pane.line_at_row(row)
+            .and_then(|line| pane.store.line(line))
+            .is_some_and(|(text, _)| regex.is_match(text))
+    }
+
+    // ---- overlays ---------------------------------------------------------------------------
+
+    fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
+        let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
+            || (overlay == Overlay::Help && key.code == KeyCode::Char('?'))
+            || (matches!(overlay, Overlay::HitList { .. }) && key.code == KeyCode::Char('H'))
+            || (matches!(overlay, Overlay::Entry { .. }) && key.code == KeyCode::Char('e'));
+        if close {
+            self.overlay = None;
+            return Vec::new();
+        }
+        match overlay {
+            Overlay::Help => {}
+            Overlay::HitList { selected } => {
+                let last = self.hit_order.len().saturating_sub(1);
+                let selected = match key.code {
+                    KeyCode::Char('j') | KeyCode::Down => (selected + 1).min(last),
+                    KeyCode::Char('k') | KeyCode::Up => selected.saturating_sub(1),
+                    KeyCode::PageDown => (selected + 10).min(last),
+                    KeyCode::PageUp => selected.saturating_sub(10),
+                    KeyCode::Char('g') | KeyCode::Home => 0,
+                    KeyCode::Char('G') | KeyCode::End => last,
+                    KeyCode::Enter => {
+                        self.overlay = None;
+                        self.user_moved = true;
+                        if let Some(r) = self.hit_order.get(selected).copied() {
+                            self.jump_to_hit(r);
+                        }
+                        return Vec::new();
+                    }
+                    _ => selected,
+                };
+                self.overlay = Some(Overlay::HitList { selected });
+            }
+            Overlay::Entry { scroll } => {
+                let scroll = match key.code {
+                    KeyCode::Char('j') | KeyCode::Down => scroll.saturating_add(1),
+                    KeyCode::Char('k') | KeyCode::Up => scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(10),
+                    KeyCode::PageUp => scroll.saturating_sub(10),
+                    KeyCode::Char('g') => 0,
+                    KeyCode::Char('y') | KeyCode::Char('Y') => {
+                        return self.copy(key.code == KeyCode::Char('Y'));
+                    }
+                    _ => scroll,
+                };
+                self.overlay = Some(Overlay::Entry { scroll });
+            }
+        }
+        Vec::new()
+    }
+
+    fn text(&self, en: &str, zh: &str) -> String {
+        match self.lang {
+            Lang::En => en.to_string(),
+            Lang::Zh => zh.to_string(),
+        }
+    }
+}
+
+use crate::store::Block;

@@ -1,0 +1,356 @@
+//! One log pane: its sources, its lines, its hits, and where the user is in it.
+
+use std::{ops::Range, sync::Arc};
+
+use jiff::Timestamp;
+
+use crate::{
+    catalogue::Severity,
+    parse::{self, LineView, LogFormat, Stream},
+    store::{Block, LineStore},
+};
+
+/// Which pane: Docker containers, or the host (journal, kernel, apt, syslog).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaneId {
+    Containers = 0,
+    Host = 1,
+}
+
+impl PaneId {
+    pub const BOTH: [PaneId; 2] = [PaneId::Containers, PaneId::Host];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn other(self) -> PaneId {
+        match self {
+            PaneId::Containers => PaneId::Host,
+            PaneId::Host => PaneId::Containers,
+        }
+    }
+}
+
+/// Where a source is at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceState {
+    /// Being read: bytes so far, of how many (if known).
+    Loading { done: u64, total: Option<u64> },
+    /// Read to the end.
+    Loaded,
+    /// Followed live.
+    Live,
+    /// Waiting to reconnect, or otherwise not delivering; the text says why.
+    Waiting(String),
+    /// Gave up; the text says why.
+    Failed(String),
+}
+
+/// A source of lines in a pane: a file, a container, the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub name: String,
+    pub format: LogFormat,
+    /// Year for timestamps printed without one.
+    pub year: i16,
+    pub state: SourceState,
+}
+
+/// A catalogue hit on one of the pane's lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaneHit {
+    pub line: u64,
+    pub entry: usize,
+    pub severity: Severity,
+    /// Byte ranges in the raw line.
+    pub spans: Vec<Range<usize>>,
+    pub captures: Vec<(String, String)>,
+    pub ts: Option<Timestamp>,
+    /// The line itself once it has been evicted from the store (hits are kept forever).
+    pub kept_text: Option<Arc<[u8]>>,
+}
+
+/// A filter narrowing the pane to some lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterKind {
+    /// Lines matching a regex (`&`).
+    Regex(String),
+    /// Lines fuzzily matching words (`F`).
+    Fuzzy(String),
+    /// Lines with a hit at least this severe (`s`).
+    Severity(Severity),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub kind: FilterKind,
+    /// Matches the job computing `rows`, so late results of an older filter are dropped.
+    pub generation: u64,
+    /// Line numbers that pass, ascending.
+    pub rows: Vec<u64>,
+    /// Still computing.
+    pub pending: bool,
+}
+
+/// How far back a line without its own timestamp looks for one (a traceback's frames).
+const TS_LOOKBACK: u64 = 64;
+
+#[derive(Debug, Clone)]
+pub struct Pane {
+    pub id: PaneId,
+    pub sources: Vec<Source>,
+    pub store: LineStore,
+    /// Sorted by line.
+    pub hits: Vec<PaneHit>,
+    /// The line under the cursor.
+    pub cursor: u64,
+    /// First row shown.
+    pub top: u64,
+    /// Keep the cursor on the newest line as lines arrive.
+    pub follow: bool,
+    /// Replay: lines from this one on are not shown yet.
+    pub revealed: Option<u64>,
+    pub filter: Option<Filter>,
+    /// Columns of each line scrolled off to the left.
+    pub hscroll: usize,
+    /// Rows the pane shows (from the layout).
+    pub height: u64,
+}
+
+impl Pane {
+    pub fn new(id: PaneId, sources: Vec<Source>, scrollback: Option<u64>) -> Pane {
+        Pane {
+            id,
+            sources,
+            store: LineStore::new(scrollback),
+            hits: Vec::new(),
+            cursor: 0,
+            top: 0,
+            follow: false,
+            revealed: None,
+            filter: None,
+            hscroll: 0,
+            height: 1,
+        }
+    }
+
+    pub fn has_content(&self) -> bool {
+        !self.sources.is_empty() || !self.store.is_empty()
+    }
+
+    /// One past the last line that may be shown (replay hides the future).
+    pub fn visible_end(&self) -> u64 {
+        let end = self.store.range().end;
+        self.revealed.map_or(end, |r| r.min(end))
+    }
+
+    /// Rows shown (lines, or the lines that pass the filter).
+    pub fn row_count(&self) -> u64 {
+        let range = self.store.range();
+        match &self.filter {
+            Some(filter) => {
+                let end = self.visible_end();
+                let lo = filter.rows.partition_point(|&l| l < range.start);
+                let hi = filter.rows.partition_point(|&l| l < end);
+                (hi - lo) as u64
+            }
+            None => self.visible_end().saturating_sub(range.start),
+        }
+    }
+
+    /// The line shown at `row`.
+    pub fn line_at_row(&self, row: u64) -> Option<u64> {
+        if row >= self.row_count() {
+            return None;
+        }
+        let first = self.store.range().start;
+        match &self.filter {
+            Some(filter) => {
+                let lo = filter.rows.partition_point(|&l| l < first);
+                filter.rows.get(lo + row as usize).copied()
+            }
+            None => Some(first + row),
+        }
+    }
+
+    /// The row showing `line`, or the row of the nearest line shown at or after it (else the
+    /// last row).
+    pub fn row_of_line(&self, line: u64) -> u64 {
+        let first = self.store.range().start;
+        let rows = self.row_count();
+        let row = match &self.filter {
+            Some(filter) => {
+                let lo = filter.rows.partition_point(|&l| l < first);
+                (filter.rows.partition_point(|&l| l < line) - lo) as u64
+            }
+            None => line.saturating_sub(first),
+        };
+        row.min(rows.saturating_sub(1))
+    }
+
+    pub fn cursor_row(&self) -> u64 {
+        self.row_of_line(self.cursor)
+    }
+
+    /// Move the cursor to `line` (snapped to a shown row) and scroll it into view.
+    pub fn set_cursor(&mut self, line: u64) {
+        let row = self.row_of_line(line);
+        self.cursor = self.line_at_row(row).unwrap_or(line);
+        self.scroll_to_cursor();
+    }
+
+    /// Move the cursor by `delta` rows.
+    pub fn move_rows(&mut self, delta: i64) {
+        let rows = self.row_count();
+        if rows == 0 {
+            return;
+        }
+        let row = self.cursor_row().saturating_add_signed(delta).min(rows - 1);
+        if let Some(line) = self.line_at_row(row) {
+            self.cursor = line;
+        }
+        self.scroll_to_cursor();
+    }
+
+    /// Keep the cursor row inside the window of `height` rows starting at `top`.
+    pub fn scroll_to_cursor(&mut self) {
+        let row = self.cursor_row();
+        let height = self.height.max(1);
+        if row < self.top {
+            self.top = row;
+        } else if row >= self.top + height {
+            self.top = row + 1 - height;
+        }
+        let rows = self.row_count();
+        self.top = self.top.min(rows.saturating_sub(height.min(rows)));
+    }
+
+    /// Scroll so the cursor is in the middle (used when another pane moved us).
+    pub fn center_cursor(&mut self) {
+        let row = self.cursor_row();
+        self.top = row.saturating_sub(self.height / 2);
+        self.scroll_to_cursor();
+    }
+
+    /// Follow mode: put the cursor on the newest shown line.
+    pub fn follow_end(&mut self) {
+        let rows = self.row_count();
+        if rows > 0 {
+            if let Some(line) = self.line_at_row(rows - 1) {
+                self.cursor = line;
+            }
+            self.scroll_to_cursor();
+        }
+    }
+
+    pub fn source_of(&self, tag: u16) -> Option<&Source> {
+        self.sources.get(tag as usize)
+    }
+
+    /// Line `n` parsed in its source's format, with the time of the entry it continues when
+    /// it has none of its own.
+    pub fn view(&self, n: u64) -> Option<(LineView<'_>, Option<Stream>)> {
+        let (text, tag) = self.store.line(n)?;
+        let (format, year) = self
+            .source_of(tag)
+            .map_or((LogFormat::Plain, 2000), |s| (s.format, s.year));
+        let mut view = parse::parse_line(format, text, year);
+        if view.ts.is_none() {
+            view.ts = self.ts_near(n);
+        }
+        if view.label.is_none() && self.sources.len() > 1 {
+            view.label = self.source_of(tag).map(|s| s.name.as_str().into());
+        }
+        let stream = view.stream;
+        Some((view, stream))
+    }
+
+    /// The time of line `n`: its own, else that of the nearest line before it that has one,
+    /// else of the nearest after it.
+    pub fn ts_near(&self, n: u64) -> Option<Timestamp> {
+        let range = self.store.range();
+        let own = |line: u64| -> Option<Timestamp> {
+            let (text, tag) = self.store.line(line)?;
+            let (format, year) = self
+                .source_of(tag)
+                .map_or((LogFormat::Plain, 2000), |s| (s.format, s.year));
+            parse::parse_line(format, text, year).ts
+        };
+        let back = (n.saturating_sub(TS_LOOKBACK).max(range.start)..=n).rev();
+        let forward = n + 1..(n + TS_LOOKBACK).min(range.end);
+        back.chain(forward).find_map(own)
+    }
+
+    /// The shown line nearest in time to `ts` (for aligning this pane with the other).
+    pub fn line_near_time(&self, ts: Timestamp) -> Option<u64> {
+        let rows = self.row_count();
+        if rows == 0 {
+            return None;
+        }
+        // Logs are in time order (near enough): binary search over the shown rows.
+        let (mut lo, mut hi) = (0u64, rows);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let line = self.line_at_row(mid)?;
+            match self.ts_near(line) {
+                Some(t) if t < ts => lo = mid + 1,
+                _ => hi = mid,
+            }
+        }
+        // `lo` is the first row at or after `ts`; the row before may be nearer.
+        let after = self.line_at_row(lo.min(rows - 1))?;
+        if lo == 0 {
+            return Some(after);
+        }
+        let before = self.line_at_row(lo - 1)?;
+        let distance = |line: u64| {
+            self.ts_near(line)
+                .map(|t| (t.as_nanosecond() - ts.as_nanosecond()).abs())
+                .unwrap_or(i128::MAX)
+        };
+        Some(if distance(before) <= distance(after) {
+            before
+        } else {
+            after
+        })
+    }
+
+    /// Hits on line `n` (usually none or one).
+    pub fn hits_on(&self, n: u64) -> &[PaneHit] {
+        let lo = self.hits.partition_point(|h| h.line < n);
+        let hi = self.hits.partition_point(|h| h.line <= n);
+        &self.hits[lo..hi]
+    }
+
+    /// Hits that are shown (replay hides the future).
+    pub fn visible_hits(&self) -> &[PaneHit] {
+        let end = self.visible_end();
+        &self.hits[..self.hits.partition_point(|h| h.line < end)]
+    }
+
+    /// Append a block of lines with their hits (line indices relative to the block).
+    pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<BlockHit>) {
+        let first = self.store.push_block(block);
+        self.hits.extend(hits.into_iter().map(|h| PaneHit {
+            line: first + h.index as u64,
+            entry: h.entry,
+            severity: h.severity,
+            spans: h.spans,
+            captures: h.captures,
+            ts: h.ts,
+            kept_text: None,
+        }));
+    }
+}
+
+/// A hit found by a loader, on line `index` of its block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockHit {
+    pub index: usize,
+    pub entry: usize,
+    pub severity: Severity,
+    pub spans: Vec<Range<usize>>,
+    pub captures: Vec<(String, String)>,
+    pub ts: Option<Timestamp>,
+}

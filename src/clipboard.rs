@@ -1,0 +1,108 @@
+//! Copying to the user's own clipboard with OSC 52, which travels over SSH to the terminal
+//! the user sits at. Terminal multiplexers in between need it wrapped: tmux passes a
+//! `DCS tmux; … ST` through (with `allow-passthrough`) and also takes a plain OSC 52 into its
+//! own clipboard (with `set-clipboard on`), so both are sent; GNU screen passes a `DCS … ST`
+//! through, in chunks short enough for its buffer.
+
+use base64::Engine as _;
+
+/// The terminals between triage and the user, innermost first, as the environment tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    Plain,
+    Tmux,
+    Screen,
+    /// GNU screen running inside tmux (screen is the terminal triage talks to).
+    ScreenInTmux,
+    /// tmux running inside GNU screen.
+    TmuxInScreen,
+}
+
+impl Nesting {
+    pub fn from_env() -> Nesting {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        let term = std::env::var("TERM").unwrap_or_default();
+        match (set("TMUX"), set("STY")) {
+            (false, false) => Nesting::Plain,
+            (true, false) => Nesting::Tmux,
+            (false, true) => Nesting::Screen,
+            // Both are inherited: TERM says which one is innermost.
+            (true, true) if term.starts_with("tmux") => Nesting::TmuxInScreen,
+            (true, true) => Nesting::ScreenInTmux,
+        }
+    }
+}
+
+/// The bytes to write to the terminal to put `text` on the clipboard.
+pub fn osc52(text: &str, nesting: Nesting) -> Vec<u8> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let osc = format!("\x1b]52;c;{encoded}\x07");
+    let for_tmux = |osc: &str| format!("{osc}{}", tmux_passthrough(osc));
+    let out = match nesting {
+        Nesting::Plain => osc,
+        Nesting::Tmux => for_tmux(&osc),
+        Nesting::Screen => screen_passthrough(&osc),
+        Nesting::ScreenInTmux => screen_passthrough(&for_tmux(&osc)),
+        Nesting::TmuxInScreen => for_tmux(&screen_passthrough(&osc)),
+    };
+    out.into_bytes()
+}
+
+/// `ESC P tmux; <data with every ESC doubled> ESC \`
+fn tmux_passthrough(data: &str) -> String {
+    format!("\x1bPtmux;{}\x1b\\", data.replace('\x1b', "\x1b\x1b"))
+}
+
+/// screen forwards the body of `ESC P … ESC \` to its terminal; its buffer holds 768 bytes,
+/// so longer data goes in several such strings.
+fn screen_passthrough(data: &str) -> String {
+    const CHUNK: usize = 76;
+    let mut out = String::new();
+    let bytes = data.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut end = (start + CHUNK).min(bytes.len());
+        while !data.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push_str("\x1bP");
+        out.push_str(&data[start..end]);
+        out.push_str("\x1b\\");
+        start = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_osc52() {
+        assert_eq!(osc52("hi", Nesting::Plain), b"\x1b]52;c;aGk=\x07");
+    }
+
+    #[test]
+    fn tmux_gets_both_forms() {
+        let out = String::from_utf8(osc52("hi", Nesting::Tmux)).unwrap();
+        assert_eq!(
+            out,
+            "\x1b]52;c;aGk=\x07\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+        );
+    }
+
+    #[test]
+    fn screen_chunks_and_wraps() {
+        let out = String::from_utf8(osc52(&"x".repeat(200), Nesting::Screen)).unwrap();
+        assert!(out.starts_with("\x1bP\x1b]52;c;"));
+        assert!(out.matches("\x1bP").count() >= 4);
+        let unwrapped: String = out
+            .split("\x1b\\")
+            .map(|c| c.trim_start_matches("\x1bP"))
+            .collect();
+        assert_eq!(
+            unwrapped,
+            String::from_utf8(osc52(&"x".repeat(200), Nesting::Plain)).unwrap()
+        );
+    }
+}

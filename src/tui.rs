@@ -1,0 +1,277 @@
+//! The runtime: the terminal, the one event loop, and the things only it can do (threads,
+//! the clipboard, quitting). On every way out — `q`, an error, a panic, SIGTERM, SIGHUP when
+//! the SSH connection drops — the terminal is given back as it was found.
+
+use std::{
+    io::{self, Stdout, Write},
+    sync::{Arc, Once},
+    time::{Duration, Instant},
+};
+
+use crossterm::{
+    cursor,
+    event::{self as ct, EventStream},
+    execute,
+    terminal::{self, BeginSynchronizedUpdate, EndSynchronizedUpdate},
+};
+use futures_util::StreamExt;
+use ratatui::{Terminal, backend::CrosstermBackend};
+use tokio::sync::mpsc;
+
+use crate::{
+    app::{App, Command, Event, PaneId, SourceState, filter},
+    catalogue::Catalogue,
+    clipboard,
+    loader::{self, LogFile},
+    matcher::Matcher,
+    ui,
+};
+
+/// At most this many frames a second: a flood of lines over a slow link stays cheap.
+const FRAME_INTERVAL: Duration = Duration::from_millis(33);
+/// How often replay time advances.
+const TICK: Duration = Duration::from_millis(100);
+
+/// What to load, and how to run.
+pub struct Run {
+    pub app: App,
+    pub catalogue: Arc<Catalogue>,
+    pub matcher: Arc<Matcher>,
+    /// Saved logs per pane (containers, host).
+    pub files: [Vec<LogFile>; 2],
+    pub mouse: bool,
+    /// Quit once every source is loaded and report timings (for benchmarks).
+    pub exit_when_loaded: bool,
+}
+
+/// Timings of a run, for `--exit-when-loaded`.
+#[derive(Debug, Default)]
+pub struct Timings {
+    pub first_frame: Option<Duration>,
+    pub loaded: Option<Duration>,
+}
+
+/// Take over the terminal and run until the user quits.
+pub fn run(run: Run) -> anyhow::Result<Timings> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let guard = TerminalGuard::enter(run.mouse)?;
+    let result = runtime.block_on(event_loop(run, guard.terminal()?));
+    drop(guard);
+    // Loader and filter threads stop at their next send, now that the channel is closed.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    result
+}
+
+/// The terminal in raw mode on the alternate screen, restored when dropped.
+struct TerminalGuard;
+
+static PANIC_HOOK: Once = Once::new();
+
+impl TerminalGuard {
+    fn enter(mouse: bool) -> io::Result<TerminalGuard> {
+        PANIC_HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                restore_terminal();
+                previous(info);
+            }));
+        });
+        terminal::enable_raw_mode()?;
+        let guard = TerminalGuard;
+        execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        if mouse {
+            execute!(io::stdout(), ct::EnableMouseCapture)?;
+        }
+        Ok(guard)
+    }
+
+    fn terminal(&self) -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+        Terminal::new(CrosstermBackend::new(io::stdout()))
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Raw mode off, mouse off, alternate screen left, cursor shown. Errors are ignored: after
+/// SIGHUP there is no terminal left to restore, and nothing to tell. The screen is cleared
+/// first: a terminal without an alternate screen (GNU screen's default) would otherwise keep
+/// the viewer's last frame around the shell prompt.
+pub fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        ct::DisableMouseCapture,
+        terminal::Clear(terminal::ClearType::All),
+        cursor::MoveTo(0, 0),
+        terminal::LeaveAlternateScreen,
+        cursor::Show
+    );
+}
+
+async fn event_loop(
+    run: Run,
+    mut terminal: Terminal<CrosstermBackend<Stdout>>,
+) -> anyhow::Result<Timings> {
+    let Run {
+        mut app,
+        catalogue,
+        matcher,
+        files,
+        exit_when_loaded,
+        ..
+    } = run;
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let (tx, mut rx) = mpsc::channel::<Event>(256);
+
+    for (pane, files) in PaneId::BOTH.into_iter().zip(files) {
+        if files.is_empty() {
+            continue;
+        }
+        let (tx, catalogue, matcher) = (tx.clone(), catalogue.clone(), matcher.clone());
+        std::thread::Builder::new()
+            .name(format!("load-{pane:?}"))
+            .spawn(move || {
+                loader::load_pane(&catalogue, &matcher, pane, &files, &mut |event| {
+                    tx.blocking_send(event).is_ok()
+                });
+            })?;
+    }
+    spawn_signal_listener(tx.clone())?;
+
+    let mut input = EventStream::new();
+    // Start from a blank screen: without an alternate screen the shell's text is still there,
+    // and frames only draw what changed.
+    terminal.clear()?;
+    let size = terminal.size()?;
+    app.update(Event::Resize(size.width, size.height));
+    let nesting = clipboard::Nesting::from_env();
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_tick = Instant::now();
+    let mut dirty = true;
+    let mut last_frame: Option<Instant> = None;
+
+    loop {
+        let now = Instant::now();
+        let frame_due = last_frame.map_or(now, |at| at + FRAME_INTERVAL);
+        if dirty && now >= frame_due {
+            draw(&mut terminal, &app)?;
+            dirty = false;
+            last_frame = Some(now);
+            timings.first_frame.get_or_insert_with(|| started.elapsed());
+        }
+        if timings.loaded.is_none() && all_loaded(&app) {
+            timings.loaded = Some(started.elapsed());
+            if exit_when_loaded {
+                // One last frame, so the measurement includes showing every hit.
+                draw(&mut terminal, &app)?;
+                break;
+            }
+        }
+
+        let mut commands = Vec::new();
+        tokio::select! {
+            biased;
+            maybe = input.next() => match maybe {
+                Some(Ok(event)) => {
+                    if let Some(event) = translate(event) {
+                        commands.extend(app.update(event));
+                        dirty = true;
+                    }
+                }
+                // The terminal is gone (SIGHUP without a signal, a closed tty).
+                Some(Err(_)) | None => break,
+            },
+            Some(event) = rx.recv() => {
+                commands.extend(app.update(event));
+                // Take whatever else is waiting: one frame for the whole batch.
+                for _ in 0..1024 {
+                    match rx.try_recv() {
+                        Ok(event) => commands.extend(app.update(event)),
+                        Err(_) => break,
+                    }
+                }
+                dirty = true;
+            },
+            _ = tokio::time::sleep_until(frame_due.into()), if dirty => {},
+            _ = ticker.tick(), if app.wants_ticks() => {
+                let elapsed = last_tick.elapsed();
+                last_tick = Instant::now();
+                commands.extend(app.update(Event::Tick(elapsed)));
+                dirty = true;
+            },
+        }
+        if !app.wants_ticks() {
+            last_tick = Instant::now();
+        }
+        for command in commands {
+            match command {
+                Command::Quit => app.quit = true,
+                Command::Copy(text) => {
+                    let backend = terminal.backend_mut();
+                    backend.write_all(&clipboard::osc52(&text, nesting))?;
+                    backend.flush()?;
+                }
+                Command::Filter(job) => {
+                    let tx = tx.clone();
+                    std::thread::spawn(move || {
+                        filter::run(job, |event| tx.blocking_send(event).is_ok());
+                    });
+                }
+            }
+        }
+        if app.quit {
+            break;
+        }
+    }
+    Ok(timings)
+}
+
+fn all_loaded(app: &App) -> bool {
+    app.panes.iter().all(|pane| {
+        pane.sources
+            .iter()
+            .all(|s| matches!(s.state, SourceState::Loaded | SourceState::Failed(_)))
+    })
+}
+
+fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> io::Result<()> {
+    // Synchronized output: the terminal shows the frame whole, never half drawn.
+    execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| ui::draw(frame, app))?;
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(())
+}
+
+fn translate(event: ct::Event) -> Option<Event> {
+    match event {
+        ct::Event::Key(key) => Some(Event::Key(key)),
+        ct::Event::Resize(width, height) => Some(Event::Resize(width, height)),
+        _ => None,
+    }
+}
+
+/// SIGHUP (the SSH session dropped), SIGTERM, SIGINT become events: the loop ends normally
+/// and the terminal is restored on the way out.
+fn spawn_signal_listener(tx: mpsc::Sender<Event>) -> io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::spawn(async move {
+        let name = tokio::select! {
+            _ = hangup.recv() => "SIGHUP",
+            _ = terminate.recv() => "SIGTERM",
+            _ = interrupt.recv() => "SIGINT",
+        };
+        let _ = tx.send(Event::Signal(name)).await;
+    });
+    Ok(())
+}

@@ -1,0 +1,678 @@
+//! Drawing: `draw` reads the app's state and nothing else, and changes none of it.
+
+pub mod theme;
+
+use std::ops::Range;
+
+use ratatui::{
+    Frame,
+    layout::{Alignment, Constraint, Layout, Rect},
+    style::{Modifier, Style},
+    text::{Line, Span, Text},
+    widgets::{Block, Borders, Clear, Paragraph, Wrap},
+};
+use unicode_width::UnicodeWidthStr;
+
+pub use theme::Theme;
+
+use crate::{
+    app::{App, HitRef, Overlay, Pane, PaneId, PromptKind, SourceState, keymap},
+    catalogue::{Lang, Severity},
+    explain::{self, fill_command},
+    sanitize,
+};
+
+/// Most bytes of one line looked at per frame: a 10 MB line costs no more than a short one.
+const LINE_BYTES_SHOWN: usize = 4096;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme { color: app.color };
+    let areas = app.areas();
+    for id in PaneId::BOTH {
+        if let Some(area) = areas.panes[id.index()] {
+            draw_pane(frame, app, id, area, theme);
+        }
+    }
+    draw_panel(frame, app, areas.panel, theme);
+    draw_status(frame, app, areas.status, theme);
+    match &app.overlay {
+        Some(Overlay::Help) => draw_help(frame, app, theme),
+        Some(Overlay::HitList { selected }) => draw_hit_list(frame, app, *selected, theme),
+        Some(Overlay::Entry { scroll }) => draw_entry(frame, app, *scroll, theme),
+        None => {}
+    }
+}
+
+fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+// ---- log panes ------------------------------------------------------------------------------
+
+fn draw_pane(frame: &mut Frame, app: &App, id: PaneId, area: Rect, theme: Theme) {
+    let pane = app.pane(id);
+    let focused = app.focus == id;
+    let name = match id {
+        PaneId::Containers => t(app.lang, "containers", "容器"),
+        PaneId::Host => t(app.lang, "host", "主机"),
+    };
+    let sources: Vec<String> = pane.sources.iter().map(|s| short_name(&s.name)).collect();
+    let mut title = vec![Span::styled(
+        format!(" {}{name} ", if focused { "▸ " } else { "" }),
+        theme.heading(),
+    )];
+    if !sources.is_empty() {
+        title.push(Span::styled(
+            format!("{} ", sources.join(", ")),
+            theme.dim(),
+        ));
+    }
+    let hits = pane.visible_hits().len();
+    let counts = format!(
+        " {} {} · {} {} ",
+        pane.row_count(),
+        t(app.lang, "lines", "行"),
+        hits,
+        t(app.lang, "hits", "命中")
+    );
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(Line::from(title))
+        .title(Line::from(counts).alignment(Alignment::Right));
+    if let Some(filter) = &pane.filter {
+        let what = match &filter.kind {
+            crate::app::FilterKind::Regex(r) => format!("& {r}"),
+            crate::app::FilterKind::Fuzzy(f) => format!("F {f}"),
+            crate::app::FilterKind::Severity(s) => format!("s ≥ {s}"),
+        };
+        let pending = if filter.pending { " …" } else { "" };
+        block = block
+            .title_bottom(Line::from(format!(" {what}{pending} ")).alignment(Alignment::Right));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    if pane.row_count() == 0 {
+        let note = if pane
+            .sources
+            .iter()
+            .any(|s| matches!(s.state, SourceState::Loading { .. }))
+        {
+            t(app.lang, "loading…", "加载中…")
+        } else if pane.filter.is_some() {
+            t(
+                app.lang,
+                "no lines match the filter",
+                "没有符合过滤条件的行",
+            )
+        } else {
+            t(app.lang, "no lines", "没有日志")
+        };
+        frame.render_widget(Paragraph::new(Span::styled(note, theme.dim())), inner);
+        return;
+    }
+
+    let rows: Vec<u64> = (pane.top..pane.top + u64::from(inner.height))
+        .filter_map(|row| pane.line_at_row(row))
+        .collect();
+    let views: Vec<_> = rows.iter().map(|&line| (line, pane.view(line))).collect();
+    let label_width = views
+        .iter()
+        .filter_map(|(_, v)| v.as_ref()?.0.label.as_ref().map(|l| l.width()))
+        .max()
+        .unwrap_or(0)
+        .min(16);
+    let lines: Vec<Line> = views
+        .iter()
+        .map(|(line, view)| {
+            render_line(
+                app,
+                pane,
+                *line,
+                view.as_ref().map(|v| &v.0),
+                label_width,
+                focused,
+                theme,
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_line<'a>(
+    app: &App,
+    pane: &Pane,
+    line: u64,
+    view: Option<&crate::parse::LineView<'_>>,
+    label_width: usize,
+    focused: bool,
+    theme: Theme,
+) -> Line<'a> {
+    let hits = pane.hits_on(line);
+    let worst = hits.iter().map(|h| h.severity).max();
+    let mut spans: Vec<Span> = Vec::new();
+    match worst {
+        Some(severity) => spans.push(Span::styled(
+            format!("{} ", Theme::marker(severity)),
+            theme.badge(severity),
+        )),
+        None => spans.push(Span::raw("  ")),
+    }
+    let Some(view) = view else {
+        return Line::from(spans);
+    };
+    let time = view
+        .ts
+        .map(|ts| ts.strftime("%H:%M:%S ").to_string())
+        .unwrap_or_else(|| " ".repeat(9));
+    spans.push(Span::styled(time, theme.dim()));
+    if label_width > 0 {
+        let label = view.label.as_deref().unwrap_or("");
+        let mut shown = sanitize::visible(label.as_bytes());
+        while shown.width() > label_width {
+            shown.pop();
+        }
+        let pad = label_width - shown.width();
+        spans.push(Span::styled(shown.clone(), theme.label(&shown)));
+        spans.push(Span::raw(" ".repeat(pad + 1)));
+    }
+    if matches!(view.stream, Some(crate::parse::Stream::Stderr)) {
+        spans.push(Span::styled("err ", theme.dim()));
+    }
+
+    // The message, from where it starts in the raw line (hit spans are raw-line offsets).
+    let (raw, _) = pane.store.line(line).unwrap_or((&[][..], 0));
+    let offset = (view.message.as_ptr() as usize)
+        .saturating_sub(raw.as_ptr() as usize)
+        .min(raw.len());
+    let start = char_boundary(raw, (offset + pane.hscroll).min(raw.len()));
+    let end = char_boundary(raw, (start + LINE_BYTES_SHOWN).min(raw.len()));
+    let mut marks: Vec<(Range<usize>, Style)> = Vec::new();
+    for hit in hits {
+        for span in &hit.spans {
+            marks.push((span.clone(), theme.span(hit.severity)));
+        }
+    }
+    if let Some((_, regex)) = &app.search {
+        for m in regex.find_iter(&raw[start..end]) {
+            marks.push(((m.start() + start)..(m.end() + start), theme.search_match()));
+        }
+    }
+    marks.sort_by_key(|(r, _)| r.start);
+    let mut at = start;
+    for (range, style) in marks {
+        let range = range.start.max(at)..range.end.min(end);
+        if range.start >= range.end {
+            continue;
+        }
+        push_text(&mut spans, &raw[at..range.start], Style::new());
+        push_text(&mut spans, &raw[range.clone()], style);
+        at = range.end;
+    }
+    push_text(&mut spans, &raw[at..end], Style::new());
+    let mut rendered = Line::from(spans);
+    if line == pane.cursor && focused {
+        rendered = rendered.patch_style(theme.cursor_row());
+    } else if line == pane.cursor {
+        rendered = rendered.patch_style(Style::new().add_modifier(Modifier::UNDERLINED));
+    }
+    rendered
+}
+
+fn push_text(spans: &mut Vec<Span>, bytes: &[u8], style: Style) {
+    if bytes.is_empty() {
+        return;
+    }
+    let mut text = String::with_capacity(bytes.len());
+    sanitize::push_visible(&mut text, bytes, false);
+    spans.push(Span::styled(text, style));
+}
+
+fn char_boundary(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && (bytes[at] & 0b1100_0000) == 0b1000_0000 {
+        at += 1;
+    }
+    at
+}
+
+// ---- the hit panel ----------------------------------------------------------------------------
+
+fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
+    let Some(r) = app.panel_hit() else {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border(false));
+        let text = if app.hit_order.is_empty() {
+            t(
+                app.lang,
+                "No known errors found (yet).  ? help",
+                "（暂未）发现已知错误。  ? 帮助",
+            )
+        } else {
+            t(
+                app.lang,
+                "n: next known error   H: all hits   ? help",
+                "n：下一个已知错误   H：全部命中   ? 帮助",
+            )
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme.dim())).block(block),
+            area,
+        );
+        return;
+    };
+    let (Some(hit), Some(entry)) = (app.hit(r), app.entry_of(r)) else {
+        return;
+    };
+    let lang = app.lang;
+    let position = app
+        .hit_order
+        .iter()
+        .position(|o| *o == r)
+        .map_or(String::new(), |i| {
+            format!(" {}/{} ", i + 1, app.hit_order.len())
+        });
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.severity(entry.severity))
+        .title(Line::from(vec![
+            Span::styled(
+                format!(" {} ", entry.severity.as_str().to_uppercase()),
+                theme.badge(entry.severity),
+            ),
+            Span::styled(format!(" {} ", entry.id), theme.heading()),
+        ]))
+        .title(Line::from(position).alignment(Alignment::Right))
+        .title_bottom(
+            Line::from(Span::styled(
+                t(
+                    lang,
+                    " y copy command · e full entry · n/N next/prev hit · H all hits ",
+                    " y 复制命令 · e 完整条目 · n/N 下一个/上一个 · H 全部命中 ",
+                ),
+                theme.dim(),
+            ))
+            .alignment(Alignment::Right),
+        );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let labels = explain::labels(lang);
+    let mut about: Vec<Line> = vec![Line::from(Span::styled(
+        entry.title.get(lang).to_string(),
+        theme.heading(),
+    ))];
+    let mut meta = Vec::new();
+    if let Some(section) = &entry.postmortem {
+        let mut s = format!("{}{section}", labels.postmortem);
+        if let Some(lesson) = entry.lesson {
+            s += &format!(", {} {lesson}", labels.lesson);
+        }
+        meta.push(s);
+    }
+    if let Some(ts) = hit.ts {
+        meta.push(ts.strftime("%Y-%m-%d %H:%M:%S").to_string());
+    }
+    meta.push(hit_place(app, r));
+    about.push(Line::from(Span::styled(meta.join(" · "), theme.dim())));
+    about.push(Line::from(Span::styled(
+        format!("{}:", labels.cause),
+        theme.heading(),
+    )));
+    for paragraph in explain::reflow(entry.cause.get(lang)) {
+        about.push(Line::from(paragraph));
+    }
+    let related = |ids: Vec<&str>| ids.join(", ");
+    let leads = related(entry.leads_to.iter().map(String::as_str).collect());
+    let comes = related(
+        app.catalogue
+            .comes_from(&entry.id)
+            .map(|e| e.id.as_str())
+            .collect(),
+    );
+    let mut chain = Vec::new();
+    if !comes.is_empty() {
+        chain.push(format!("{}: {comes}", labels.comes_from));
+    }
+    if !leads.is_empty() {
+        chain.push(format!("{}: {leads}", labels.leads_to));
+    }
+
+    let mut remedy: Vec<Line> = vec![Line::from(Span::styled(
+        format!("{}:", labels.remedy),
+        theme.heading(),
+    ))];
+    for (n, step) in entry.remedy.iter().enumerate() {
+        remedy.push(Line::from(format!("{}. {}", n + 1, step.text(lang).trim())));
+        for cmd in &step.run {
+            remedy.push(Line::from(Span::styled(
+                format!("   $ {}", fill_command(cmd, &hit.captures)),
+                theme.command(),
+            )));
+        }
+    }
+    for c in chain {
+        remedy.push(Line::from(Span::styled(c, theme.dim())));
+    }
+
+    if inner.width >= 110 {
+        // Side by side: what it is on the left, what to do on the right.
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(inner);
+        frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), left);
+        frame.render_widget(
+            Paragraph::new(remedy).wrap(Wrap { trim: false }),
+            right.inner(ratatui::layout::Margin::new(1, 0)),
+        );
+    } else {
+        // Stacked, the remedy first: at 2 a.m. what to do matters most; `e` shows all.
+        let mut lines = vec![about[0].clone()];
+        lines.extend(remedy);
+        lines.extend(about.into_iter().skip(1));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    }
+}
+
+/// Where a hit is: `file:line` (the file of the line's source).
+fn hit_place(app: &App, r: HitRef) -> String {
+    let pane = app.pane(r.pane);
+    let Some(hit) = app.hit(r) else {
+        return String::new();
+    };
+    let tag = pane.store.line(hit.line).map_or(0, |(_, tag)| tag);
+    let name = pane.source_of(tag).map_or_else(
+        || pane_name(app.lang, r.pane).to_string(),
+        |s| short_name(&s.name),
+    );
+    // Lines are numbered from the pane's first; with one source that is the file's line.
+    format!("{name}:{}", hit.line + 1)
+}
+
+fn pane_name(lang: Lang, id: PaneId) -> &'static str {
+    match id {
+        PaneId::Containers => t(lang, "containers", "容器"),
+        PaneId::Host => t(lang, "host", "主机"),
+    }
+}
+
+// ---- status line and prompt ----------------------------------------------------------------
+
+fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
+    if let Some(prompt) = &app.prompt {
+        let label = match prompt.kind {
+            PromptKind::Search => t(app.lang, "search /", "搜索 /"),
+            PromptKind::FilterRegex => t(app.lang, "filter &", "过滤 &"),
+            PromptKind::FilterFuzzy => t(app.lang, "fuzzy F", "模糊 F"),
+        };
+        let text = format!("{label} {}", sanitize::visible(prompt.text.as_bytes()));
+        let hint = t(
+            app.lang,
+            "   Enter apply · Esc cancel · empty clears",
+            "   回车确认 · Esc 取消 · 留空清除",
+        );
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(text, theme.heading()),
+                Span::styled("▏", theme.heading()),
+                Span::styled(hint, theme.dim()),
+            ])),
+            area,
+        );
+        return;
+    }
+    if let Some(message) = &app.message {
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!(" {message} "), theme.message())),
+            area,
+        );
+        return;
+    }
+    let mut left: Vec<Span> = Vec::new();
+    for id in PaneId::BOTH {
+        let pane = app.pane(id);
+        if !pane.has_content() {
+            continue;
+        }
+        for source in &pane.sources {
+            let state = match &source.state {
+                SourceState::Loading {
+                    done,
+                    total: Some(total),
+                } if *total > 0 => {
+                    format!("{}%", done.saturating_mul(100) / total)
+                }
+                SourceState::Loading { .. } => t(app.lang, "loading", "加载中").to_string(),
+                SourceState::Loaded => "ok".to_string(),
+                SourceState::Live => t(app.lang, "live", "实时").to_string(),
+                SourceState::Waiting(why) => format!("{}: {why}", t(app.lang, "waiting", "等待")),
+                SourceState::Failed(why) => format!("{}: {why}", t(app.lang, "failed", "失败")),
+            };
+            let style = match source.state {
+                SourceState::Failed(_) => theme.severity(Severity::Error),
+                SourceState::Waiting(_) => theme.severity(Severity::Warning),
+                _ => theme.dim(),
+            };
+            left.push(Span::styled(
+                format!(" {} ", short_name(&source.name)),
+                Style::new(),
+            ));
+            left.push(Span::styled(format!("[{state}]"), style));
+        }
+    }
+    let criticals = app
+        .hit_order
+        .iter()
+        .filter(|r| {
+            app.hit(**r)
+                .is_some_and(|h| h.severity == Severity::Critical)
+        })
+        .count();
+    let mut right = format!(
+        "{} {} · {} {}",
+        app.hit_order.len(),
+        t(app.lang, "hits", "命中"),
+        criticals,
+        t(app.lang, "critical", "严重"),
+    );
+    let pane = app.pane(app.focus);
+    if pane.follow {
+        right += t(app.lang, " · FOLLOW", " · 跟随");
+    }
+    if let Some(replay) = &app.replay {
+        let state = if replay.finished {
+            t(app.lang, "done", "结束")
+        } else if replay.paused {
+            t(app.lang, "paused", "暂停")
+        } else {
+            t(app.lang, "playing", "播放中")
+        };
+        let clock = if replay.clock == jiff::Timestamp::MIN {
+            String::new()
+        } else {
+            replay.clock.strftime(" %H:%M:%S").to_string()
+        };
+        right += &format!(
+            " · {} {}×{clock} {state}",
+            t(app.lang, "replay", "回放"),
+            replay.speed
+        );
+    }
+    if let Some((text, _)) = &app.search {
+        right += &format!(" · /{}", sanitize::visible(text.as_bytes()));
+    }
+    right += t(app.lang, " · ? help ", " · ? 帮助 ");
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right.width() as u16)])
+        .areas(area);
+    frame.render_widget(Paragraph::new(Line::from(left)), l);
+    frame.render_widget(Paragraph::new(Span::styled(right, theme.dim())), r);
+}
+
+/// A file name without its directories.
+fn short_name(name: &str) -> String {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    sanitize::visible(base.as_bytes())
+}
+
+// ---- overlays ---------------------------------------------------------------------------------
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width.saturating_sub(2)).max(1);
+    let height = height.min(area.height.saturating_sub(2)).max(1);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
+    let bindings = keymap::bindings();
+    let area = popup(frame.area(), 78, bindings.len() as u16 + 4);
+    let lines: Vec<Line> = bindings
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!("{:<12}", b.1), theme.heading()),
+                Span::raw(keymap::describe(b, app.lang)),
+            ])
+        })
+        .collect();
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        t(app.lang, " keys (Esc closes) ", " 按键（Esc 关闭） "),
+        theme.heading(),
+    ));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn draw_hit_list(frame: &mut Frame, app: &App, selected: usize, theme: Theme) {
+    let area = popup(
+        frame.area(),
+        frame.area().width.saturating_sub(4),
+        frame.area().height.saturating_sub(2),
+    );
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        format!(
+            " {} ({}) — Enter {} · Esc {} ",
+            t(app.lang, "all hits by time", "全部命中（按时间）"),
+            app.hit_order.len(),
+            t(app.lang, "jumps", "跳转"),
+            t(app.lang, "closes", "关闭")
+        ),
+        theme.heading(),
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+
+    // Counts per entry, most severe first.
+    let mut counts: Vec<(Severity, usize, String)> = Vec::new();
+    for r in &app.hit_order {
+        if let Some(entry) = app.entry_of(*r) {
+            match counts.iter_mut().find(|c| c.2 == entry.id) {
+                Some(c) => c.1 += 1,
+                None => counts.push((entry.severity, 1, entry.id.clone())),
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    let summary: Vec<Span> = counts
+        .iter()
+        .flat_map(|(severity, n, id)| {
+            [
+                Span::styled(format!("{id} ×{n}"), theme.severity(*severity)),
+                Span::raw("  "),
+            ]
+        })
+        .collect();
+    let [top, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(summary)).wrap(Wrap { trim: true }),
+        top,
+    );
+
+    let height = list.height as usize;
+    let first = selected
+        .saturating_sub(height / 2)
+        .min(app.hit_order.len().saturating_sub(height));
+    let lines: Vec<Line> = app
+        .hit_order
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, r)| hit_list_row(app, *r, i == selected, theme))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+}
+
+fn hit_list_row<'a>(app: &App, r: HitRef, selected: bool, theme: Theme) -> Line<'a> {
+    let (Some(hit), Some(entry)) = (app.hit(r), app.entry_of(r)) else {
+        return Line::default();
+    };
+    let pane = app.pane(r.pane);
+    let time = hit
+        .ts
+        .map_or_else(|| " ".repeat(8), |ts| ts.strftime("%H:%M:%S").to_string());
+    let text = match pane.view(hit.line) {
+        Some((view, _)) => view.message,
+        None => hit.kept_text.as_deref().unwrap_or(b""),
+    };
+    let mut shown = String::new();
+    sanitize::push_visible(
+        &mut shown,
+        &text[..char_boundary(text, text.len().min(LINE_BYTES_SHOWN))],
+        false,
+    );
+    let line = Line::from(vec![
+        Span::styled(format!("{time} "), theme.dim()),
+        Span::raw(format!("{:<10} ", pane_name(app.lang, r.pane))),
+        Span::styled(
+            format!("{:<8} ", entry.severity.as_str()),
+            theme.severity(entry.severity),
+        ),
+        Span::styled(format!("{:<28} ", entry.id), theme.heading()),
+        Span::raw(shown),
+    ]);
+    if selected {
+        line.patch_style(theme.cursor_row())
+    } else {
+        line
+    }
+}
+
+fn draw_entry(frame: &mut Frame, app: &App, scroll: u16, theme: Theme) {
+    let Some(r) = app.panel_hit() else { return };
+    let (Some(hit), Some(entry)) = (app.hit(r), app.entry_of(r)) else {
+        return;
+    };
+    let area = popup(frame.area(), 100, frame.area().height.saturating_sub(2));
+    let card = explain::render_card(&app.catalogue, entry, app.lang, &hit.captures);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.severity(entry.severity))
+        .title(Span::styled(
+            t(
+                app.lang,
+                " entry (j/k scroll · y copy · Esc closes) ",
+                " 条目（j/k 滚动 · y 复制 · Esc 关闭） ",
+            ),
+            theme.heading(),
+        ));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(Text::from(card))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}

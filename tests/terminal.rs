@@ -1,0 +1,378 @@
+//! The real binary in a real terminal: tmux, and GNU screen inside tmux (TERM=screen). These
+//! need tmux and screen (`scripts/install-deps` installs them); without them they fail, they
+//! never pass silently.
+
+mod common;
+
+use std::{
+    path::Path,
+    process::Command,
+    thread::sleep,
+    time::{Duration, Instant},
+};
+
+const TRIAGE: &str = env!("CARGO_BIN_EXE_triage");
+
+fn require(tool: &str) {
+    let found = Command::new(tool)
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success() || !o.stdout.is_empty());
+    assert!(
+        found,
+        "{tool} is needed for this test (scripts/install-deps installs it)"
+    );
+}
+
+/// A private tmux server running one window with an interactive shell.
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// A `width` x `height` terminal with a plain `sh` whose prompt is `PROMPT$ `.
+    fn new(width: u16, height: u16) -> Tmux {
+        require("tmux");
+        let dir = tempfile::tempdir().unwrap();
+        let socket = format!(
+            "triage-test-{}-{}",
+            std::process::id(),
+            dir.path().file_name().unwrap().to_string_lossy()
+        );
+        let conf = dir.path().join("tmux.conf");
+        std::fs::write(&conf, "set -g default-terminal xterm-256color\nset -g set-clipboard on\nset -g allow-passthrough on\nset -g status off\n").unwrap();
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f"])
+            .arg(&conf)
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+            ])
+            .args(["env", "-i"])
+            .arg(format!(
+                "PATH={}",
+                std::env::var("PATH").unwrap_or_default()
+            ))
+            .arg(format!("HOME={}", dir.path().display()))
+            .arg(format!(
+                "XDG_CONFIG_HOME={}",
+                common::fixture("no-user-config").display()
+            ))
+            .args(["TERM=xterm-256color", "LANG=C.UTF-8", "PS1=PROMPT$ ", "sh"])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let tmux = Tmux { socket, dir };
+        tmux.wait_for("PROMPT$", |s| s.contains("PROMPT$"));
+        tmux
+    }
+
+    fn tmux(&self) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &self.socket]);
+        cmd
+    }
+
+    /// Type text and press Enter.
+    fn run(&self, line: &str) {
+        self.keys(&["-l", line]);
+        self.keys(&["Enter"]);
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = self
+            .tmux()
+            .args(["send-keys", "-t", "t"])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The screen with SGR colour escapes.
+    fn screen_with_colours(&self) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-e", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Wait until the screen satisfies `ready`; fail with the screen if it never does.
+    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let screen = self.screen();
+            if ready(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn paste_buffer(&self) -> String {
+        let out = self.tmux().args(["show-buffer"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Processes the shell in the pane started (the viewer, while it runs).
+    fn children(&self) -> Vec<String> {
+        let out = self
+            .tmux()
+            .args(["list-panes", "-t", "t", "-F", "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        // The pane runs `env`, which execs `sh`: same pid.
+        let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").status();
+    }
+}
+
+/// Run `triage demo`, check it shows the panes and a hit's cause and remedy, that `n` moves,
+/// and that `q` leaves the shell exactly as it was.
+fn demo_session(tmux: &Tmux, start: &str) {
+    tmux.run("stty -g > before.stty");
+    tmux.run(start);
+    let screen = tmux.wait_for("the demo", |s| s.contains("oom-kill") && s.contains("ok]"));
+    assert!(
+        screen.contains("containers") && screen.contains("host"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Remedy:") && screen.contains("$ sudo journalctl -k"),
+        "{screen}"
+    );
+    assert!(screen.contains("10/79"), "{screen}");
+    tmux.keys(&["n"]);
+    tmux.wait_for("the next hit", |s| s.contains("11/79"));
+    tmux.keys(&["n"]);
+    tmux.wait_for("the one after", |s| s.contains("12/79"));
+    tmux.keys(&["q"]);
+    // The shell's prompt, and nothing of the viewer.
+    let screen = tmux.wait_for("the prompt", |s| {
+        !s.contains("oom-kill") && s.contains("PROMPT$")
+    });
+    assert!(
+        !screen.contains('┌') && !screen.contains('│'),
+        "the viewer left something behind:\n{screen}"
+    );
+    // The terminal's modes are as they were (no raw mode left on).
+    tmux.run("stty -g > after.stty; cmp before.stty after.stty && echo SAME-MODES");
+    tmux.wait_for("stty comparison", |s| s.contains("SAME-MODES"));
+}
+
+#[test]
+fn demo_in_tmux() {
+    let tmux = Tmux::new(160, 48);
+    tmux.run(&format!("cd {}", tmux.dir().display()));
+    demo_session(&tmux, &format!("{TRIAGE} demo"));
+    // Colours reach the terminal as 16-colour SGR, never 24-bit.
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo", |s| s.contains("oom-kill"));
+    let coloured = tmux.screen_with_colours();
+    assert!(
+        coloured.contains("\x1b[") && !coloured.contains("38;2;") && !coloured.contains("48;2;")
+    );
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn demo_in_gnu_screen_inside_tmux() {
+    require("screen");
+    let tmux = Tmux::new(160, 48);
+    tmux.run(&format!("cd {}", tmux.dir().display()));
+    std::fs::write(
+        tmux.dir().join("screenrc"),
+        "autodetach off\nstartup_message off\n",
+    )
+    .unwrap();
+    // TERM=screen inside: 8 colours, no true colour.
+    tmux.run("screen -c screenrc -T screen");
+    sleep(Duration::from_millis(800));
+    tmux.run("export PS1='PROMPT$ '; clear; echo TERM=$TERM");
+    tmux.wait_for("screen's shell", |s| s.contains("TERM=screen"));
+    demo_session(&tmux, &format!("{TRIAGE} demo"));
+    // Copy the remedy's command: OSC 52 passes through screen into tmux's clipboard.
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo", |s| s.contains("oom-kill"));
+    tmux.keys(&["y"]);
+    tmux.wait_for("the copy message", |s| s.contains("Copied to clipboard"));
+    let buffer = tmux.paste_buffer();
+    assert!(buffer.contains("journalctl -k"), "tmux buffer: {buffer:?}");
+    tmux.keys(&["q"]);
+    tmux.run("exit");
+}
+
+#[test]
+fn copy_reaches_tmux_clipboard() {
+    let tmux = Tmux::new(120, 40);
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo", |s| s.contains("oom-kill"));
+    tmux.keys(&["y"]);
+    tmux.wait_for("the copy message", |s| s.contains("Copied to clipboard"));
+    assert!(
+        tmux.paste_buffer().contains("journalctl -k"),
+        "{:?}",
+        tmux.paste_buffer()
+    );
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn small_terminal_and_resizes() {
+    let tmux = Tmux::new(80, 24);
+    tmux.run(&format!("{TRIAGE} demo"));
+    let screen = tmux.wait_for("the demo at 80x24", |s| s.contains("oom-kill"));
+    assert_eq!(screen.lines().count(), 24);
+    assert!(screen.lines().next().unwrap().starts_with('┌'), "{screen}");
+    let status = tmux
+        .tmux()
+        .args(["resize-window", "-t", "t", "-x", "140", "-y", "40"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tmux.wait_for("the redraw at 140x40", |s| {
+        s.lines().next().is_some_and(|l| l.contains("┐┌"))
+            && s.contains("oom-kill")
+            && s.lines().count() == 40
+    });
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt", |s| {
+        s.lines().filter(|l| l.starts_with("PROMPT$")).count() >= 2
+    });
+}
+
+#[test]
+fn a_hostile_log_leaves_the_screen_intact() {
+    let tmux = Tmux::new(120, 30);
+    let path = tmux.dir().join("hostile.log");
+    let mut log = Vec::new();
+    log.extend_from_slice(b"2026-11-28T14:03:05.1Z \x1b]0;pwned-title\x07\x1b[2J\x1b[H\x1b[?1049l E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a'\n");
+    log.extend_from_slice("2026-11-28T14:03:06.1Z bidi \u{202e}desrever\u{202c} C1 \u{9b}31m \x1bP+q544e\x1b\\ bell\x07\n".as_bytes());
+    log.extend_from_slice(b"2026-11-28T14:03:07.1Z ");
+    log.extend(std::iter::repeat_n(b'x', 10 << 20));
+    log.extend_from_slice(
+        b" No space left on device\n2026-11-28T14:03:08.1Z invalid \xff\xfe\xc3\x28 utf-8\n",
+    );
+    std::fs::write(&path, &log).unwrap();
+    tmux.run(&format!("{TRIAGE} {}", path.display()));
+    let screen = tmux.wait_for("the hostile log", |s| {
+        s.contains("dpkg-interrupted") || s.contains("no-space-left")
+    });
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(
+        lines[0].starts_with('┌') && lines[0].ends_with('┐'),
+        "top border broken:\n{screen}"
+    );
+    assert!(
+        screen.contains("\\x1b]0;pwned-title"),
+        "escapes not shown as text:\n{screen}"
+    );
+    assert!(
+        screen.contains("<U+202E>") && screen.contains("\\xff"),
+        "{screen}"
+    );
+    let title = tmux
+        .tmux()
+        .args(["display-message", "-p", "-t", "t", "#{pane_title}"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&title.stdout).contains("pwned"),
+        "the log retitled the window"
+    );
+    tmux.keys(&["G"]);
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt", |s| {
+        s.lines().filter(|l| l.starts_with("PROMPT$")).count() >= 2
+    });
+}
+
+#[test]
+fn sighup_and_sigterm_restore_the_terminal_and_end_the_process() {
+    for signal in ["HUP", "TERM"] {
+        let tmux = Tmux::new(100, 30);
+        tmux.run(&format!("cd {}", tmux.dir().display()));
+        tmux.run("stty -g > before.stty");
+        tmux.run(&format!("{TRIAGE} demo"));
+        tmux.wait_for("the demo", |s| s.contains("oom-kill"));
+        let pids = tmux.children();
+        assert!(!pids.is_empty());
+        for pid in &pids {
+            Command::new("kill")
+                .args([&format!("-{signal}"), pid])
+                .status()
+                .unwrap();
+        }
+        tmux.wait_for("the prompt after the signal", |s| {
+            !s.contains("oom-kill") && s.contains("PROMPT$")
+        });
+        tmux.run("stty -g > after.stty; cmp before.stty after.stty && echo SAME-MODES");
+        tmux.wait_for("stty comparison", |s| s.contains("SAME-MODES"));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while pids
+            .iter()
+            .any(|p| Path::new(&format!("/proc/{p}")).exists())
+        {
+            assert!(
+                Instant::now() < deadline,
+                "triage still running after SIG{signal}"
+            );
+            sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn the_session_dropping_ends_the_viewer() {
+    // Killing tmux closes the pty: the viewer gets SIGHUP (or EOF) and must not linger.
+    let tmux = Tmux::new(100, 30);
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo", |s| s.contains("oom-kill"));
+    let pids = tmux.children();
+    assert!(!pids.is_empty());
+    drop(tmux);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while pids
+        .iter()
+        .any(|p| Path::new(&format!("/proc/{p}")).exists())
+    {
+        assert!(Instant::now() < deadline, "triage outlived its terminal");
+        sleep(Duration::from_millis(50));
+    }
+}

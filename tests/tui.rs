@@ -1,0 +1,515 @@
+//! The viewer's model driven by events (keys, resizes, lines arriving, time passing) without
+//! a terminal, and its screens drawn on a test backend.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{app_with, demo_app, key, options, press, render, run_commands, screen_text};
+use crossterm::event::KeyCode;
+use ratatui::style::{Color, Modifier};
+use triage::{
+    app::{Command, Event, HitRef, Overlay, PaneId},
+    catalogue::{Lang, Severity},
+    loader::{LogData, LogFile},
+};
+
+fn entry_id(app: &triage::app::App, r: HitRef) -> String {
+    app.entry_of(r).unwrap().id.clone()
+}
+
+fn cursor_text(app: &triage::app::App, pane: PaneId) -> String {
+    let pane = app.pane(pane);
+    String::from_utf8_lossy(pane.store.line(pane.cursor).unwrap().0).into_owned()
+}
+
+#[test]
+fn the_demo_opens_at_its_first_critical_hit_with_the_other_pane_at_that_moment() {
+    let app = demo_app(Lang::En, 160, 48);
+    let selected = app.selected.expect("a hit is selected");
+    assert_eq!(entry_id(&app, selected), "oom-kill");
+    assert_eq!(app.focus, PaneId::Host);
+    assert!(cursor_text(&app, PaneId::Host).contains("mysqld invoked oom-killer"));
+    // The containers pane shows the db's last words, one second before the kill.
+    let db = cursor_text(&app, PaneId::Containers);
+    assert!(
+        db.contains("athena_eye_db") && db.contains("09:45:06"),
+        "{db}"
+    );
+    // Every hit of both panes is in the list, in time order.
+    assert_eq!(app.hit_order.len(), 79);
+    let times: Vec<_> = app
+        .hit_order
+        .iter()
+        .map(|r| app.hit(*r).unwrap().ts)
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn n_and_shift_n_walk_the_hits_across_panes_in_time() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    let start = app
+        .hit_order
+        .iter()
+        .position(|r| Some(*r) == app.selected)
+        .unwrap();
+    press(&mut app, "n");
+    assert_eq!(app.selected, Some(app.hit_order[start + 1]));
+    // Walk forward until the hit list crosses into the containers pane.
+    let mut steps = 0;
+    while app.focus == PaneId::Host {
+        press(&mut app, "n");
+        steps += 1;
+        assert!(steps < 20, "never reached the containers pane");
+    }
+    let r = app.selected.unwrap();
+    assert_eq!(r.pane, PaneId::Containers);
+    assert_eq!(
+        app.pane(PaneId::Containers).cursor,
+        app.hit(r).unwrap().line
+    );
+    // And back.
+    press(&mut app, "N");
+    assert_eq!(app.focus, PaneId::Host);
+    // Past the last hit: a message, nothing moves.
+    key(&mut app, KeyCode::End);
+    let last = *app.hit_order.last().unwrap();
+    app.jump_to_hit(last);
+    press(&mut app, "n");
+    assert_eq!(app.selected, Some(last));
+    assert!(app.message.as_deref().unwrap_or("").contains("Last hit"));
+}
+
+#[test]
+fn moving_in_one_pane_brings_the_other_to_the_same_moment() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "\t"); // to the containers pane
+    assert_eq!(app.focus, PaneId::Containers);
+    press(&mut app, "g");
+    let host_first = cursor_text(&app, PaneId::Host);
+    // The first container line is at 09:44:12; the host line shown is the nearest in time.
+    assert!(host_first.starts_with("2026-11-27T09:44:1"), "{host_first}");
+    press(&mut app, "G");
+    let last_container = cursor_text(&app, PaneId::Containers);
+    let host_last = cursor_text(&app, PaneId::Host);
+    assert!(
+        last_container.contains("2026-11-27T12:0"),
+        "{last_container}"
+    );
+    assert!(
+        host_last.starts_with("2026-11-27T12:0") || host_last.starts_with("2026-11-27T11:5"),
+        "{host_last}"
+    );
+}
+
+#[test]
+fn moving_the_cursor_scrolls_and_page_keys_page() {
+    let mut app = demo_app(Lang::En, 80, 24);
+    press(&mut app, "g");
+    let pane = app.pane(app.focus);
+    assert_eq!((pane.cursor, pane.top), (0, 0));
+    let height = pane.height;
+    key(&mut app, KeyCode::PageDown);
+    let pane = app.pane(app.focus);
+    assert_eq!(pane.cursor, height - 1);
+    assert!(pane.cursor >= pane.top && pane.cursor < pane.top + height);
+    press(&mut app, "jjjk");
+    assert_eq!(app.pane(app.focus).cursor, height + 1);
+}
+
+#[test]
+fn filters_filter() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "\t"); // containers
+    press(&mut app, "&Worker failed\n");
+    let pane = app.pane(PaneId::Containers);
+    let rows: Vec<String> = (0..pane.row_count())
+        .map(|r| {
+            String::from_utf8_lossy(pane.store.line(pane.line_at_row(r).unwrap()).unwrap().0)
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(rows.len(), 10);
+    assert!(rows.iter().all(|r| r.contains("Worker failed")));
+    // The cursor moves only among the rows that pass.
+    press(&mut app, "G");
+    assert!(cursor_text(&app, PaneId::Containers).contains("Worker failed"));
+    // An empty filter removes it.
+    press(&mut app, "&\n");
+    assert_eq!(app.pane(PaneId::Containers).row_count(), 963);
+
+    // Fuzzy: the letters in order anywhere in the line, case ignored.
+    press(&mut app, "FQCACHETYPE\n");
+    let pane = app.pane(PaneId::Containers);
+    let rows: Vec<String> = (0..pane.row_count())
+        .map(|r| {
+            String::from_utf8_lossy(pane.store.line(pane.line_at_row(r).unwrap()).unwrap().0)
+                .to_lowercase()
+        })
+        .collect();
+    assert!(!rows.is_empty() && rows.len() < 100, "{}", rows.len());
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.contains("query_cache_type"))
+            .count(),
+        1
+    );
+    let in_order = |line: &str| {
+        let mut rest = line;
+        "qcachetype".chars().all(|c| match rest.find(c) {
+            Some(at) => {
+                rest = &rest[at + c.len_utf8()..];
+                true
+            }
+            None => false,
+        })
+    };
+    assert!(rows.iter().all(|r| in_order(r)));
+}
+
+#[test]
+fn the_severity_filter_shows_only_hits_of_that_level_and_up_in_both_panes() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "ss"); // info+, then warning+
+    press(&mut app, "ss"); // error+, then critical
+    assert_eq!(app.severity_filter, Some(Severity::Critical));
+    for id in PaneId::BOTH {
+        let pane = app.pane(id);
+        assert!(pane.row_count() > 0);
+        for row in 0..pane.row_count() {
+            let line = pane.line_at_row(row).unwrap();
+            assert!(
+                pane.hits_on(line)
+                    .iter()
+                    .any(|h| h.severity == Severity::Critical)
+            );
+        }
+    }
+    press(&mut app, "s");
+    assert_eq!(app.severity_filter, None);
+    assert_eq!(app.pane(PaneId::Host).row_count(), 1329);
+}
+
+#[test]
+fn search_jumps_between_matches_and_a_bad_regex_says_so() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "g/query_cache\n");
+    // The host pane has no such line: stays, says so.
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("No more matches")
+    );
+    press(&mut app, "\t");
+    press(&mut app, "g/query_cache\n");
+    assert!(cursor_text(&app, PaneId::Containers).contains("query_cache_type"));
+    let first = app.pane(PaneId::Containers).cursor;
+    press(&mut app, ">");
+    assert!(app.pane(PaneId::Containers).cursor > first);
+    press(&mut app, "<");
+    assert_eq!(app.pane(PaneId::Containers).cursor, first);
+    press(&mut app, "/(unclosed\n");
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("Not a valid regex"),
+        "{:?}",
+        app.message
+    );
+}
+
+#[test]
+fn y_copies_the_remedy_command_with_the_hits_details_filled_in() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    let commands = press(&mut app, "y");
+    let [Command::Copy(text)] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    let entry = app.entry_of(app.selected.unwrap()).unwrap();
+    assert_eq!(
+        text,
+        entry.remedy.iter().flat_map(|s| &s.run).next().unwrap()
+    );
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with("Copied to clipboard")
+    );
+    let commands = press(&mut app, "Y");
+    let [Command::Copy(all)] = commands.as_slice() else {
+        panic!()
+    };
+    assert!(all.lines().count() > 1 && all.starts_with(text.as_str()));
+}
+
+#[test]
+fn overlays_open_close_and_the_hit_list_jumps() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "?");
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, None);
+    press(&mut app, "e");
+    assert!(matches!(app.overlay, Some(Overlay::Entry { .. })));
+    press(&mut app, "e");
+    press(&mut app, "H");
+    let Some(Overlay::HitList { selected }) = app.overlay else {
+        panic!()
+    };
+    press(&mut app, "gjj\n");
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.selected, Some(app.hit_order[2]));
+    assert_ne!(selected, 2);
+    // q in an overlay closes it, not the app; q then quits.
+    press(&mut app, "?");
+    assert!(press(&mut app, "q").is_empty());
+    assert!(matches!(press(&mut app, "q").as_slice(), [Command::Quit]));
+}
+
+#[test]
+fn replay_reveals_lines_as_their_time_comes() {
+    let logs = triage::embedded::INCIDENT_FILES
+        .iter()
+        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
+        .collect();
+    let mut opts = options(Lang::En);
+    opts.replay = Some(60.0);
+    let mut app = app_with(logs, opts, 160, 48);
+    // At the start only the first moment is shown: the host's boot.
+    let host = app.pane(PaneId::Host);
+    assert!(host.row_count() < 1329 / 2, "{}", host.row_count());
+    assert!(
+        cursor_text(&app, PaneId::Host).starts_with("2026-11-27T09:01:"),
+        "{}",
+        cursor_text(&app, PaneId::Host)
+    );
+    assert_eq!(app.pane(PaneId::Containers).row_count(), 0);
+    assert!(app.hit_order.is_empty());
+    // 40 seconds at 60x is 40 minutes of logs: 09:01 → 09:41, apt's errors are in.
+    for _ in 0..40 {
+        run_commands(&mut app, Event::Tick(Duration::from_secs(1)));
+    }
+    let ids: Vec<String> = app.hit_order.iter().map(|r| entry_id(&app, *r)).collect();
+    assert!(
+        ids.contains(&"apt-nopubkey".to_string()) && !ids.contains(&"oom-kill".to_string()),
+        "{ids:?}"
+    );
+    assert_eq!(
+        app.pane(PaneId::Containers).row_count(),
+        0,
+        "the containers start at 09:44"
+    );
+    // Paused, time does not move; + doubles the speed.
+    press(&mut app, " ");
+    let shown = app.pane(PaneId::Host).row_count();
+    run_commands(&mut app, Event::Tick(Duration::from_secs(60)));
+    assert_eq!(app.pane(PaneId::Host).row_count(), shown);
+    press(&mut app, " +");
+    assert_eq!(app.replay.as_ref().unwrap().speed, 120.0);
+    for _ in 0..200 {
+        run_commands(&mut app, Event::Tick(Duration::from_secs(1)));
+    }
+    assert_eq!(app.hit_order.len(), 79);
+    assert!(app.replay.as_ref().unwrap().finished);
+}
+
+#[test]
+fn resizing_relayouts_and_keeps_the_cursor_in_view() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    run_commands(&mut app, Event::Resize(80, 24));
+    let areas = app.areas();
+    assert_eq!(
+        areas.panes[0].unwrap().x,
+        areas.panes[1].unwrap().x,
+        "stacked below 120 columns"
+    );
+    for id in PaneId::BOTH {
+        let pane = app.pane(id);
+        let row = pane.cursor_row();
+        assert!(
+            row >= pane.top && row < pane.top + pane.height,
+            "{id:?}: cursor row {row} outside {}+{}",
+            pane.top,
+            pane.height
+        );
+    }
+}
+
+#[test]
+fn a_single_log_gets_the_whole_width() {
+    let log = LogFile::open(
+        "nginx-error.log",
+        LogData::Path(common::fixture("formats/nginx-error.log")),
+        None,
+    )
+    .unwrap();
+    let app = app_with(vec![log], options(Lang::En), 100, 30);
+    let areas = app.areas();
+    assert_eq!(areas.panes[0].unwrap().width, 100);
+    assert!(areas.panes[1].is_none());
+    assert_eq!(app.hit_order.len(), 2);
+}
+
+// ---- screens -----------------------------------------------------------------------------------
+
+#[test]
+fn screens_in_english_and_chinese_at_two_sizes() {
+    for (lang, name) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let app = demo_app(lang, w, h);
+            insta::assert_snapshot!(format!("demo_{name}_{w}x{h}"), screen_text(&app));
+        }
+    }
+}
+
+#[test]
+fn overlay_screens() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "H");
+    insta::assert_snapshot!("hit_list_160x48", screen_text(&app));
+    key(&mut app, KeyCode::Esc);
+    press(&mut app, "e");
+    insta::assert_snapshot!("entry_160x48", screen_text(&app));
+    key(&mut app, KeyCode::Esc);
+    press(&mut app, "?");
+    insta::assert_snapshot!("help_80x24", {
+        run_commands(&mut app, Event::Resize(80, 24));
+        screen_text(&app)
+    });
+}
+
+#[test]
+fn severity_is_coloured_and_still_marked_without_colour() {
+    let app = demo_app(Lang::En, 160, 48);
+    let terminal = render(&app);
+    let buffer = terminal.backend().buffer();
+    let host = app.areas().panes[1].unwrap();
+    // The cursor row is the oom-kill line: its gutter marker is a critical badge.
+    let row =
+        host.y + 1 + (app.pane(PaneId::Host).cursor_row() - app.pane(PaneId::Host).top) as u16;
+    let marker = &buffer[(host.x + 1, row)];
+    assert_eq!(marker.symbol(), "!");
+    assert_eq!(marker.bg, Color::LightRed);
+    // The matched words are drawn in the critical colour, bold.
+    let text: String = (host.x + 1..host.x + host.width - 1)
+        .map(|x| buffer[(x, row)].symbol().to_string())
+        .collect();
+    let at = text.find("invoked oom-killer").unwrap() as u16;
+    let cell = &buffer[(host.x + 1 + at + 2, row)];
+    assert_eq!(cell.fg, Color::LightRed);
+    assert!(cell.modifier.contains(Modifier::BOLD));
+    // No colour in use anywhere beyond the 16 every terminal has.
+    for cell in buffer.content() {
+        for color in [cell.fg, cell.bg] {
+            assert!(
+                !matches!(color, Color::Rgb(..) | Color::Indexed(_)),
+                "{color:?}"
+            );
+        }
+    }
+
+    // NO_COLOR: no colour at all, and the meaning is still there.
+    let mut plain = options(Lang::En);
+    plain.color = false;
+    let logs = triage::embedded::INCIDENT_FILES
+        .iter()
+        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
+        .collect();
+    let app = app_with(logs, plain, 160, 48);
+    let terminal = render(&app);
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "colour used with NO_COLOR: {cell:?}"
+        );
+    }
+    let marker = &buffer[(host.x + 1, row)];
+    assert_eq!(marker.symbol(), "!");
+    assert!(marker.modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn hostile_lines_are_drawn_as_visible_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.log");
+    let mut log = b"2026-11-28T14:03:05.1Z \x1b[2J\x1b]0;pwned\x07 E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' \x1b[31mred\n".to_vec();
+    log.extend_from_slice(
+        "2026-11-28T14:03:06.1Z bidi \u{202e}desrever\u{202c} and C1 \u{9b}2J\n".as_bytes(),
+    );
+    log.extend_from_slice(b"2026-11-28T14:03:07.1Z ");
+    log.extend(std::iter::repeat_n(b'x', 10 << 20));
+    log.extend_from_slice(b" no space left on device\n2026-11-28T14:03:08.1Z caf\xe9 \xff\xfe\n");
+    std::fs::write(&path, &log).unwrap();
+    let file = LogFile::open("hostile.log", LogData::Path(path), None).unwrap();
+    let app = app_with(vec![file], options(Lang::En), 120, 30);
+    assert_eq!(app.pane(PaneId::Containers).row_count(), 4);
+    let ids: Vec<String> = app.hit_order.iter().map(|r| entry_id(&app, *r)).collect();
+    assert_eq!(ids, ["dpkg-interrupted", "no-space-left"]);
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("\\x1b[2J")
+            && screen.contains("<U+202E>")
+            && screen.contains("\\u{9b}")
+            && screen.contains("\\xe9"),
+        "{screen}"
+    );
+    let terminal = render(&app);
+    for cell in terminal.backend().buffer().content() {
+        assert!(
+            cell.symbol()
+                .chars()
+                .all(|c| !c.is_control() && !('\u{202a}'..='\u{202e}').contains(&c)),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+}
+
+#[test]
+fn journal_json_is_shown_as_text_lines() {
+    let file = LogFile::open(
+        "journal.json",
+        LogData::Path(common::fixture("formats/journal.json")),
+        None,
+    )
+    .unwrap();
+    let app = app_with(vec![file], options(Lang::En), 120, 30);
+    let pane = app.pane(PaneId::Host);
+    // Five entries; the three-line traceback becomes three lines.
+    assert_eq!(pane.row_count(), 7);
+    let ids: Vec<String> = app.hit_order.iter().map(|r| entry_id(&app, *r)).collect();
+    assert_eq!(ids, ["oom-kill", "systemd-killed-9", "app-missing-log-dir"]);
+    let (view, _) = pane.view(1).unwrap();
+    assert_eq!(view.label.as_deref(), Some("kernel"));
+}
+
+#[test]
+fn several_logs_in_one_pane_are_merged_by_time() {
+    let a = LogFile::open(
+        "compose-t.log",
+        LogData::Path(common::fixture("formats/compose-t.log")),
+        None,
+    )
+    .unwrap();
+    let b = LogFile::open(
+        "docker-t.log",
+        LogData::Path(common::fixture("formats/docker-t.log")),
+        None,
+    )
+    .unwrap();
+    let app = app_with(vec![a, b], options(Lang::En), 120, 30);
+    let pane = app.pane(PaneId::Containers);
+    assert_eq!(pane.row_count(), 8);
+    let times: Vec<_> = (0..8).map(|n| pane.ts_near(n).unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    // Lines of the file without its own labels carry the file's name.
+    let labels: Vec<String> = (0..8)
+        .filter_map(|n| pane.view(n).unwrap().0.label.map(|l| l.into_owned()))
+        .collect();
+    assert!(labels.contains(&"docker-t.log".to_string()), "{labels:?}");
+}
