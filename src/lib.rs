@@ -11,6 +11,7 @@ pub mod explain;
 pub mod input;
 pub mod loader;
 pub mod matcher;
+pub mod parallel;
 pub mod parse;
 pub mod report;
 pub mod sanitize;

@@ -195,7 +195,18 @@ impl Loader<'_> {
         total: Option<u64>,
         tag: u16,
     ) -> io::Result<()> {
-        let hits = self.block_hits(&block, format, year);
+        let hits = block_hits(self.catalogue, self.matcher, &block, format, year);
+        self.send_block(block, hits, done, total, tag)
+    }
+
+    fn send_block(
+        &mut self,
+        block: Block,
+        hits: Vec<BlockHit>,
+        done: u64,
+        total: Option<u64>,
+        tag: u16,
+    ) -> io::Result<()> {
         block.release_pages();
         let ok = (self.send)(Event::Block {
             pane: self.pane,
@@ -213,31 +224,7 @@ impl Loader<'_> {
         }
     }
 
-    fn block_hits(&self, block: &Block, format: LogFormat, year: i16) -> Vec<BlockHit> {
-        let bytes = block.bytes();
-        let mut found = Vec::new();
-        self.matcher.scan_buffer(bytes, |range, hits| {
-            let index = block.line_of_offset(range.start);
-            let line = block.line_range(index);
-            let ts = parse::parse_in_context(format, bytes, line.clone(), year).ts;
-            for hit in hits {
-                let severity = self.catalogue.entries()[hit.entry].severity;
-                // Spans relative to the line (the scan saw the line without `\r`).
-                found.push(BlockHit {
-                    index,
-                    entry: hit.entry,
-                    severity,
-                    spans: hit.spans,
-                    captures: hit.captures,
-                    ts,
-                });
-            }
-            true
-        });
-        found
-    }
-
-    /// A plain file on disk: map it and index it in place.
+    /// A plain file on disk: map it, and index and match its blocks on all cores.
     fn mapped(&mut self, file: &LogFile, path: &std::path::Path) -> io::Result<()> {
         let handle = File::open(path)?;
         if handle.metadata()?.len() == 0 {
@@ -248,26 +235,36 @@ impl Loader<'_> {
         let map = Arc::new(unsafe { Mmap::map(&handle)? });
         let total = map.len();
         let mut start = 0;
-        while start < total {
+        let ranges = std::iter::from_fn(|| {
+            if start >= total {
+                return None;
+            }
             let mut end = (start + MAPPED_BLOCK).min(total);
             if end < total {
-                end = match memchr::memchr(b'\n', &map[end..]) {
-                    Some(i) => end + i + 1,
-                    None => total,
-                };
+                end = memchr::memchr(b'\n', &map[end..]).map_or(total, |i| end + i + 1);
             }
-            let block = Block::new(Bytes::Mapped(map.clone(), start..end));
-            self.emit(
-                block,
-                file.shown_format(),
-                file.year,
-                end as u64,
-                Some(total as u64),
-                0,
-            )?;
+            let range = start..end;
             start = end;
-        }
-        Ok(())
+            Some(range)
+        });
+        let (catalogue, matcher) = (self.catalogue, self.matcher);
+        let (format, year) = (file.shown_format(), file.year);
+        let mut result = Ok(());
+        crate::parallel::ordered_map(
+            ranges,
+            crate::scan::default_threads(),
+            |range| {
+                let end = range.end;
+                let block = Block::new(Bytes::Mapped(map.clone(), range));
+                let hits = block_hits(catalogue, matcher, &block, format, year);
+                (block, hits, end)
+            },
+            |(block, hits, end)| {
+                result = self.send_block(block, hits, end as u64, Some(total as u64), 0);
+                result.is_ok()
+            },
+        );
+        result
     }
 
     /// Gzip, the bundled incident: decode and read in blocks.
@@ -401,6 +398,35 @@ impl Loader<'_> {
         }
         found
     }
+}
+
+/// The catalogue's hits in a block of lines, with the time of each hit's line.
+fn block_hits(
+    catalogue: &Catalogue,
+    matcher: &Matcher,
+    block: &Block,
+    format: LogFormat,
+    year: i16,
+) -> Vec<BlockHit> {
+    let bytes = block.bytes();
+    let mut found = Vec::new();
+    matcher.scan_buffer(bytes, |range, hits| {
+        let index = block.line_of_offset(range.start);
+        let line = block.line_range(index);
+        let ts = parse::parse_in_context(format, bytes, line, year).ts;
+        for hit in hits {
+            found.push(BlockHit {
+                index,
+                entry: hit.entry,
+                severity: catalogue.entries()[hit.entry].severity,
+                spans: hit.spans,
+                captures: hit.captures,
+                ts,
+            });
+        }
+        true
+    });
+    found
 }
 
 impl LogFile {

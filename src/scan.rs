@@ -4,10 +4,8 @@
 //! [`crate::report`] turn what it finds into text, JSON lines or a summary.
 
 use std::{
-    collections::BTreeMap,
     io::{self, BufRead},
     ops::Range,
-    sync::mpsc,
 };
 
 use jiff::Timestamp;
@@ -15,6 +13,7 @@ use jiff::Timestamp;
 use crate::{
     input::{ChunkReader, LogInput},
     matcher::{Hit, Matcher},
+    parallel,
     parse::{self, LogFormat, Stream, journal},
 };
 
@@ -158,7 +157,7 @@ fn scan_text(
     let mut chunks = ChunkReader::new(reader, CHUNK);
     let mut lines_before_chunk = 0u64;
     let mut bytes = 0u64;
-    let read_error = |line, source| ScanError::Read {
+    let read_error_at = |line, source| ScanError::Read {
         name: name.to_string(),
         line,
         source,
@@ -183,89 +182,47 @@ fn scan_text(
         Ok(())
     };
 
-    if threads <= 1 {
-        while let Some(chunk) = chunks
-            .next_chunk()
-            .map_err(|e| read_error(lines_before_chunk, e))?
-        {
+    // Chunks are read here, searched on `threads` threads, and reported here in order.
+    let mut read_error = None;
+    let items = std::iter::from_fn(|| match chunks.next_chunk() {
+        Ok(Some(chunk)) => {
             bytes += chunk.len() as u64;
-            let found = search_chunk(matcher, chunk);
+            Some(chunk.to_vec())
+        }
+        Ok(None) => None,
+        Err(err) => {
+            read_error = Some(err);
+            None
+        }
+    });
+    let mut output_error = None;
+    parallel::ordered_map(
+        items,
+        threads,
+        |chunk| {
+            let found = search_chunk(matcher, &chunk);
+            (chunk, found)
+        },
+        |(chunk, found)| {
             let line_count = found.line_count;
-            emit(chunk, found, lines_before_chunk)?;
+            if let Err(err) = emit(&chunk, found, lines_before_chunk) {
+                output_error = Some(err);
+                return false;
+            }
             lines_before_chunk += line_count;
-        }
-        return Ok(InputStats {
-            format,
-            lines: lines_before_chunk,
-            bytes,
-        });
+            true
+        },
+    );
+    if let Some(err) = output_error {
+        return Err(err);
     }
-
-    // Workers search chunks; this thread reads, and emits results in order. At most
-    // `2 * threads` chunks are in flight, so memory stays bounded.
-    std::thread::scope(|scope| {
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<u8>, ChunkHits)>();
-        let mut job_txs = Vec::new();
-        for _ in 0..threads {
-            let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(2);
-            let done_tx = done_tx.clone();
-            scope.spawn(move || {
-                for (seq, chunk) in job_rx {
-                    let found = search_chunk(matcher, &chunk);
-                    if done_tx.send((seq, chunk, found)).is_err() {
-                        break;
-                    }
-                }
-            });
-            job_txs.push(job_tx);
-        }
-        drop(done_tx);
-        let mut pending: BTreeMap<u64, (Vec<u8>, ChunkHits)> = BTreeMap::new();
-        let mut spare: Vec<Vec<u8>> = Vec::new();
-        let (mut sent, mut next_to_emit) = (0u64, 0u64);
-        let mut reading = true;
-        loop {
-            if reading && sent - next_to_emit < 2 * threads as u64 {
-                match chunks
-                    .next_chunk()
-                    .map_err(|e| read_error(lines_before_chunk, e))?
-                {
-                    Some(chunk) => {
-                        bytes += chunk.len() as u64;
-                        let mut owned = spare.pop().unwrap_or_default();
-                        owned.clear();
-                        owned.extend_from_slice(chunk);
-                        // A worker only stops early if this thread has gone: cannot fail here.
-                        let _ = job_txs[(sent % threads as u64) as usize].send((sent, owned));
-                        sent += 1;
-                        continue;
-                    }
-                    None => {
-                        reading = false;
-                        job_txs.clear();
-                    }
-                }
-            }
-            if next_to_emit == sent {
-                break;
-            }
-            let Ok((seq, chunk, found)) = done_rx.recv() else {
-                break;
-            };
-            pending.insert(seq, (chunk, found));
-            while let Some((chunk, found)) = pending.remove(&next_to_emit) {
-                let line_count = found.line_count;
-                emit(&chunk, found, lines_before_chunk)?;
-                lines_before_chunk += line_count;
-                next_to_emit += 1;
-                spare.push(chunk);
-            }
-        }
-        Ok(InputStats {
-            format,
-            lines: lines_before_chunk,
-            bytes,
-        })
+    if let Some(err) = read_error {
+        return Err(read_error_at(lines_before_chunk, err));
+    }
+    Ok(InputStats {
+        format,
+        lines: lines_before_chunk,
+        bytes,
     })
 }
 

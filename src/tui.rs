@@ -48,6 +48,8 @@ pub struct Run {
 #[derive(Debug, Default)]
 pub struct Timings {
     pub first_frame: Option<Duration>,
+    /// The first frame that showed log lines.
+    pub first_lines: Option<Duration>,
     pub loaded: Option<Duration>,
 }
 
@@ -166,6 +168,9 @@ async fn event_loop(
             dirty = false;
             last_frame = Some(now);
             timings.first_frame.get_or_insert_with(|| started.elapsed());
+            if app.panes.iter().any(|p| p.row_count() > 0) {
+                timings.first_lines.get_or_insert_with(|| started.elapsed());
+            }
         }
         if timings.loaded.is_none() && all_loaded(&app) {
             timings.loaded = Some(started.elapsed());
