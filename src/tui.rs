@@ -4,7 +4,10 @@
 
 use std::{
     io::{self, Stdout, Write},
-    sync::{Arc, Once},
+    sync::{
+        Arc, Once,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -70,6 +73,8 @@ pub fn run(run: Run) -> anyhow::Result<Timings> {
 struct TerminalGuard;
 
 static PANIC_HOOK: Once = Once::new();
+/// The terminal is in the viewer's modes (raw, alternate screen) and needs restoring.
+static TAKEN_OVER: AtomicBool = AtomicBool::new(false);
 
 impl TerminalGuard {
     fn enter(mouse: bool) -> io::Result<TerminalGuard> {
@@ -81,6 +86,7 @@ impl TerminalGuard {
             }));
         });
         terminal::enable_raw_mode()?;
+        TAKEN_OVER.store(true, Ordering::SeqCst);
         let guard = TerminalGuard;
         execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
         if mouse {
@@ -105,6 +111,11 @@ impl Drop for TerminalGuard {
 /// first: a terminal without an alternate screen (GNU screen's default) would otherwise keep
 /// the viewer's last frame around the shell prompt.
 pub fn restore_terminal() {
+    // Once only: after a panic the hook restores, then unwinding would again, clearing the
+    // panic's message off the screen.
+    if !TAKEN_OVER.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let _ = terminal::disable_raw_mode();
     let _ = execute!(
         io::stdout(),
@@ -168,6 +179,10 @@ async fn event_loop(
             dirty = false;
             last_frame = Some(now);
             timings.first_frame.get_or_insert_with(|| started.elapsed());
+            // Lets the tests check that a panic restores the terminal.
+            if std::env::var_os("TRIAGE_TEST_PANIC").is_some() {
+                panic!("TRIAGE_TEST_PANIC is set: panicking after the first frame");
+            }
             if app.panes.iter().any(|p| p.row_count() > 0) {
                 timings.first_lines.get_or_insert_with(|| started.elapsed());
             }
@@ -259,6 +274,11 @@ fn translate(event: ct::Event) -> Option<Event> {
     match event {
         ct::Event::Key(key) => Some(Event::Key(key)),
         ct::Event::Resize(width, height) => Some(Event::Resize(width, height)),
+        ct::Event::Mouse(mouse) => match mouse.kind {
+            ct::MouseEventKind::ScrollDown => Some(Event::Scroll(3)),
+            ct::MouseEventKind::ScrollUp => Some(Event::Scroll(-3)),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -359,6 +359,26 @@ fn sighup_and_sigterm_restore_the_terminal_and_end_the_process() {
 }
 
 #[test]
+fn a_panic_restores_the_terminal_and_says_why() {
+    let tmux = Tmux::new(100, 30);
+    tmux.run(&format!("cd {}", tmux.dir().display()));
+    tmux.run("stty -g > before.stty");
+    tmux.run(&format!("TRIAGE_TEST_PANIC=1 {TRIAGE} demo; echo EXIT=$?"));
+    let screen = tmux.wait_for("the exit", |s| s.lines().any(|l| l.starts_with("EXIT=")));
+    assert!(screen.contains("EXIT=101"), "{screen}");
+    assert!(
+        screen.contains("panicking after the first frame"),
+        "the panic message is lost:\n{screen}"
+    );
+    assert!(
+        !screen.contains('┌'),
+        "the viewer's frame was left on screen:\n{screen}"
+    );
+    tmux.run("stty -g > after.stty; cmp before.stty after.stty && echo SAME-MODES");
+    tmux.wait_for("stty comparison", |s| s.contains("SAME-MODES"));
+}
+
+#[test]
 fn the_session_dropping_ends_the_viewer() {
     // Killing tmux closes the pty: the viewer gets SIGHUP (or EOF) and must not linger.
     let tmux = Tmux::new(100, 30);

@@ -11,6 +11,8 @@ use crate::store::Block;
 #[derive(Debug, Clone)]
 pub enum Event {
     Key(KeyEvent),
+    /// The mouse wheel (only with `--mouse`): rows to move, negative is up.
+    Scroll(i64),
     Resize(u16, u16),
     /// Time passed (drives replay); carries how much, so tests control the clock.
     Tick(Duration),

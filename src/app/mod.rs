@@ -218,6 +218,12 @@ impl App {
     pub fn update(&mut self, event: Event) -> Vec<Command> {
         match event {
             Event::Key(key) => self.on_key(key),
+            Event::Scroll(rows) => {
+                if self.overlay.is_none() && self.prompt.is_none() {
+                    self.move_cursor(rows);
+                }
+                Vec::new()
+            }
             Event::Resize(width, height) => {
                 self.size = Rect::new(0, 0, width, height);
                 self.relayout();
