@@ -21,6 +21,7 @@ use crate::{
     parse::LogFormat,
     report::{Layout, Printer},
     scan::{self, ScanError},
+    source::{self, docker::DockerOptions, journal::JournalOptions},
     tui,
 };
 
@@ -57,6 +58,9 @@ pub struct Cli {
     #[command(flatten)]
     pub view: ViewArgs,
 
+    #[command(flatten)]
+    pub live: LiveArgs,
+
     /// Language of titles, causes and remedies [default: from LANG]
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
@@ -73,7 +77,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan logs for known errors and print every hit
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Explain an error: give an id, words, a browser error or a whole log line
     Explain(ExplainArgs),
     /// Show the bundled incident (the Athena Eye postmortem's logs)
@@ -117,6 +121,21 @@ pub struct ScanArgs {
     /// Threads to search with [default: cores, at most 4]
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Scan Docker containers' logs, events and state (through the Engine API)
+    #[arg(long)]
+    pub docker: bool,
+
+    /// Scan the journal (through journalctl)
+    #[arg(long)]
+    pub journal: bool,
+
+    /// With --docker / --journal: keep following until interrupted
+    #[arg(long)]
+    pub follow: bool,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +158,103 @@ pub struct DemoArgs {
     #[command(flatten)]
     pub view: ViewArgs,
 }
+
+/// Which containers and which part of the journal, when watching the machine live.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LiveArgs {
+    /// Docker: this container (name or ID); repeatable [default: all running ones]
+    #[arg(long = "container", value_name = "NAME|ID")]
+    pub container_names: Vec<String>,
+
+    /// Docker: stopped containers too
+    #[arg(long)]
+    pub all: bool,
+
+    /// Docker: this compose project only [default: the one whose compose file is in the
+    /// current directory, if any]
+    #[arg(long, value_name = "NAME")]
+    pub compose_project: Option<String>,
+
+    /// Backlog from this time on: RFC 3339, "2026-11-28 14:00" (UTC), or an age: 30m, 2h, 1d
+    #[arg(long, value_name = "WHEN", value_parser = source::parse_since)]
+    pub since: Option<jiff::Timestamp>,
+
+    /// Lines of backlog per container and from the journal [viewer default: 1000]
+    #[arg(long, value_name = "N")]
+    pub tail: Option<u64>,
+
+    /// Journal: this unit only; repeatable
+    #[arg(short = 'u', long = "unit", value_name = "UNIT")]
+    pub units: Vec<String>,
+
+    /// Journal: kernel messages only
+    #[arg(short = 'k', long)]
+    pub kernel: bool,
+
+    /// Journal: this priority and more severe (emerg, alert, crit, err, warning, notice, info)
+    #[arg(short = 'p', long, value_name = "PRIORITY")]
+    pub priority: Option<String>,
+
+    /// Journal: the journal files in this directory
+    #[arg(short = 'D', long = "directory", value_name = "DIR")]
+    pub journal_dir: Option<PathBuf>,
+
+    /// Journal: this journal file; repeatable
+    #[arg(long = "journal-file", value_name = "FILE")]
+    pub journal_files: Vec<PathBuf>,
+
+    /// Lines kept per pane while following; older ones are dropped, hits are kept
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub scrollback: u64,
+
+    /// Leave Docker out of the viewer
+    #[arg(long)]
+    pub no_docker: bool,
+
+    /// Leave the journal out of the viewer
+    #[arg(long)]
+    pub no_journal: bool,
+}
+
+impl LiveArgs {
+    fn docker(&self, follow: bool, default_tail: Option<u64>) -> DockerOptions {
+        let compose_project = self.compose_project.clone().or_else(|| {
+            // Inside a compose project's directory, its containers are what matters.
+            (self.container_names.is_empty())
+                .then(|| {
+                    std::env::current_dir()
+                        .ok()
+                        .and_then(|d| source::docker::compose_project_in(&d))
+                })
+                .flatten()
+        });
+        DockerOptions {
+            containers: self.container_names.clone(),
+            all: self.all,
+            compose_project,
+            since: self.since,
+            tail: self.tail.or(default_tail),
+            follow,
+        }
+    }
+
+    fn journal(&self, follow: bool, default_lines: Option<u64>) -> JournalOptions {
+        JournalOptions {
+            units: self.units.clone(),
+            kernel: self.kernel,
+            since: self.since,
+            priority: self.priority.clone(),
+            directory: self.journal_dir.clone(),
+            files: self.journal_files.clone(),
+            lines: self.tail.or(default_lines),
+            follow,
+            program: None,
+        }
+    }
+}
+
+/// Backlog the viewer shows by default when watching live.
+const VIEWER_TAIL: u64 = 1000;
 
 /// How the viewer runs.
 #[derive(Debug, Args, Clone)]
@@ -270,9 +386,35 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }));
         }
         if logs.is_empty() {
-            bail!(
-                "give log files to open (or `triage demo` for the bundled incident); following Docker and the journal live is not built yet"
-            );
+            let live = &cli.live;
+            if !io::stdout().is_terminal() {
+                eprintln!(
+                    "triage: not a terminal: printing the hits in Docker's and the journal's logs instead (see `triage scan --help`)"
+                );
+                let scan = ScanArgs {
+                    files: Vec::new(),
+                    format: Vec::new(),
+                    summary: false,
+                    group: true,
+                    min_severity: SeverityArg::Info,
+                    color: ColorWhen::Auto,
+                    demo: false,
+                    threads: None,
+                    docker: !live.no_docker,
+                    journal: !live.no_journal,
+                    follow: false,
+                    live: live.clone(),
+                };
+                return run_scan(&catalogue, scan, lang);
+            }
+            let docker = (!live.no_docker).then(|| live.docker(true, Some(VIEWER_TAIL)));
+            let journal = (!live.no_journal).then(|| live.journal(true, Some(VIEWER_TAIL)));
+            let input = ViewInput::Live(Box::new(LiveInput {
+                docker,
+                journal,
+                scrollback: live.scrollback,
+            }));
+            return run_view(catalogue, input, None, &cli.view, lang);
         }
         if !io::stdout().is_terminal() {
             eprintln!(
@@ -287,14 +429,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 color: ColorWhen::Auto,
                 demo: false,
                 threads: None,
+                docker: false,
+                journal: false,
+                follow: false,
+                live: LiveArgs::default(),
             };
             return run_scan(&catalogue, scan, lang);
         }
-        return run_view(catalogue, logs, cli.log_format, &cli.view, lang);
+        return run_view(
+            catalogue,
+            ViewInput::Files(logs),
+            cli.log_format,
+            &cli.view,
+            lang,
+        );
     };
     match command {
         Command::Patterns(command) => run_patterns(command, &sources, lang),
         Command::Scan(args) => {
+            let args = *args;
             let (catalogue, errors) = load_catalogue(&sources);
             report_pattern_errors(&errors);
             let code = run_scan(&catalogue, args, lang)?;
@@ -316,7 +469,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         pane: None,
                     })
                     .collect();
-                return run_view(catalogue, logs, None, &args.view, lang);
+                return run_view(catalogue, ViewInput::Files(logs), None, &args.view, lang);
             }
             eprintln!("triage: not a terminal: printing the incident's hits instead");
             let scan = ScanArgs {
@@ -328,6 +481,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 color: args.color,
                 demo: true,
                 threads: None,
+                docker: false,
+                journal: false,
+                follow: false,
+                live: LiveArgs::default(),
             };
             run_scan(&catalogue, scan, lang)
         }
@@ -347,41 +504,89 @@ struct ViewLog {
     pane: Option<PaneId>,
 }
 
+/// What the viewer shows: saved logs, or the machine live.
+enum ViewInput {
+    Files(Vec<ViewLog>),
+    Live(Box<LiveInput>),
+}
+
+struct LiveInput {
+    docker: Option<DockerOptions>,
+    journal: Option<JournalOptions>,
+    scrollback: u64,
+}
+
 fn run_view(
     catalogue: Catalogue,
-    logs: Vec<ViewLog>,
+    input: ViewInput,
     format: Option<LogFormat>,
     view: &ViewArgs,
     lang: Lang,
 ) -> Result<ExitCode> {
     let mut files: [Vec<LogFile>; 2] = [Vec::new(), Vec::new()];
+    let mut sources: [Vec<app::Source>; 2] = [Vec::new(), Vec::new()];
     let mut failed = false;
-    for log in logs {
-        match LogFile::open(&log.name, log.data, format) {
-            Ok(file) => {
-                let pane = log.pane.unwrap_or_else(|| file.pane());
-                files[pane.index()].push(file);
+    let (docker, journal, scrollback) = match input {
+        ViewInput::Files(logs) => {
+            for log in logs {
+                match LogFile::open(&log.name, log.data, format) {
+                    Ok(file) => {
+                        let pane = log.pane.unwrap_or_else(|| file.pane());
+                        sources[pane.index()].push(file.source());
+                        files[pane.index()].push(file);
+                    }
+                    Err(err) => {
+                        eprintln!("triage: {err}");
+                        failed = true;
+                    }
+                }
             }
-            Err(err) => {
-                eprintln!("triage: {err}");
-                failed = true;
+            if files.iter().all(Vec::is_empty) {
+                return Ok(ExitCode::from(2));
             }
+            (None, None, None)
         }
-    }
-    if files.iter().all(Vec::is_empty) {
-        return Ok(ExitCode::from(2));
-    }
+        ViewInput::Live(live) => {
+            let LiveInput {
+                docker,
+                journal,
+                scrollback,
+            } = *live;
+            let live_source = |name: String, format: LogFormat| app::Source {
+                name,
+                format,
+                year: jiff::Timestamp::now()
+                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                    .year(),
+                state: app::SourceState::Loading {
+                    done: 0,
+                    total: None,
+                },
+            };
+            if let Some(options) = &docker {
+                let name = match &options.compose_project {
+                    Some(project) => format!("docker ({project})"),
+                    None => "docker".to_string(),
+                };
+                sources[0].push(live_source(name, LogFormat::Compose));
+            }
+            if journal.is_some() {
+                sources[1].push(live_source("journal".to_string(), LogFormat::ShortIso));
+            }
+            if sources.iter().all(Vec::is_empty) {
+                bail!("nothing to watch: both Docker and the journal are left out");
+            }
+            (docker, journal, Some(scrollback.max(1)))
+        }
+    };
     let catalogue = Arc::new(catalogue);
     let options = app::Options {
         lang,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         replay: view.replay.filter(|s| s.is_finite() && *s > 0.0),
-        scrollback: None,
+        scrollback,
+        live: docker.is_some() || journal.is_some(),
     };
-    let sources = [
-        files[0].iter().map(LogFile::source).collect(),
-        files[1].iter().map(LogFile::source).collect(),
-    ];
     let app = App::new(catalogue.clone(), sources, &options);
     let timings = tui::run(tui::Run {
         app,
@@ -390,6 +595,8 @@ fn run_view(
         files,
         mouse: view.mouse,
         exit_when_loaded: view.exit_when_loaded,
+        docker,
+        journal,
     })?;
     if view.exit_when_loaded {
         let ms = |d: Option<std::time::Duration>| d.map_or(-1.0, |d| d.as_secs_f64() * 1000.0);
@@ -465,6 +672,8 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
                     .map_err(|e| e.to_string())
             })
             .collect()
+    } else if args.files.is_empty() && (args.docker || args.journal) {
+        Vec::new()
     } else if args.files.is_empty() {
         if io::stdin().is_terminal() {
             bail!("no input: give log files, `-` for stdin, or --demo (see `triage scan --help`)");
@@ -508,6 +717,44 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         };
         match scan::scan_input(&matcher, input, options, &mut sink) {
             Ok(_) => {}
+            Err(ScanError::Output(err)) => return Err(err).context("writing output"),
+            Err(err) => {
+                eprintln!("triage: {err}");
+                failed = true;
+            }
+        }
+    }
+    if args.docker || args.journal {
+        let docker = args.docker.then(|| args.live.docker(args.follow, None));
+        let journal = args.journal.then(|| args.live.journal(args.follow, None));
+        let mut sink = |found: &scan::Found| {
+            let kept: Vec<_> = found
+                .hits
+                .iter()
+                .filter(|h| catalogue.entries()[h.entry].severity >= min_severity)
+                .cloned()
+                .collect();
+            if kept.is_empty() {
+                return Ok(());
+            }
+            printer.found(&scan::Found {
+                hits: &kept,
+                ..*found
+            })
+        };
+        let mut report = |source: &str, why: &str| {
+            eprintln!("triage: {source}: {why}");
+            failed = true;
+        };
+        match scan::scan_live(
+            &matcher,
+            docker,
+            journal,
+            args.follow,
+            &mut sink,
+            &mut report,
+        ) {
+            Ok(()) => {}
             Err(ScanError::Output(err)) => return Err(err).context("writing output"),
             Err(err) => {
                 eprintln!("triage: {err}");
@@ -708,6 +955,12 @@ fn run_patterns(
 #[cfg(test)]
 mod tests {
     use super::unname_groups;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 
     #[test]
     fn named_groups_become_plain_groups() {

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod catalogue;
+pub mod children;
 pub mod cli;
 pub mod clipboard;
 pub mod explain;
@@ -16,6 +17,7 @@ pub mod parse;
 pub mod report;
 pub mod sanitize;
 pub mod scan;
+pub mod source;
 pub mod store;
 pub mod tui;
 pub mod ui;

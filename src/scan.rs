@@ -317,3 +317,107 @@ fn emit_entry(
         hits: &hits,
     })
 }
+
+/// Scan live sources: read what Docker and the journal hold (and with `follow`, keep
+/// reading until SIGINT, SIGTERM or SIGHUP), handing every matching line to `sink`. Lines are
+/// named by their origin (`docker:NAME`, `journal`) and numbered in the order read. Sources
+/// that fail are reported to `failed(source, why)`; the others go on.
+pub fn scan_live(
+    matcher: &Matcher,
+    docker: Option<crate::source::docker::DockerOptions>,
+    journal: Option<crate::source::journal::JournalOptions>,
+    follow: bool,
+    sink: &mut dyn FnMut(&Found) -> io::Result<()>,
+    failed: &mut dyn FnMut(&str, &str),
+) -> Result<(), ScanError> {
+    use crate::source::{self, SourceMsg};
+    use tokio::sync::mpsc;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ScanError::Output)?;
+    let result = runtime.block_on(async {
+        let mut channels: Vec<(&str, LogFormat, mpsc::Receiver<SourceMsg>)> = Vec::new();
+        if let Some(options) = docker {
+            let (tx, rx) = mpsc::channel(64);
+            tokio::spawn(source::docker::run(options, tx));
+            channels.push(("docker", LogFormat::Compose, rx));
+        }
+        if let Some(options) = journal {
+            let (tx, rx) = mpsc::channel(64);
+            tokio::spawn(source::journal::run(options, tx));
+            channels.push(("journal", LogFormat::ShortIso, rx));
+        }
+        let year = current_year();
+        let mut numbers: std::collections::HashMap<std::sync::Arc<str>, u64> = Default::default();
+        let (stop_tx, mut stop_rx) = mpsc::channel::<()>(1);
+        if follow {
+            use tokio::signal::unix::{SignalKind, signal};
+            let kinds = [
+                SignalKind::interrupt(),
+                SignalKind::terminate(),
+                SignalKind::hangup(),
+            ];
+            for kind in kinds {
+                if let Ok(mut sig) = signal(kind) {
+                    let stop = stop_tx.clone();
+                    tokio::spawn(async move {
+                        sig.recv().await;
+                        let _ = stop.send(()).await;
+                    });
+                }
+            }
+        }
+        drop(stop_tx);
+        while !channels.is_empty() {
+            // Whichever source has something; a closed one is done.
+            let next = {
+                let receivers = channels
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(i, (_, _, rx))| Box::pin(async move { (i, rx.recv().await) }));
+                tokio::select! {
+                    (ready, _, _) = futures_util::future::select_all(receivers) => Some(ready),
+                    Some(()) = stop_rx.recv() => None,
+                }
+            };
+            let Some((index, message)) = next else { break };
+            let (name, format) = (channels[index].0, channels[index].1);
+            match message {
+                None => {
+                    channels.remove(index);
+                }
+                Some(SourceMsg::State(crate::app::SourceState::Failed(why))) => failed(name, &why),
+                Some(SourceMsg::State(_)) => {}
+                Some(SourceMsg::Lines(lines)) => {
+                    for line in lines {
+                        let number = numbers.entry(line.origin.clone()).or_default();
+                        *number += 1;
+                        let hits = matcher.match_line(&line.text);
+                        if hits.is_empty() {
+                            continue;
+                        }
+                        let view = parse::parse_line(format, &line.text, year);
+                        sink(&Found {
+                            file: &line.origin,
+                            line: *number,
+                            ts: view.ts,
+                            label: view.label.as_deref(),
+                            stream: line.stream,
+                            text: &line.text,
+                            hits: &hits,
+                        })
+                        .map_err(ScanError::Output)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    // Sources still running (following) are dropped with the runtime; journalctl with them.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    crate::children::kill_all();
+    result
+}

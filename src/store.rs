@@ -195,19 +195,26 @@ impl LineStore {
     }
 
     /// Append a whole block (from a file being loaded). Returns the number of its first line.
-    pub fn push_block(&mut self, block: Arc<Block>) -> u64 {
+    /// Blocks evicted to make room go to `evicted` with their first line numbers.
+    pub fn push_block(&mut self, block: Arc<Block>, evicted: &mut Vec<(u64, Arc<Block>)>) -> u64 {
         self.seal_tail();
         let first = self.end;
         self.end += block.len() as u64;
         self.bytes += block.byte_len();
         self.firsts.push_back(first);
         self.blocks.push_back(block);
-        self.evict();
+        self.evict(evicted);
         first
     }
 
-    /// Append one line (from a live source). Returns its number.
-    pub fn push_line(&mut self, line: &[u8], tag: u16) -> u64 {
+    /// Append one line (from a live source). Returns its number. Blocks evicted to make room
+    /// go to `evicted` with their first line numbers.
+    pub fn push_line(
+        &mut self,
+        line: &[u8],
+        tag: u16,
+        evicted: &mut Vec<(u64, Arc<Block>)>,
+    ) -> u64 {
         // A line holds no `\n` of its own: a stray one is shown as a space, not split.
         self.tail_starts.push(self.tail.len() as u32);
         self.tail
@@ -218,7 +225,7 @@ impl LineStore {
         self.end += 1;
         if self.tail_starts.len() >= TAIL_LINES || self.tail.len() >= 1 << 20 {
             self.seal_tail();
-            self.evict();
+            self.evict(evicted);
         }
         number
     }
@@ -239,13 +246,14 @@ impl LineStore {
         self.blocks.push_back(Arc::new(block));
     }
 
-    fn evict(&mut self) {
+    fn evict(&mut self, evicted: &mut Vec<(u64, Arc<Block>)>) {
         let Some(limit) = self.limit else { return };
         while self.len() > limit && self.blocks.len() > 1 {
             let block = self.blocks.pop_front().expect("more than one block");
-            self.firsts.pop_front();
+            let first = self.firsts.pop_front().expect("parallel to blocks");
             self.bytes -= block.byte_len();
             self.first = self.firsts.front().copied().unwrap_or(self.end);
+            evicted.push((first, block));
         }
     }
 
@@ -322,10 +330,12 @@ mod tests {
     #[test]
     fn lines_across_blocks_and_the_tail() {
         let mut store = LineStore::new(None);
-        assert_eq!(store.push_block(owned("l0\nl1\n")), 0);
-        assert_eq!(store.push_line(b"l2", 3), 2);
-        assert_eq!(store.push_block(owned("l3\n")), 3);
-        assert_eq!(store.push_line(b"l4\nstill l4", 1), 4);
+        let mut gone = Vec::new();
+        assert_eq!(store.push_block(owned("l0\nl1\n"), &mut gone), 0);
+        assert_eq!(store.push_line(b"l2", 3, &mut gone), 2);
+        assert_eq!(store.push_block(owned("l3\n"), &mut gone), 3);
+        assert_eq!(store.push_line(b"l4\nstill l4", 1, &mut gone), 4);
+        assert!(gone.is_empty());
         let got: Vec<_> = store.range().map(|n| store.line(n).unwrap()).collect();
         assert_eq!(
             got,
@@ -345,9 +355,13 @@ mod tests {
     #[test]
     fn a_bounded_store_evicts_whole_old_blocks_and_keeps_numbers() {
         let mut store = LineStore::new(Some(2500));
+        let mut gone = Vec::new();
         for n in 0..10_000u64 {
-            store.push_line(format!("line {n}").as_bytes(), 0);
+            store.push_line(format!("line {n}").as_bytes(), 0, &mut gone);
         }
+        let evicted: usize = gone.iter().map(|(_, b)| b.len()).sum();
+        assert_eq!(evicted as u64, store.range().start);
+        assert_eq!(gone[0].1.line(0), b"line 0");
         assert!(store.len() <= 2500 + TAIL_LINES as u64, "{}", store.len());
         assert!(store.len() >= 2500);
         let first = store.range().start;

@@ -24,9 +24,11 @@ use tokio::sync::mpsc;
 use crate::{
     app::{App, Command, Event, PaneId, SourceState, filter},
     catalogue::Catalogue,
-    clipboard,
+    children, clipboard,
     loader::{self, LogFile},
     matcher::Matcher,
+    parse::LogFormat,
+    source::{self, docker::DockerOptions, journal::JournalOptions},
     ui,
 };
 
@@ -45,6 +47,10 @@ pub struct Run {
     pub mouse: bool,
     /// Quit once every source is loaded and report timings (for benchmarks).
     pub exit_when_loaded: bool,
+    /// Live sources: Docker into the containers pane, the journal into the host pane (each as
+    /// the pane's source 0).
+    pub docker: Option<DockerOptions>,
+    pub journal: Option<JournalOptions>,
 }
 
 /// Timings of a run, for `--exit-when-loaded`.
@@ -58,14 +64,19 @@ pub struct Timings {
 
 /// Take over the terminal and run until the user quits.
 pub fn run(run: Run) -> anyhow::Result<Timings> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // The loop runs on this thread; live sources (and their matching) on two workers.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("triage-source")
         .enable_all()
         .build()?;
     let guard = TerminalGuard::enter(run.mouse)?;
     let result = runtime.block_on(event_loop(run, guard.terminal()?));
     drop(guard);
-    // Loader and filter threads stop at their next send, now that the channel is closed.
+    // Loader and filter threads stop at their next send, now that the channel is closed;
+    // dropping the runtime's tasks kills journalctl (kill_on_drop); this makes sure.
     runtime.shutdown_timeout(Duration::from_millis(100));
+    children::kill_all();
     result
 }
 
@@ -81,6 +92,7 @@ impl TerminalGuard {
         PANIC_HOOK.call_once(|| {
             let previous = std::panic::take_hook();
             std::panic::set_hook(Box::new(move |info| {
+                children::kill_all();
                 restore_terminal();
                 previous(info);
             }));
@@ -137,6 +149,8 @@ async fn event_loop(
         matcher,
         files,
         exit_when_loaded,
+        docker,
+        journal,
         ..
     } = run;
     let started = Instant::now();
@@ -155,6 +169,26 @@ async fn event_loop(
                     tx.blocking_send(event).is_ok()
                 });
             })?;
+    }
+    if let Some(options) = docker {
+        spawn_live(
+            PaneId::Containers,
+            LogFormat::Compose,
+            &tx,
+            &catalogue,
+            &matcher,
+            move |source_tx| source::docker::run(options, source_tx),
+        );
+    }
+    if let Some(options) = journal {
+        spawn_live(
+            PaneId::Host,
+            LogFormat::ShortIso,
+            &tx,
+            &catalogue,
+            &matcher,
+            move |source_tx| source::journal::run(options, source_tx),
+        );
     }
     spawn_signal_listener(tx.clone())?;
 
@@ -252,6 +286,31 @@ async fn event_loop(
         }
     }
     Ok(timings)
+}
+
+/// Start a live source feeding `pane`, with a forwarder matching its lines for the app.
+fn spawn_live<F, Fut>(
+    pane: PaneId,
+    format: LogFormat,
+    tx: &mpsc::Sender<Event>,
+    catalogue: &Arc<Catalogue>,
+    matcher: &Arc<Matcher>,
+    source: F,
+) where
+    F: FnOnce(source::Tx) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (source_tx, source_rx) = mpsc::channel(64);
+    tokio::spawn(source(source_tx));
+    tokio::spawn(source::forward::to_app(
+        pane,
+        0,
+        format,
+        source_rx,
+        tx.clone(),
+        catalogue.clone(),
+        matcher.clone(),
+    ));
 }
 
 fn all_loaded(app: &App) -> bool {

@@ -22,6 +22,13 @@ pub enum Event {
         block: Arc<Block>,
         hits: Vec<BlockHit>,
     },
+    /// Lines from a live source, `(tag, text)`, with the catalogue hits among them (line
+    /// indices relative to `lines`).
+    Lines {
+        pane: PaneId,
+        lines: Vec<(u16, Vec<u8>)>,
+        hits: Vec<BlockHit>,
+    },
     /// A source's state changed (loading progress, done, failed, reconnecting).
     Source {
         pane: PaneId,

@@ -16,6 +16,18 @@ pub enum FilterTest {
     Fuzzy(String),
 }
 
+impl FilterTest {
+    pub fn matches(&self, line: &[u8]) -> bool {
+        match self {
+            FilterTest::Regex(regex) => regex.is_match(line),
+            FilterTest::Fuzzy(words) => SkimMatcherV2::default()
+                .ignore_case()
+                .fuzzy_match(&String::from_utf8_lossy(line), words)
+                .is_some(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FilterJob {
     pub pane: PaneId,

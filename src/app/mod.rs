@@ -84,6 +84,8 @@ pub struct Options {
     pub replay: Option<f64>,
     /// Keep at most this many lines per pane (live sources); `None`: keep all.
     pub scrollback: Option<u64>,
+    /// Following live sources: the panes follow new lines from the start.
+    pub live: bool,
 }
 
 pub struct App {
@@ -108,6 +110,8 @@ pub struct App {
     pub severity_filter: Option<Severity>,
     /// The user has moved: stop jumping to the first critical hit as loading finds it.
     pub user_moved: bool,
+    /// Following live sources.
+    pub live: bool,
     pub quit: bool,
     filter_generation: u64,
 }
@@ -140,12 +144,18 @@ impl App {
             message: None,
             severity_filter: None,
             user_moved: false,
+            live: options.live,
             quit: false,
             filter_generation: 0,
         };
         if app.replay.is_some() {
             for pane in &mut app.panes {
                 pane.revealed = Some(0);
+                pane.follow = true;
+            }
+        }
+        if options.live {
+            for pane in &mut app.panes {
                 pane.follow = true;
             }
         }
@@ -190,7 +200,8 @@ impl App {
             .and_then(|h| self.catalogue.entries().get(h.entry))
     }
 
-    /// The hit the panel explains: the one under the cursor, else the last one selected.
+    /// The hit the panel explains: the one under the cursor, else the last one selected, else
+    /// (following live logs) the newest.
     pub fn panel_hit(&self) -> Option<HitRef> {
         let pane = self.pane(self.focus);
         let on_cursor = pane.hits.partition_point(|h| h.line < pane.cursor);
@@ -237,6 +248,10 @@ impl App {
                 self.on_block(pane, block, hits);
                 Vec::new()
             }
+            Event::Lines { pane, lines, hits } => {
+                self.on_lines(pane, lines, hits);
+                Vec::new()
+            }
             Event::Source {
                 pane,
                 source,
@@ -255,7 +270,16 @@ impl App {
             } => {
                 let pane = self.pane_mut(pane);
                 if let Some(filter) = pane.filter.as_mut().filter(|f| f.generation == generation) {
+                    // The job's rows are older than any a live source added meanwhile.
+                    let sorted = filter
+                        .rows
+                        .last()
+                        .is_none_or(|last| rows.first().is_none_or(|first| first > last));
                     filter.rows.extend(rows);
+                    if !sorted {
+                        filter.rows.sort_unstable();
+                        filter.rows.dedup();
+                    }
                     filter.pending = !done;
                     let cursor = pane.cursor;
                     pane.set_cursor(cursor);
@@ -271,20 +295,23 @@ impl App {
 
     fn on_block(&mut self, pane_id: PaneId, block: Arc<Block>, hits: Vec<BlockHit>) {
         let first_new_hit = self.pane(pane_id).hits.len();
-        let pane = self.pane_mut(pane_id);
-        pane.push_block(block, hits);
-        if pane.follow {
-            pane.follow_end();
-        }
-        let added = self.pane(pane_id).hits.len() - first_new_hit;
-        if added > 0 {
-            self.rebuild_hit_order();
-            if self.severity_filter.is_some() {
-                self.apply_severity_filter();
+        self.pane_mut(pane_id).push_block(block, hits);
+        self.after_new_lines(pane_id, first_new_hit);
+    }
+
+    fn on_lines(&mut self, pane_id: PaneId, lines: Vec<(u16, Vec<u8>)>, hits: Vec<BlockHit>) {
+        let first_new_hit = self.pane(pane_id).hits.len();
+        self.pane_mut(pane_id).push_lines(&lines, hits);
+        self.after_new_lines(pane_id, first_new_hit);
+    }
+
+    fn after_new_lines(&mut self, pane_id: PaneId, first_new_hit: usize) {
+        if self.replay.is_none() {
+            self.order_hits(pane_id, first_new_hit);
+            if !self.user_moved && !self.live {
+                self.open_at_first_critical();
             }
-        }
-        if !self.user_moved && self.replay.is_none() {
-            self.open_at_first_critical();
+            return;
         }
         if let Some(replay) = &mut self.replay {
             if !replay.started {
@@ -304,6 +331,29 @@ impl App {
             }
             replay.finished = false;
             self.advance_replay(Duration::ZERO);
+        }
+    }
+
+    /// Put a pane's new hits into the time order of all hits. New hits are nearly always the
+    /// latest, so this is an append; a late one is inserted where it belongs.
+    fn order_hits(&mut self, pane: PaneId, from: usize) {
+        for index in from..self.pane(pane).hits.len() {
+            let r = HitRef { pane, index };
+            let key = |r: &HitRef| {
+                let h = &self.pane(r.pane).hits[r.index];
+                (h.ts, r.pane, h.line)
+            };
+            let new_key = key(&r);
+            let at = if self
+                .hit_order
+                .last()
+                .is_none_or(|last| key(last) <= new_key)
+            {
+                self.hit_order.len()
+            } else {
+                self.hit_order.partition_point(|o| key(o) <= new_key)
+            };
+            self.hit_order.insert(at, r);
         }
     }
 
@@ -613,6 +663,7 @@ impl App {
                     rows.dedup();
                     pane.filter = Some(Filter {
                         kind: FilterKind::Severity(min),
+                        test: None,
                         generation: 0,
                         rows,
                         pending: false,
@@ -762,6 +813,7 @@ impl App {
         let pane = self.pane_mut(pane_id);
         pane.filter = Some(Filter {
             kind,
+            test: Some(test.clone()),
             generation,
             rows: Vec::new(),
             pending: true,

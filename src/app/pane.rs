@@ -82,9 +82,12 @@ pub enum FilterKind {
     Severity(Severity),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Filter {
     pub kind: FilterKind,
+    /// How to test new lines as they arrive (`None` for the severity filter, which follows
+    /// the hits).
+    pub test: Option<super::filter::FilterTest>,
     /// Matches the job computing `rows`, so late results of an older filter are dropped.
     pub generation: u64,
     /// Line numbers that pass, ascending.
@@ -92,6 +95,9 @@ pub struct Filter {
     /// Still computing.
     pub pending: bool,
 }
+
+/// Set in a line's source tag when the line came from a container's stderr.
+pub const STDERR_TAG: u16 = 0x8000;
 
 /// How far back a line without its own timestamp looks for one (a traceback's frames).
 const TS_LOOKBACK: u64 = 64;
@@ -245,7 +251,7 @@ impl Pane {
     }
 
     pub fn source_of(&self, tag: u16) -> Option<&Source> {
-        self.sources.get(tag as usize)
+        self.sources.get(usize::from(tag & !STDERR_TAG))
     }
 
     /// Line `n` parsed in its source's format, with the time of the entry it continues when
@@ -256,6 +262,9 @@ impl Pane {
             .source_of(tag)
             .map_or((LogFormat::Plain, 2000), |s| (s.format, s.year));
         let mut view = parse::parse_line(format, text, year);
+        if tag & STDERR_TAG != 0 {
+            view.stream = Some(Stream::Stderr);
+        }
         if view.ts.is_none() {
             view.ts = self.ts_near(n);
         }
@@ -331,7 +340,30 @@ impl Pane {
 
     /// Append a block of lines with their hits (line indices relative to the block).
     pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<BlockHit>) {
-        let first = self.store.push_block(block);
+        let anchor = self.view_anchor();
+        let mut evicted = Vec::new();
+        let first = self.store.push_block(block, &mut evicted);
+        self.add_hits(first, hits);
+        self.after_growth(first, evicted, anchor);
+    }
+
+    /// Append lines from a live source (`(tag, text)`), with their hits (line indices relative
+    /// to `lines`).
+    pub fn push_lines(&mut self, lines: &[(u16, Vec<u8>)], hits: Vec<BlockHit>) {
+        if lines.is_empty() {
+            return;
+        }
+        let anchor = self.view_anchor();
+        let mut evicted = Vec::new();
+        let first = self.store.range().end;
+        for (tag, text) in lines {
+            self.store.push_line(text, *tag, &mut evicted);
+        }
+        self.add_hits(first, hits);
+        self.after_growth(first, evicted, anchor);
+    }
+
+    fn add_hits(&mut self, first: u64, hits: Vec<BlockHit>) {
         self.hits.extend(hits.into_iter().map(|h| PaneHit {
             line: first + h.index as u64,
             entry: h.entry,
@@ -341,6 +373,67 @@ impl Pane {
             ts: h.ts,
             kept_text: None,
         }));
+    }
+
+    /// The line at the top of the view, to keep it there while old lines are evicted.
+    fn view_anchor(&self) -> Option<u64> {
+        self.line_at_row(self.top)
+    }
+
+    /// After new lines: keep the lines of evicted hits, extend a running filter, keep the view
+    /// where it was (or at the end, when following).
+    fn after_growth(
+        &mut self,
+        first_new: u64,
+        evicted: Vec<(u64, Arc<Block>)>,
+        anchor: Option<u64>,
+    ) {
+        for (block_first, block) in &evicted {
+            let lo = self.hits.partition_point(|h| h.line < *block_first);
+            let hi = self
+                .hits
+                .partition_point(|h| h.line < block_first + block.len() as u64);
+            for hit in &mut self.hits[lo..hi] {
+                if hit.kept_text.is_none() {
+                    hit.kept_text = Some(Arc::from(block.line((hit.line - block_first) as usize)));
+                }
+            }
+        }
+        if let Some(filter) = &mut self.filter {
+            let end = self.store.range().end;
+            match &filter.test {
+                Some(test) => {
+                    for line in first_new..end {
+                        if let Some((text, _)) = self.store.line(line) {
+                            if test.matches(text) {
+                                filter.rows.push(line);
+                            }
+                        }
+                    }
+                }
+                None => {
+                    // A severity filter: the new hits' lines.
+                    if let FilterKind::Severity(min) = filter.kind {
+                        let start = self.hits.partition_point(|h| h.line < first_new);
+                        for hit in &self.hits[start..] {
+                            if hit.severity >= min && filter.rows.last() != Some(&hit.line) {
+                                filter.rows.push(hit.line);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let first = self.store.range().start;
+        if self.cursor < first {
+            self.cursor = first;
+        }
+        if self.follow {
+            self.follow_end();
+        } else if let Some(anchor) = anchor {
+            self.top = self.row_of_line(anchor.max(first));
+            self.scroll_to_cursor();
+        }
     }
 }
 

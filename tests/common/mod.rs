@@ -125,6 +125,7 @@ pub fn options(lang: Lang) -> Options {
         color: true,
         replay: None,
         scrollback: None,
+        live: false,
     }
 }
 
