@@ -246,7 +246,7 @@ pub async fn run(options: DockerOptions, tx: Tx) {
             send_state(&tx, SourceState::Failed(state)).await;
             return;
         }
-        let wait = backoff.next();
+        let wait = backoff.next_wait();
         if !send_state(
             &tx,
             SourceState::Waiting(format!("{state}; retrying in {}s", wait.as_secs())),

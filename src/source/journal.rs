@@ -170,7 +170,7 @@ pub async fn run(options: JournalOptions, tx: Tx) {
             let _ = tx.send(SourceMsg::State(state)).await;
             return;
         }
-        let wait = backoff.next();
+        let wait = backoff.next_wait();
         let why = match status {
             Ok(s) => format!("journalctl exited ({s}); restarting in {}s", wait.as_secs()),
             Err(err) => format!("journalctl: {err}; restarting in {}s", wait.as_secs()),
@@ -221,12 +221,10 @@ async fn read_entries(
             }
         }
         // Send when nothing more is waiting (or the batch is big): one message per burst.
-        if !batch.is_empty() && (n == 0 || reader.buffer().is_empty() || batch.len() >= 1024) {
-            if tx
-                .send(SourceMsg::Lines(std::mem::take(&mut batch)))
-                .await
-                .is_err()
-            {
+        let burst_over = n == 0 || reader.buffer().is_empty() || batch.len() >= 1024;
+        if !batch.is_empty() && burst_over {
+            let lines = std::mem::take(&mut batch);
+            if tx.send(SourceMsg::Lines(lines)).await.is_err() {
                 return true;
             }
         }

@@ -45,7 +45,7 @@ impl Default for Backoff {
 }
 
 impl Backoff {
-    pub fn next(&mut self) -> Duration {
+    pub fn next_wait(&mut self) -> Duration {
         let wait = self.0;
         self.0 = (self.0 * 2).min(Duration::from_secs(30));
         wait
@@ -110,9 +110,9 @@ mod tests {
     #[test]
     fn backoff_doubles_to_a_ceiling() {
         let mut b = Backoff::default();
-        let waits: Vec<u64> = (0..7).map(|_| b.next().as_secs()).collect();
+        let waits: Vec<u64> = (0..7).map(|_| b.next_wait().as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
         b.reset();
-        assert_eq!(b.next().as_secs(), 1);
+        assert_eq!(b.next_wait().as_secs(), 1);
     }
 }
