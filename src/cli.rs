@@ -270,6 +270,13 @@ pub struct ViewArgs {
     /// Quit as soon as everything is loaded and print timings (for benchmarks)
     #[arg(long, hide = true)]
     pub exit_when_loaded: bool,
+
+    /// Benchmark: feed FILE's lines, cycled up to --flood-lines, through the live path
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub flood: Option<PathBuf>,
+
+    #[arg(long, hide = true, default_value_t = 10_000_000)]
+    pub flood_lines: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -385,6 +392,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 pane,
             }));
         }
+        if let Some(path) = cli.view.flood.clone() {
+            let input = ViewInput::Live(Box::new(LiveInput {
+                docker: None,
+                journal: None,
+                flood: Some((path, cli.view.flood_lines)),
+                scrollback: cli.live.scrollback,
+            }));
+            return run_view(catalogue, input, None, &cli.view, lang);
+        }
         if logs.is_empty() {
             let live = &cli.live;
             if !io::stdout().is_terminal() {
@@ -412,6 +428,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let input = ViewInput::Live(Box::new(LiveInput {
                 docker,
                 journal,
+                flood: None,
                 scrollback: live.scrollback,
             }));
             return run_view(catalogue, input, None, &cli.view, lang);
@@ -513,6 +530,8 @@ enum ViewInput {
 struct LiveInput {
     docker: Option<DockerOptions>,
     journal: Option<JournalOptions>,
+    /// Benchmark: a file replayed as a flooding container.
+    flood: Option<(PathBuf, u64)>,
     scrollback: u64,
 }
 
@@ -526,7 +545,7 @@ fn run_view(
     let mut files: [Vec<LogFile>; 2] = [Vec::new(), Vec::new()];
     let mut sources: [Vec<app::Source>; 2] = [Vec::new(), Vec::new()];
     let mut failed = false;
-    let (docker, journal, scrollback) = match input {
+    let (docker, journal, flood, scrollback) = match input {
         ViewInput::Files(logs) => {
             for log in logs {
                 match LogFile::open(&log.name, log.data, format) {
@@ -544,12 +563,13 @@ fn run_view(
             if files.iter().all(Vec::is_empty) {
                 return Ok(ExitCode::from(2));
             }
-            (None, None, None)
+            (None, None, None, None)
         }
         ViewInput::Live(live) => {
             let LiveInput {
                 docker,
                 journal,
+                flood,
                 scrollback,
             } = *live;
             let live_source = |name: String, format: LogFormat| app::Source {
@@ -573,10 +593,13 @@ fn run_view(
             if journal.is_some() {
                 sources[1].push(live_source("journal".to_string(), LogFormat::ShortIso));
             }
+            if flood.is_some() {
+                sources[0].push(live_source("flood".to_string(), LogFormat::Compose));
+            }
             if sources.iter().all(Vec::is_empty) {
                 bail!("nothing to watch: both Docker and the journal are left out");
             }
-            (docker, journal, Some(scrollback.max(1)))
+            (docker, journal, flood, Some(scrollback.max(1)))
         }
     };
     let catalogue = Arc::new(catalogue);
@@ -585,7 +608,7 @@ fn run_view(
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         replay: view.replay.filter(|s| s.is_finite() && *s > 0.0),
         scrollback,
-        live: docker.is_some() || journal.is_some(),
+        live: docker.is_some() || journal.is_some() || flood.is_some(),
     };
     let app = App::new(catalogue.clone(), sources, &options);
     let timings = tui::run(tui::Run {
@@ -597,6 +620,7 @@ fn run_view(
         exit_when_loaded: view.exit_when_loaded,
         docker,
         journal,
+        flood,
     })?;
     if view.exit_when_loaded {
         let ms = |d: Option<std::time::Duration>| d.map_or(-1.0, |d| d.as_secs_f64() * 1000.0);

@@ -51,6 +51,8 @@ pub struct Run {
     /// the pane's source 0).
     pub docker: Option<DockerOptions>,
     pub journal: Option<JournalOptions>,
+    /// Benchmark: a file replayed as a flooding container (`bench/live.sh`).
+    pub flood: Option<(std::path::PathBuf, u64)>,
 }
 
 /// Timings of a run, for `--exit-when-loaded`.
@@ -151,11 +153,13 @@ async fn event_loop(
         exit_when_loaded,
         docker,
         journal,
+        flood,
         ..
     } = run;
     let started = Instant::now();
     let mut timings = Timings::default();
-    let (tx, mut rx) = mpsc::channel::<Event>(256);
+    // Small: a live flood waits here rather than piling up in memory.
+    let (tx, mut rx) = mpsc::channel::<Event>(16);
 
     for (pane, files) in PaneId::BOTH.into_iter().zip(files) {
         if files.is_empty() {
@@ -188,6 +192,16 @@ async fn event_loop(
             &catalogue,
             &matcher,
             move |source_tx| source::journal::run(options, source_tx),
+        );
+    }
+    if let Some((path, lines)) = flood {
+        spawn_live(
+            PaneId::Containers,
+            LogFormat::Compose,
+            &tx,
+            &catalogue,
+            &matcher,
+            move |source_tx| source::flood::run(path, lines, source_tx),
         );
     }
     spawn_signal_listener(tx.clone())?;

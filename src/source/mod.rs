@@ -3,6 +3,7 @@
 //! its state. The viewer and `triage scan` consume the same messages.
 
 pub mod docker;
+pub mod flood;
 pub mod forward;
 pub mod journal;
 

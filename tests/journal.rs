@@ -1,0 +1,263 @@
+//! The journal source against real journal files read by real journalctl (written with
+//! systemd-journal-remote), and a real systemd-journald (`scripts/services up`). With `CI`
+//! set these fail when the tools are missing; they never pass silently.
+
+mod common;
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use common::{jsonl, stderr, triage};
+
+const JOURNAL_REMOTE: &str = "/lib/systemd/systemd-journal-remote";
+
+fn tools_ready() -> bool {
+    let ready = Path::new(JOURNAL_REMOTE).exists() && Command::new("journalctl").arg("--version").output().is_ok();
+    if !ready {
+        assert!(std::env::var_os("CI").is_none(), "journalctl or systemd-journal-remote is missing: scripts/install-deps installs them");
+        eprintln!("SKIPPED: journalctl / systemd-journal-remote missing (with CI set this fails)");
+    }
+    ready
+}
+
+fn journald_ready() -> bool {
+    let ready = Path::new("/run/systemd/journal/socket").exists();
+    if !ready {
+        assert!(std::env::var_os("CI").is_none(), "systemd-journald is not running: scripts/services up starts it");
+        eprintln!("SKIPPED: systemd-journald is not running (with CI set this fails)");
+    }
+    ready
+}
+
+/// Journal files of the test's own: entries are appended with systemd-journal-remote, as a
+/// machine's journald would write them.
+struct Journal {
+    dir: tempfile::TempDir,
+    boot: String,
+    clock: u64,
+}
+
+impl Journal {
+    fn new() -> Journal {
+        let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap().trim().replace('-', "");
+        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as u64 - 60_000_000;
+        Journal { dir: tempfile::tempdir().unwrap(), boot, clock }
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.path().join("system.journal")
+    }
+
+    /// Append entries, each a list of fields.
+    fn append(&mut self, entries: &[Vec<(&str, String)>]) {
+        let mut export = Vec::new();
+        for fields in entries {
+            self.clock += 1000;
+            writeln!(export, "__REALTIME_TIMESTAMP={}", self.clock).unwrap();
+            writeln!(export, "__MONOTONIC_TIMESTAMP={}", self.clock).unwrap();
+            writeln!(export, "_BOOT_ID={}", self.boot).unwrap();
+            writeln!(export, "_HOSTNAME=testhost").unwrap();
+            for (name, value) in fields {
+                writeln!(export, "{name}={value}").unwrap();
+            }
+            writeln!(export).unwrap();
+        }
+        let mut remote = Command::new(JOURNAL_REMOTE).arg("-o").arg(self.file()).arg("-").stdin(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        remote.stdin.take().unwrap().write_all(&export).unwrap();
+        let out = remote.wait_with_output().unwrap();
+        assert!(out.status.success(), "journal-remote: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+fn unit_entry(unit: &str, ident: &str, message: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("_SYSTEMD_UNIT", unit.to_string()),
+        ("SYSLOG_IDENTIFIER", ident.to_string()),
+        ("PRIORITY", "3".to_string()),
+        ("MESSAGE", message.to_string()),
+    ]
+}
+
+fn kernel_entry(message: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("_TRANSPORT", "kernel".to_string()),
+        ("SYSLOG_IDENTIFIER", "kernel".to_string()),
+        ("PRIORITY", "3".to_string()),
+        ("MESSAGE", message.to_string()),
+    ]
+}
+
+const OOM: &str = "Out of memory: Killed process 4242 (mysqld) total-vm:1735420kB, anon-rss:603148kB, file-rss:0kB, shmem-rss:0kB, UID:999 pgtables:1584kB oom_score_adj:0";
+const UNKNOWN_VAR: &str = "2026-11-28T14:03:06.499870Z 0 [ERROR] [MY-000067] [Server] unknown variable 'query_cache_type=0'.";
+const DPKG: &str = "E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' to correct the problem.";
+
+fn patterns(out: &std::process::Output) -> Vec<String> {
+    jsonl(out).iter().map(|h| h["pattern"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn units_and_the_kernel_filter_as_journalctl_does() {
+    if !tools_ready() {
+        return;
+    }
+    let mut journal = Journal::new();
+    journal.append(&[
+        unit_entry("mysql.service", "mysqld", UNKNOWN_VAR),
+        kernel_entry(OOM),
+        unit_entry("apt-daily.service", "apt-get", DPKG),
+    ]);
+    let file = journal.file();
+    let scan = |extra: &[&str]| {
+        triage().args(["scan", "--journal", "--format", "jsonl", "--journal-file"]).arg(&file).args(extra).output().unwrap()
+    };
+    let all = scan(&[]);
+    assert_eq!(patterns(&all), ["mysql-unknown-variable", "oom-kill", "dpkg-interrupted"], "{}", stderr(&all));
+    let hit = &jsonl(&all)[1];
+    assert_eq!((hit["file"].as_str(), hit["source"].as_str()), (Some("journal"), Some("kernel")));
+    assert_eq!(patterns(&scan(&["-u", "mysql.service"])), ["mysql-unknown-variable"]);
+    assert_eq!(patterns(&scan(&["-u", "mysql.service", "-u", "apt-daily.service"])), ["mysql-unknown-variable", "dpkg-interrupted"]);
+    assert_eq!(patterns(&scan(&["-k"])), ["oom-kill"]);
+}
+
+/// `triage scan --journal --follow` on a journal file, running until stopped.
+fn follow(file: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_triage"))
+        .args(["scan", "--journal", "--follow", "--format", "jsonl", "--journal-file"])
+        .arg(file)
+        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn stop(child: Child) -> std::process::Output {
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The journalctl that triage (pid `parent`) runs.
+fn journalctl_of(parent: u32) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = Command::new("pgrep").args(["-P", &parent.to_string(), "journalctl"]).output().unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).lines().next().map(str::to_string);
+        if pid.is_some() || Instant::now() > deadline {
+            return pid;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn following_picks_up_new_entries_and_a_killed_journalctl_resumes_from_its_cursor() {
+    if !tools_ready() {
+        return;
+    }
+    let mut journal = Journal::new();
+    let numbered = |n: u32| unit_entry("apt-daily.service", "apt-get", &format!("{DPKG} #{n}"));
+    journal.append(&(1..=3).map(numbered).collect::<Vec<_>>());
+    let child = follow(&journal.file());
+    let first = journalctl_of(child.id()).expect("journalctl runs");
+    std::thread::sleep(Duration::from_millis(700));
+    journal.append(&(4..=6).map(numbered).collect::<Vec<_>>());
+    std::thread::sleep(Duration::from_millis(700));
+    // journalctl dies; triage starts another after the last cursor it saw.
+    Command::new("kill").args(["-9", &first]).status().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    journal.append(&(7..=9).map(numbered).collect::<Vec<_>>());
+    let second = journalctl_of(child.id());
+    std::thread::sleep(Duration::from_millis(2500));
+    journal.append(&(10..=12).map(numbered).collect::<Vec<_>>());
+    std::thread::sleep(Duration::from_millis(1000));
+    let out = stop(child);
+    assert!(second.is_some_and(|p| p != first), "journalctl was not restarted");
+    let seen: Vec<String> = jsonl(&out)
+        .iter()
+        .map(|h| {
+            let text = h["text"].as_str().unwrap();
+            text[text.rfind('#').unwrap()..].to_string()
+        })
+        .collect();
+    let expected: Vec<String> = (1..=12).map(|n| format!("#{n}")).collect();
+    assert_eq!(seen, expected, "lost or doubled entries\n{}", stderr(&out));
+}
+
+#[test]
+fn a_live_journald_is_followed() {
+    if !tools_ready() || !journald_ready() {
+        return;
+    }
+    let marker = format!("triage-test-{}", std::process::id());
+    let child = Command::new(env!("CARGO_BIN_EXE_triage"))
+        .args(["scan", "--journal", "--follow", "--since", "1m", "--format", "jsonl"])
+        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    // systemd-cat must outlive the message a little for journald to read its cgroup.
+    let status = Command::new("systemd-cat")
+        .args(["-t", "mysqld", "-p", "err", "sh", "-c"])
+        .arg(format!("echo \"{UNKNOWN_VAR} {marker}\"; sleep 0.3"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(1500));
+    let out = stop(child);
+    let hits = jsonl(&out);
+    let ours: Vec<_> = hits.iter().filter(|h| h["text"].as_str().unwrap().contains(&marker)).collect();
+    assert_eq!(ours.len(), 1, "{}", stderr(&out));
+    assert_eq!(ours[0]["pattern"], "mysql-unknown-variable");
+    assert_eq!(ours[0]["source"], "mysqld");
+}
+
+#[test]
+fn no_permission_to_read_the_journal_is_explained() {
+    if !tools_ready() || !journald_ready() {
+        return;
+    }
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_triage"), "scan", "--journal", "--format", "jsonl"])
+        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+        .output()
+        .unwrap();
+    assert!(patterns(&out).contains(&"journal-permission".to_string()), "{:?}\n{}", patterns(&out), stderr(&out));
+}
+
+#[test]
+fn a_missing_journalctl_is_explained() {
+    let out = triage().args(["scan", "--journal", "--format", "jsonl"]).env("PATH", "/nonexistent").output().unwrap();
+    assert_eq!(patterns(&out), ["journalctl-missing"]);
+    assert!(stderr(&out).contains("journalctl: command not found"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn journalctl_does_not_outlive_triage() {
+    if !tools_ready() {
+        return;
+    }
+    let mut journal = Journal::new();
+    journal.append(&[kernel_entry(OOM)]);
+    for signal in [libc::SIGTERM, libc::SIGKILL] {
+        let child = follow(&journal.file());
+        let pid = journalctl_of(child.id()).expect("journalctl runs");
+        unsafe {
+            libc::kill(child.id() as i32, signal);
+        }
+        let _ = child.wait_with_output();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Path::new(&format!("/proc/{pid}")).exists() && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z ") {
+            assert!(Instant::now() < deadline, "journalctl {pid} outlived triage (signal {signal})");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
