@@ -16,9 +16,13 @@ use common::{jsonl, stderr, triage};
 const JOURNAL_REMOTE: &str = "/lib/systemd/systemd-journal-remote";
 
 fn tools_ready() -> bool {
-    let ready = Path::new(JOURNAL_REMOTE).exists() && Command::new("journalctl").arg("--version").output().is_ok();
+    let ready = Path::new(JOURNAL_REMOTE).exists()
+        && Command::new("journalctl").arg("--version").output().is_ok();
     if !ready {
-        assert!(std::env::var_os("CI").is_none(), "journalctl or systemd-journal-remote is missing: scripts/install-deps installs them");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "journalctl or systemd-journal-remote is missing: scripts/install-deps installs them"
+        );
         eprintln!("SKIPPED: journalctl / systemd-journal-remote missing (with CI set this fails)");
     }
     ready
@@ -27,7 +31,10 @@ fn tools_ready() -> bool {
 fn journald_ready() -> bool {
     let ready = Path::new("/run/systemd/journal/socket").exists();
     if !ready {
-        assert!(std::env::var_os("CI").is_none(), "systemd-journald is not running: scripts/services up starts it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "systemd-journald is not running: scripts/services up starts it"
+        );
         eprintln!("SKIPPED: systemd-journald is not running (with CI set this fails)");
     }
     ready
@@ -43,9 +50,20 @@ struct Journal {
 
 impl Journal {
     fn new() -> Journal {
-        let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap().trim().replace('-', "");
-        let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros() as u64 - 60_000_000;
-        Journal { dir: tempfile::tempdir().unwrap(), boot, clock }
+        let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+            .unwrap()
+            .trim()
+            .replace('-', "");
+        let clock = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros() as u64
+            - 60_000_000;
+        Journal {
+            dir: tempfile::tempdir().unwrap(),
+            boot,
+            clock,
+        }
     }
 
     fn file(&self) -> PathBuf {
@@ -66,10 +84,21 @@ impl Journal {
             }
             writeln!(export).unwrap();
         }
-        let mut remote = Command::new(JOURNAL_REMOTE).arg("-o").arg(self.file()).arg("-").stdin(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut remote = Command::new(JOURNAL_REMOTE)
+            .arg("-o")
+            .arg(self.file())
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         remote.stdin.take().unwrap().write_all(&export).unwrap();
         let out = remote.wait_with_output().unwrap();
-        assert!(out.status.success(), "journal-remote: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "journal-remote: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -96,7 +125,10 @@ const UNKNOWN_VAR: &str = "2026-11-28T14:03:06.499870Z 0 [ERROR] [MY-000067] [Se
 const DPKG: &str = "E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' to correct the problem.";
 
 fn patterns(out: &std::process::Output) -> Vec<String> {
-    jsonl(out).iter().map(|h| h["pattern"].as_str().unwrap().to_string()).collect()
+    jsonl(out)
+        .iter()
+        .map(|h| h["pattern"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -112,21 +144,47 @@ fn units_and_the_kernel_filter_as_journalctl_does() {
     ]);
     let file = journal.file();
     let scan = |extra: &[&str]| {
-        triage().args(["scan", "--journal", "--format", "jsonl", "--journal-file"]).arg(&file).args(extra).output().unwrap()
+        triage()
+            .args(["scan", "--journal", "--format", "jsonl", "--journal-file"])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap()
     };
     let all = scan(&[]);
-    assert_eq!(patterns(&all), ["mysql-unknown-variable", "oom-kill", "dpkg-interrupted"], "{}", stderr(&all));
+    assert_eq!(
+        patterns(&all),
+        ["mysql-unknown-variable", "oom-kill", "dpkg-interrupted"],
+        "{}",
+        stderr(&all)
+    );
     let hit = &jsonl(&all)[1];
-    assert_eq!((hit["file"].as_str(), hit["source"].as_str()), (Some("journal"), Some("kernel")));
-    assert_eq!(patterns(&scan(&["-u", "mysql.service"])), ["mysql-unknown-variable"]);
-    assert_eq!(patterns(&scan(&["-u", "mysql.service", "-u", "apt-daily.service"])), ["mysql-unknown-variable", "dpkg-interrupted"]);
+    assert_eq!(
+        (hit["file"].as_str(), hit["source"].as_str()),
+        (Some("journal"), Some("kernel"))
+    );
+    assert_eq!(
+        patterns(&scan(&["-u", "mysql.service"])),
+        ["mysql-unknown-variable"]
+    );
+    assert_eq!(
+        patterns(&scan(&["-u", "mysql.service", "-u", "apt-daily.service"])),
+        ["mysql-unknown-variable", "dpkg-interrupted"]
+    );
     assert_eq!(patterns(&scan(&["-k"])), ["oom-kill"]);
 }
 
 /// `triage scan --journal --follow` on a journal file, running until stopped.
 fn follow(file: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args(["scan", "--journal", "--follow", "--format", "jsonl", "--journal-file"])
+        .args([
+            "scan",
+            "--journal",
+            "--follow",
+            "--format",
+            "jsonl",
+            "--journal-file",
+        ])
         .arg(file)
         .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
         .stdout(Stdio::piped())
@@ -146,8 +204,14 @@ fn stop(child: Child) -> std::process::Output {
 fn journalctl_of(parent: u32) -> Option<String> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let out = Command::new("pgrep").args(["-P", &parent.to_string(), "journalctl"]).output().unwrap();
-        let pid = String::from_utf8_lossy(&out.stdout).lines().next().map(str::to_string);
+        let out = Command::new("pgrep")
+            .args(["-P", &parent.to_string(), "journalctl"])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .map(str::to_string);
         if pid.is_some() || Instant::now() > deadline {
             return pid;
         }
@@ -177,7 +241,10 @@ fn following_picks_up_new_entries_and_a_killed_journalctl_resumes_from_its_curso
     journal.append(&(10..=12).map(numbered).collect::<Vec<_>>());
     std::thread::sleep(Duration::from_millis(1000));
     let out = stop(child);
-    assert!(second.is_some_and(|p| p != first), "journalctl was not restarted");
+    assert!(
+        second.is_some_and(|p| p != first),
+        "journalctl was not restarted"
+    );
     let seen: Vec<String> = jsonl(&out)
         .iter()
         .map(|h| {
@@ -196,7 +263,15 @@ fn a_live_journald_is_followed() {
     }
     let marker = format!("triage-test-{}", std::process::id());
     let child = Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args(["scan", "--journal", "--follow", "--since", "1m", "--format", "jsonl"])
+        .args([
+            "scan",
+            "--journal",
+            "--follow",
+            "--since",
+            "1m",
+            "--format",
+            "jsonl",
+        ])
         .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -213,7 +288,10 @@ fn a_live_journald_is_followed() {
     std::thread::sleep(Duration::from_millis(1500));
     let out = stop(child);
     let hits = jsonl(&out);
-    let ours: Vec<_> = hits.iter().filter(|h| h["text"].as_str().unwrap().contains(&marker)).collect();
+    let ours: Vec<_> = hits
+        .iter()
+        .filter(|h| h["text"].as_str().unwrap().contains(&marker))
+        .collect();
     assert_eq!(ours.len(), 1, "{}", stderr(&out));
     assert_eq!(ours[0]["pattern"], "mysql-unknown-variable");
     assert_eq!(ours[0]["source"], "mysqld");
@@ -225,18 +303,40 @@ fn no_permission_to_read_the_journal_is_explained() {
         return;
     }
     let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_triage"), "scan", "--journal", "--format", "jsonl"])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_triage"),
+            "scan",
+            "--journal",
+            "--format",
+            "jsonl",
+        ])
         .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
         .output()
         .unwrap();
-    assert!(patterns(&out).contains(&"journal-permission".to_string()), "{:?}\n{}", patterns(&out), stderr(&out));
+    assert!(
+        patterns(&out).contains(&"journal-permission".to_string()),
+        "{:?}\n{}",
+        patterns(&out),
+        stderr(&out)
+    );
 }
 
 #[test]
 fn a_missing_journalctl_is_explained() {
-    let out = triage().args(["scan", "--journal", "--format", "jsonl"]).env("PATH", "/nonexistent").output().unwrap();
+    let out = triage()
+        .args(["scan", "--journal", "--format", "jsonl"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
     assert_eq!(patterns(&out), ["journalctl-missing"]);
-    assert!(stderr(&out).contains("journalctl: command not found"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("journalctl: command not found"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -255,8 +355,15 @@ fn journalctl_does_not_outlive_triage() {
         }
         let _ = child.wait_with_output();
         let deadline = Instant::now() + Duration::from_secs(5);
-        while Path::new(&format!("/proc/{pid}")).exists() && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z ") {
-            assert!(Instant::now() < deadline, "journalctl {pid} outlived triage (signal {signal})");
+        while Path::new(&format!("/proc/{pid}")).exists()
+            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .unwrap_or_default()
+                .contains(") Z ")
+        {
+            assert!(
+                Instant::now() < deadline,
+                "journalctl {pid} outlived triage (signal {signal})"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -380,9 +380,15 @@ fn a_panic_restores_the_terminal_and_says_why() {
 
 #[test]
 fn a_live_containers_hit_appears_while_it_runs() {
-    let ready = Command::new("docker").arg("info").output().is_ok_and(|o| o.status.success());
+    let ready = Command::new("docker")
+        .arg("info")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ready {
-        assert!(std::env::var_os("CI").is_none(), "dockerd is not running: scripts/services up starts it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "dockerd is not running: scripts/services up starts it"
+        );
         eprintln!("SKIPPED: dockerd is not running (with CI set this fails)");
         return;
     }
@@ -390,20 +396,37 @@ fn a_live_containers_hit_appears_while_it_runs() {
     let _ = Command::new("docker").args(["rm", "-f", &name]).output();
     let tmux = Tmux::new(160, 40);
     tmux.run(&format!("{TRIAGE} --no-journal --container {name}"));
-    tmux.wait_for("the viewer", |s| s.contains("docker") && s.contains("[live]"));
+    tmux.wait_for("the viewer", |s| {
+        s.contains("docker") && s.contains("[live]")
+    });
     // The container starts after the viewer: it is picked up, and its error shows as it runs.
     let run = Command::new("docker")
         .args(["run", "-d", "--network", "none", "--name", &name, "local/busybox", "sh", "-c"])
         .arg("echo booting; sleep 2; echo \"[2026-11-28 14:03:05 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:8)\"; sleep 60")
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    let screen = tmux.wait_for("the hit", |s| s.contains("WORKER TIMEOUT") && s.contains("gunicorn-worker-timeout"));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let screen = tmux.wait_for("the hit", |s| {
+        s.contains("WORKER TIMEOUT") && s.contains("gunicorn-worker-timeout")
+    });
     assert!(screen.contains("booting"), "{screen}");
-    let state = Command::new("docker").args(["inspect", "-f", "{{.State.Running}}", &name]).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&state.stdout).trim(), "true", "the hit must show while the container runs");
+    let state = Command::new("docker")
+        .args(["inspect", "-f", "{{.State.Running}}", &name])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&state.stdout).trim(),
+        "true",
+        "the hit must show while the container runs"
+    );
     tmux.keys(&["q"]);
-    tmux.wait_for("the prompt", |s| !s.contains("WORKER TIMEOUT") && s.contains("PROMPT$"));
+    tmux.wait_for("the prompt", |s| {
+        !s.contains("WORKER TIMEOUT") && s.contains("PROMPT$")
+    });
     let _ = Command::new("docker").args(["rm", "-f", &name]).output();
 }
 

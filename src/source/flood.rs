@@ -12,11 +12,19 @@ pub async fn run(path: PathBuf, total: u64, tx: Tx) {
     let text = match std::fs::read(&path) {
         Ok(text) => text,
         Err(err) => {
-            let _ = tx.send(SourceMsg::State(SourceState::Failed(format!("{}: {err}", path.display())))).await;
+            let _ = tx
+                .send(SourceMsg::State(SourceState::Failed(format!(
+                    "{}: {err}",
+                    path.display()
+                ))))
+                .await;
             return;
         }
     };
-    let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&[u8]> = text
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
     if lines.is_empty() {
         return;
     }
