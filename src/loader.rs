@@ -300,7 +300,7 @@ impl Loader<'_> {
         let mut text = Vec::with_capacity(READ_BLOCK + 4096);
         let mut done = 0u64;
         journal::for_each_entry(file.format, &mut input.reader, |entry| {
-            text.extend_from_slice(&entry.to_short_iso());
+            text.extend_from_slice(&entry.to_short_iso(true));
             if text.len() >= READ_BLOCK {
                 done += text.len() as u64;
                 let block = Block::new(Bytes::Owned(std::mem::take(&mut text)));
@@ -336,7 +336,7 @@ impl Loader<'_> {
             let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
             if file.format.is_structured() {
                 journal::for_each_entry(file.format, &mut input.reader, |entry| {
-                    bytes.extend_from_slice(&entry.to_short_iso());
+                    bytes.extend_from_slice(&entry.to_short_iso(true));
                     Ok(())
                 })?;
             } else {

@@ -486,6 +486,17 @@ fn journal_json_is_shown_as_text_lines() {
     assert_eq!(ids, ["oom-kill", "systemd-killed-9", "app-missing-log-dir"]);
     let (view, _) = pane.view(1).unwrap();
     assert_eq!(view.label.as_deref(), Some("kernel"));
+    // The journal's priority survives: err (3) entries without a known error are marked `e`.
+    assert_eq!(
+        (view.priority, pane.view(0).unwrap().0.priority),
+        (Some(3), Some(6))
+    );
+    let screen = screen_text(&app);
+    let sshd = screen
+        .lines()
+        .find(|l| l.contains("Accepted publickey"))
+        .unwrap();
+    assert!(sshd.starts_with("│  "), "info is unmarked: {sshd}");
 }
 
 #[test]

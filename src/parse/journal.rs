@@ -42,8 +42,9 @@ impl JournalEntry {
     }
 
     /// The entry as `journalctl -o short-iso-precise` would print it, continuation lines of a
-    /// multi-line message indented, ending with a newline.
-    pub fn to_short_iso(&self) -> Vec<u8> {
+    /// multi-line message indented, ending with a newline. With `priority`, the first line
+    /// starts with the entry's syslog priority (`<3>`), which the syslog parser reads back.
+    pub fn to_short_iso(&self, priority: bool) -> Vec<u8> {
         let ts = self.ts.map_or_else(
             || "-".to_string(),
             |t| t.strftime("%Y-%m-%dT%H:%M:%S%.6f+0000").to_string(),
@@ -55,7 +56,10 @@ impl JournalEntry {
             _ => ident,
         };
         let prefix = format!("{ts} {host} {tag}: ");
-        let mut out = prefix.clone().into_bytes();
+        let mut out = match (priority, self.priority) {
+            (true, Some(p)) => format!("<{p}>{prefix}").into_bytes(),
+            _ => prefix.clone().into_bytes(),
+        };
         let indent = " ".repeat(prefix.len());
         for (n, part) in self.message.split(|&b| b == b'\n').enumerate() {
             if n > 0 {

@@ -205,16 +205,17 @@ async fn read_entries(
                 if entry.cursor.is_some() {
                     cursor.clone_from(&entry.cursor);
                 }
-                let text = entry.to_short_iso();
-                for part in text
+                let text = entry.to_short_iso(false);
+                let parts = text
                     .strip_suffix(b"\n")
                     .unwrap_or(&text)
-                    .split(|&b| b == b'\n')
-                {
+                    .split(|&b| b == b'\n');
+                for (n, part) in parts.enumerate() {
                     batch.push(LiveLine {
                         origin: Arc::from("journal"),
                         stream: None,
-                        priority: entry.priority,
+                        // The entry's first line carries its priority; continuations do not.
+                        priority: entry.priority.filter(|_| n == 0),
                         text: part.to_vec(),
                     });
                 }

@@ -157,16 +157,22 @@ fn render_line<'a>(
     let hits = pane.hits_on(line);
     let worst = hits.iter().map(|h| h.severity).max();
     let mut spans: Vec<Span> = Vec::new();
+    let Some(view) = view else {
+        return Line::from(spans);
+    };
     match worst {
         Some(severity) => spans.push(Span::styled(
             format!("{} ", Theme::marker(severity)),
             theme.badge(severity),
         )),
-        None => spans.push(Span::raw("  ")),
+        // No known error, but the journal's own priority says something is wrong: a quiet
+        // lowercase mark (err and worse, warning).
+        None => match view.priority {
+            Some(0..=3) => spans.push(Span::styled("e ", theme.severity(Severity::Error))),
+            Some(4) => spans.push(Span::styled("w ", theme.severity(Severity::Warning))),
+            _ => spans.push(Span::raw("  ")),
+        },
     }
-    let Some(view) = view else {
-        return Line::from(spans);
-    };
     let time = view
         .ts
         .map(|ts| ts.strftime("%H:%M:%S ").to_string())
