@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 LINES=${1:-10000000}
 OUT=target/bench
 mkdir -p "$OUT"
-command -v tmux >/dev/null || { echo "needs tmux (scripts/install-deps)" >&2; exit 1; }
+. bench/common.sh
+bench_needs tmux:tmux python3:python3
 cargo build --release -q
 TRIAGE=$PWD/target/release/triage
 CORPUS=$OUT/docker-50M.log

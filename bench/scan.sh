@@ -15,14 +15,8 @@ SLOW_SLICE=${SLOW_SLICE:-64M}
 OUT=target/bench
 mkdir -p "$OUT"
 
-need=()
-command -v rg >/dev/null || need+=(ripgrep)
-[ -x /usr/bin/time ] || need+=(time)
-command -v python3 >/dev/null || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+. bench/common.sh
+bench_needs rg:ripgrep /usr/bin/time:time python3:python3
 cargo build --release -q
 TRIAGE=$PWD/target/release/triage
 

@@ -13,14 +13,8 @@ RUNS=${RUNS:-3}
 OUT=target/bench
 mkdir -p "$OUT"
 
-need=()
-command -v lnav >/dev/null || need+=(lnav)
-command -v tmux >/dev/null || need+=(tmux)
-[ -x /usr/bin/time ] || need+=(time)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+. bench/common.sh
+bench_needs lnav:lnav tmux:tmux /usr/bin/time:time
 cargo build --release -q
 TRIAGE=$PWD/target/release/triage
 CORPUS=$OUT/corpus-$SIZE.log

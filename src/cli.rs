@@ -138,6 +138,26 @@ pub struct ScanArgs {
     pub live: LiveArgs,
 }
 
+impl ScanArgs {
+    /// The grouped scan the viewer falls back to when stdout is not a terminal.
+    fn grouped(files: Vec<String>, color: ColorWhen) -> ScanArgs {
+        ScanArgs {
+            files,
+            format: Vec::new(),
+            summary: false,
+            group: true,
+            min_severity: SeverityArg::Info,
+            color,
+            demo: false,
+            threads: None,
+            docker: false,
+            journal: false,
+            follow: false,
+            live: LiveArgs::default(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// What to look up (quote a pasted log line)
@@ -408,18 +428,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     "triage: not a terminal: printing the hits in Docker's and the journal's logs instead (see `triage scan --help`)"
                 );
                 let scan = ScanArgs {
-                    files: Vec::new(),
-                    format: Vec::new(),
-                    summary: false,
-                    group: true,
-                    min_severity: SeverityArg::Info,
-                    color: ColorWhen::Auto,
-                    demo: false,
-                    threads: None,
                     docker: !live.no_docker,
                     journal: !live.no_journal,
-                    follow: false,
                     live: live.clone(),
+                    ..ScanArgs::grouped(Vec::new(), ColorWhen::Auto)
                 };
                 return run_scan(&catalogue, scan, lang);
             }
@@ -438,18 +450,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 "triage: not a terminal: printing the hits instead (see `triage scan --help`)"
             );
             let scan = ScanArgs {
-                files: logs.into_iter().map(|l| l.name).collect(),
                 format: cli.log_format.map(FormatArg::Log).into_iter().collect(),
-                summary: false,
-                group: true,
-                min_severity: SeverityArg::Info,
-                color: ColorWhen::Auto,
-                demo: false,
-                threads: None,
-                docker: false,
-                journal: false,
-                follow: false,
-                live: LiveArgs::default(),
+                ..ScanArgs::grouped(logs.into_iter().map(|l| l.name).collect(), ColorWhen::Auto)
             };
             return run_scan(&catalogue, scan, lang);
         }
@@ -490,18 +492,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             eprintln!("triage: not a terminal: printing the incident's hits instead");
             let scan = ScanArgs {
-                files: Vec::new(),
-                format: Vec::new(),
-                summary: false,
-                group: true,
-                min_severity: SeverityArg::Info,
-                color: args.color,
                 demo: true,
-                threads: None,
-                docker: false,
-                journal: false,
-                follow: false,
-                live: LiveArgs::default(),
+                ..ScanArgs::grouped(Vec::new(), args.color)
             };
             run_scan(&catalogue, scan, lang)
         }

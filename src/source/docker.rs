@@ -296,17 +296,8 @@ async fn session(
         if !send_lines(tx, state_lines(docker, &id, &name).await).await {
             return Ok(());
         }
-        followers.insert(
-            id.clone(),
-            tokio::spawn(follow_logs(
-                docker.clone(),
-                id,
-                name,
-                options.clone(),
-                tx.clone(),
-                resumes.clone(),
-            )),
-        );
+        let follower = spawn_follower(docker, &id, &name, options, tx, resumes);
+        followers.insert(id, follower);
     }
     let Some(events) = events.as_mut() else {
         for (_, follower) in followers {
@@ -345,17 +336,8 @@ async fn session(
         if action == "start" {
             let running = followers.get(&id).is_some_and(|f| !f.is_finished());
             if !running {
-                followers.insert(
-                    id.clone(),
-                    tokio::spawn(follow_logs(
-                        docker.clone(),
-                        id,
-                        name,
-                        options.clone(),
-                        tx.clone(),
-                        resumes.clone(),
-                    )),
-                );
+                let follower = spawn_follower(docker, &id, &name, options, tx, resumes);
+                followers.insert(id, follower);
             }
         }
     }
@@ -369,6 +351,24 @@ async fn session(
             "the Docker daemon closed the event stream",
         ),
     })
+}
+
+fn spawn_follower(
+    docker: &Docker,
+    id: &str,
+    name: &str,
+    options: &DockerOptions,
+    tx: &Tx,
+    resumes: &Resumes,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(follow_logs(
+        docker.clone(),
+        id.to_string(),
+        name.to_string(),
+        options.clone(),
+        tx.clone(),
+        resumes.clone(),
+    ))
 }
 
 fn short(id: &str) -> &str {
