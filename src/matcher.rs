@@ -27,6 +27,8 @@ use regex_syntax::hir::{
 
 use crate::catalogue::Catalogue;
 
+mod anchors;
+
 /// One catalogue entry matching one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -67,19 +69,29 @@ impl Rule {
     }
 }
 
-/// Bytes scanned before the big literal DFA is built: small inputs are done sooner with the
-/// NFA than the DFA takes to build.
-const DFA_AFTER_BYTES: usize = 8 << 20;
+/// Bytes scanned before the prefilter for big inputs is built: small inputs are done sooner
+/// with the NFA than the big one takes to build.
+const BIG_AFTER_BYTES: usize = 8 << 20;
+
+/// The prefilter for big inputs: Teddy over shared anchors where the CPU has it, else one DFA
+/// over all the literals.
+#[derive(Debug)]
+enum BigScan {
+    Anchors(anchors::AnchorPlan),
+    Dfa(AhoCorasick),
+    /// Neither could be built: stay with the NFA.
+    None,
+}
 
 /// The compiled catalogue. Matching never allocates for lines that match nothing.
 #[derive(Debug)]
 pub struct Matcher {
     rules: Vec<Rule>,
-    /// Leftmost-first automata over all literals, to find candidate lines in a big buffer:
-    /// an NFA that builds at once, and a DFA three times as fast that is built when the
-    /// input turns out to be big. `None` if there are no literals at all.
+    /// Leftmost-first automaton over all literals, to find candidate lines in a buffer: an
+    /// NFA that builds at once. `None` if there are no literals at all.
     scan_nfa: Option<AhoCorasick>,
-    scan_dfa: OnceLock<Option<AhoCorasick>>,
+    /// Built once the input turns out to be big, from a sample of it.
+    big: OnceLock<BigScan>,
     literals: Vec<Vec<u8>>,
     scanned: AtomicUsize,
     /// The same literals with overlapping semantics, to list every rule a candidate line needs.
@@ -148,7 +160,7 @@ impl Matcher {
         Matcher {
             rules,
             scan_nfa,
-            scan_dfa: OnceLock::new(),
+            big: OnceLock::new(),
             literals,
             scanned: AtomicUsize::new(0),
             per_line,
@@ -157,22 +169,39 @@ impl Matcher {
         }
     }
 
-    /// The automaton to find candidate lines with, for a buffer of `len` bytes.
-    fn scanner(&self, len: usize) -> Option<&AhoCorasick> {
-        let before = self.scanned.fetch_add(len, Ordering::Relaxed);
-        if before + len >= DFA_AFTER_BYTES {
-            let dfa = self.scan_dfa.get_or_init(|| {
-                build_automaton(
-                    &self.literals,
-                    MatchKind::LeftmostFirst,
-                    AhoCorasickKind::DFA,
-                )
-            });
-            if dfa.is_some() {
-                return dfa.as_ref();
-            }
+    /// Prepare for a big input now, with `sample` of it: what `scan_buffer` does by itself
+    /// once it has seen 8 MiB. Returns how many anchors the fast prefilter uses (0 if it falls
+    /// back to a DFA).
+    pub fn prepare_for_big_input(&self, sample: &[u8]) -> usize {
+        match self.big.get_or_init(|| self.build_big(sample)) {
+            BigScan::Anchors(plan) => plan.anchors,
+            _ => 0,
         }
-        self.scan_nfa.as_ref()
+    }
+
+    fn build_big(&self, sample: &[u8]) -> BigScan {
+        if self.literals.is_empty() {
+            return BigScan::None;
+        }
+        if let Some(plan) = anchors::AnchorPlan::new(&self.literals, sample) {
+            return BigScan::Anchors(plan);
+        }
+        match build_automaton(
+            &self.literals,
+            MatchKind::LeftmostFirst,
+            AhoCorasickKind::DFA,
+        ) {
+            Some(dfa) => BigScan::Dfa(dfa),
+            None => BigScan::None,
+        }
+    }
+
+    /// The prefilter for big inputs, once `len` more bytes have been seen (`buf` is the
+    /// sample that builds it).
+    fn big_scan(&self, buf: &[u8]) -> Option<&BigScan> {
+        let before = self.scanned.fetch_add(buf.len(), Ordering::Relaxed);
+        (before + buf.len() >= BIG_AFTER_BYTES)
+            .then(|| self.big.get_or_init(|| self.build_big(buf)))
     }
 
     /// The literals guarding each regex, for `triage patterns literals`: `(entry, regex, literals)`.
@@ -213,8 +242,7 @@ impl Matcher {
         buf: &[u8],
         mut on_hit: impl FnMut(Range<usize>, Vec<Hit>) -> bool,
     ) -> bool {
-        let scanner = self.scanner(buf.len());
-        let Some(scanner) = scanner.filter(|_| self.unguarded.is_empty()) else {
+        if !self.unguarded.is_empty() || self.scan_nfa.is_none() {
             // Some rule must see every line: no shortcut.
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len())) {
@@ -228,6 +256,20 @@ impl Matcher {
                 start = end + 1;
             }
             return true;
+        }
+        let scanner = match self.big_scan(buf) {
+            Some(BigScan::Anchors(plan)) => {
+                for start in plan.candidate_lines(buf) {
+                    let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
+                    let hits = self.match_line(&buf[start..end]);
+                    if !hits.is_empty() && !on_hit(start..end, hits) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            Some(BigScan::Dfa(dfa)) => dfa,
+            _ => self.scan_nfa.as_ref().expect("checked above"),
         };
         let mut pos = 0;
         while pos < buf.len() {
