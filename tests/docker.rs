@@ -322,10 +322,44 @@ fn an_unhealthy_container_shows_and_compose_reports_the_dependency() {
         .current_dir(dir.path())
         .output()
         .unwrap();
+    // Only this project's containers: named, or found from the compose file in the current
+    // directory (COMPOSE_PROJECT_NAME names it, as for compose itself).
+    let named = triage()
+        .args([
+            "scan",
+            "--docker",
+            "--all",
+            "--compose-project",
+            &project,
+            "--format",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    let detected = triage()
+        .args(["scan", "--docker", "--all", "--format", "jsonl"])
+        .env("COMPOSE_PROJECT_NAME", &project)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     let _ = Command::new("docker")
         .args(["compose", "-p", &project, "down", "-t", "0"])
         .current_dir(dir.path())
         .output();
+    for out in [&named, &detected] {
+        let hits = jsonl(out);
+        assert!(
+            hits.iter().any(|h| h["pattern"] == "container-unhealthy"),
+            "{hits:#?}\n{}",
+            stderr(out)
+        );
+        let ours = format!("docker:{project}-");
+        assert!(
+            hits.iter()
+                .all(|h| h["file"].as_str().unwrap().starts_with(&ours)),
+            "{hits:#?}"
+        );
+    }
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&up.stdout),
