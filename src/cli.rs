@@ -702,6 +702,22 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             .collect()
     };
 
+    // Every hit at least `min_severity` severe goes to the printer.
+    let mut sink = |found: &scan::Found| {
+        let kept: Vec<_> = found
+            .hits
+            .iter()
+            .filter(|h| catalogue.entries()[h.entry].severity >= min_severity)
+            .cloned()
+            .collect();
+        if kept.is_empty() {
+            return Ok(());
+        }
+        printer.found(&scan::Found {
+            hits: &kept,
+            ..*found
+        })
+    };
     let mut failed = false;
     for input in inputs {
         let input = match input {
@@ -711,25 +727,6 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
                 failed = true;
                 continue;
             }
-        };
-        let mut sink = |found: &scan::Found| {
-            if found
-                .hits
-                .iter()
-                .all(|h| catalogue.entries()[h.entry].severity < min_severity)
-            {
-                return Ok(());
-            }
-            let kept: Vec<_> = found
-                .hits
-                .iter()
-                .filter(|h| catalogue.entries()[h.entry].severity >= min_severity)
-                .cloned()
-                .collect();
-            printer.found(&scan::Found {
-                hits: &kept,
-                ..*found
-            })
         };
         match scan::scan_input(&matcher, input, options, &mut sink) {
             Ok(_) => {}
@@ -743,21 +740,6 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     if args.docker || args.journal {
         let docker = args.docker.then(|| args.live.docker(args.follow, None));
         let journal = args.journal.then(|| args.live.journal(args.follow, None));
-        let mut sink = |found: &scan::Found| {
-            let kept: Vec<_> = found
-                .hits
-                .iter()
-                .filter(|h| catalogue.entries()[h.entry].severity >= min_severity)
-                .cloned()
-                .collect();
-            if kept.is_empty() {
-                return Ok(());
-            }
-            printer.found(&scan::Found {
-                hits: &kept,
-                ..*found
-            })
-        };
         let mut report = |source: &str, why: &str| {
             eprintln!("triage: {source}: {why}");
             failed = true;

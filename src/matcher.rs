@@ -228,12 +228,6 @@ impl Matcher {
         self.verify(line, &candidates)
     }
 
-    /// Does any entry match this line? Cheaper than [`Matcher::match_line`] when no details
-    /// are needed.
-    pub fn is_match(&self, line: &[u8]) -> bool {
-        !self.match_line(line).is_empty()
-    }
-
     /// Scan a buffer of whole lines, calling `on_hit(line_range, hits)` for every line that
     /// matches, in order. `buf` should end at a line end (its last line is taken as complete).
     /// Returns early if `on_hit` returns `false`.

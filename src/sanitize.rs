@@ -47,16 +47,6 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
-/// Would `bytes` come out of [`visible`] unchanged?
-pub fn is_clean(bytes: &[u8]) -> bool {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text
-            .chars()
-            .all(|c| c == '\t' || !(c.is_control() || is_invisible_format(c))),
-        Err(_) => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,13 +69,5 @@ mod tests {
         let mut out = String::new();
         push_visible(&mut out, b"a\tb", false);
         assert_eq!(out, "a b");
-    }
-
-    #[test]
-    fn clean_text_is_recognised() {
-        assert!(is_clean("plain 中文\ttab".as_bytes()));
-        assert!(!is_clean(b"esc\x1b"));
-        assert!(!is_clean(b"\xff"));
-        assert!(!is_clean("\u{2067}".as_bytes()));
     }
 }

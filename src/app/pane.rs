@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use crate::{
     catalogue::Severity,
-    parse::{self, LineView, LogFormat, Stream},
+    parse::{self, LogFormat, LogLine, Stream},
     store::{Block, LineStore},
 };
 
@@ -256,7 +256,7 @@ impl Pane {
 
     /// Line `n` parsed in its source's format, with the time of the entry it continues when
     /// it has none of its own.
-    pub fn view(&self, n: u64) -> Option<(LineView<'_>, Option<Stream>)> {
+    pub fn view(&self, n: u64) -> Option<(LogLine<'_>, Option<Stream>)> {
         let (text, tag) = self.store.line(n)?;
         let (format, year) = self
             .source_of(tag)

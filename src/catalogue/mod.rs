@@ -94,19 +94,6 @@ impl Catalogue {
         })
     }
 
-    /// Entries from files given as `(name, text)`: for tests and for callers with their own files.
-    pub fn from_texts<'a>(
-        files: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> (Catalogue, Vec<PatternError>) {
-        let mut catalogue = Catalogue::default();
-        let mut errors = Vec::new();
-        let files = files
-            .into_iter()
-            .map(|(name, text)| (name.to_string(), Ok(text.to_string())));
-        catalogue.add_layer(files, &mut errors);
-        (catalogue, errors)
-    }
-
     /// Add one layer: within it an id may appear once; across layers the later one wins.
     fn add_layer(
         &mut self,

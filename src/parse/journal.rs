@@ -3,15 +3,10 @@
 //! Both carry the message in a `MESSAGE` field, which may be text, raw bytes (not UTF-8), or
 //! missing (too large); every entry also has a cursor, which a follower resumes from.
 
-use std::{
-    io::{self, BufRead, Read},
-    sync::Arc,
-};
+use std::io::{self, BufRead, Read};
 
 use jiff::Timestamp;
 use serde::Deserialize;
-
-use super::{LogLine, Stream};
 
 /// One journal entry, with what triage needs of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,23 +65,6 @@ impl JournalEntry {
         }
         out.push(b'\n');
         out
-    }
-
-    pub fn into_log_line(self, origin: Arc<str>) -> LogLine {
-        // Docker's journald driver logs stdout at priority 6 and stderr at 3.
-        let stream = self.container.as_ref().and(match self.priority {
-            Some(3) => Some(Stream::Stderr),
-            Some(6) => Some(Stream::Stdout),
-            _ => None,
-        });
-        LogLine {
-            origin,
-            label: self.label(),
-            stream,
-            ts: self.ts,
-            priority: self.priority,
-            text: self.message,
-        }
     }
 
     fn set(&mut self, name: &str, value: Vec<u8>) {

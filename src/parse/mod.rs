@@ -8,7 +8,7 @@
 pub mod journal;
 pub mod time;
 
-use std::{borrow::Cow, fmt, str::FromStr, sync::Arc};
+use std::{borrow::Cow, fmt, str::FromStr};
 
 use jiff::Timestamp;
 
@@ -120,9 +120,11 @@ pub enum Stream {
     Stderr,
 }
 
-/// What one text line says, borrowed from it.
+/// A log line, parsed: when, from where (container, compose service, unit, identifier), on
+/// which stream, and its message; borrowed from the raw line, which stays the unit of storage
+/// and matching. (Where the line came from, a file or a live source, the caller knows.)
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineView<'a> {
+pub struct LogLine<'a> {
     pub ts: Option<Timestamp>,
     /// The container, compose service, unit or syslog identifier that wrote it.
     pub label: Option<Cow<'a, str>>,
@@ -133,24 +135,10 @@ pub struct LineView<'a> {
     pub message: &'a [u8],
 }
 
-/// One log line from any source, owned: what live sources send and structured formats yield.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogLine {
-    /// Where it came from: a file path, `-`, a container name, `journal`.
-    pub origin: Arc<str>,
-    pub label: Option<String>,
-    pub stream: Option<Stream>,
-    pub ts: Option<Timestamp>,
-    pub priority: Option<u8>,
-    /// The text matched and shown: the whole line for text formats, the message for
-    /// structured ones.
-    pub text: Vec<u8>,
-}
-
 /// Parse one text line (without its line terminator) in `format`. A line that does not fit
 /// the format (a mixed file) is parsed as whatever it looks like. `year` completes dates
 /// printed without one.
-pub fn parse_line(format: LogFormat, line: &[u8], year: i16) -> LineView<'_> {
+pub fn parse_line(format: LogFormat, line: &[u8], year: i16) -> LogLine<'_> {
     parse_as(format, line, year)
         .or_else(|| {
             let sniffed = sniff(line);
@@ -161,7 +149,7 @@ pub fn parse_line(format: LogFormat, line: &[u8], year: i16) -> LineView<'_> {
         .unwrap_or_else(|| plain(line, year))
 }
 
-fn parse_as(format: LogFormat, line: &[u8], year: i16) -> Option<LineView<'_>> {
+fn parse_as(format: LogFormat, line: &[u8], year: i16) -> Option<LogLine<'_>> {
     match format {
         LogFormat::Plain | LogFormat::JournalJson | LogFormat::JournalExport => {
             Some(plain(line, year))
@@ -174,8 +162,8 @@ fn parse_as(format: LogFormat, line: &[u8], year: i16) -> Option<LineView<'_>> {
     }
 }
 
-fn plain(line: &[u8], year: i16) -> LineView<'_> {
-    LineView {
+fn plain(line: &[u8], year: i16) -> LogLine<'_> {
+    LogLine {
         ts: time::leading(line, year),
         label: None,
         stream: None,
@@ -184,7 +172,7 @@ fn plain(line: &[u8], year: i16) -> LineView<'_> {
     }
 }
 
-fn docker(line: &[u8], year: i16) -> Option<LineView<'_>> {
+fn docker(line: &[u8], year: i16) -> Option<LogLine<'_>> {
     // Docker always prints UTC as `Z`; the journal's ISO forms print `+0000`/`+00:00`.
     let (ts, used, _) = time::iso(line)?;
     if line.get(10) != Some(&b'T') || line.get(used - 1) != Some(&b'Z') {
@@ -195,7 +183,7 @@ fn docker(line: &[u8], year: i16) -> Option<LineView<'_>> {
         None => &[],
         Some(_) => return None,
     };
-    Some(LineView {
+    Some(LogLine {
         ts: Some(ts),
         message,
         ..plain(message, year)
@@ -203,7 +191,7 @@ fn docker(line: &[u8], year: i16) -> Option<LineView<'_>> {
 }
 
 /// `name  | rest`: the name is a compose service or container name.
-fn compose(line: &[u8], year: i16) -> Option<LineView<'_>> {
+fn compose(line: &[u8], year: i16) -> Option<LogLine<'_>> {
     let name_len = line
         .iter()
         .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))?;
@@ -219,7 +207,7 @@ fn compose(line: &[u8], year: i16) -> Option<LineView<'_>> {
     let rest = rest.strip_prefix(b" ").unwrap_or(rest);
     let label = Some(String::from_utf8_lossy(&line[..name_len]));
     let view = docker(rest, year).unwrap_or_else(|| plain(rest, year));
-    Some(LineView { label, ..view })
+    Some(LogLine { label, ..view })
 }
 
 /// How far back [`parse_in_context`] looks for the line a continuation belongs to.
@@ -233,7 +221,7 @@ pub fn parse_in_context<'a>(
     buf: &'a [u8],
     line: std::ops::Range<usize>,
     year: i16,
-) -> LineView<'a> {
+) -> LogLine<'a> {
     let mut view = parse_line(format, &buf[line.clone()], year);
     if view.ts.is_some() {
         return view;
@@ -261,7 +249,7 @@ pub fn parse_in_context<'a>(
 }
 
 /// `[<PRI>]TIMESTAMP HOST IDENT[PID]: MESSAGE` with a classic or an ISO timestamp.
-fn syslog(line: &[u8], year: i16) -> Option<LineView<'_>> {
+fn syslog(line: &[u8], year: i16) -> Option<LogLine<'_>> {
     let (priority, body) = match line.strip_prefix(b"<") {
         Some(rest) => {
             let end = rest.iter().position(|&b| b == b'>')?;
@@ -289,7 +277,7 @@ fn syslog(line: &[u8], year: i16) -> Option<LineView<'_>> {
         _ => tag,
     };
     let message = rest.get(colon + 2..).unwrap_or(&[]);
-    Some(LineView {
+    Some(LogLine {
         ts: Some(ts),
         label: Some(String::from_utf8_lossy(ident)),
         stream: None,
@@ -299,7 +287,7 @@ fn syslog(line: &[u8], year: i16) -> Option<LineView<'_>> {
 }
 
 /// `addr ident user [28/Nov/2026:14:03:05 +0000] "request" status bytes …`
-fn nginx_access(line: &[u8]) -> Option<LineView<'_>> {
+fn nginx_access(line: &[u8]) -> Option<LogLine<'_>> {
     let open = memchr::memchr(b'[', line.get(..80.min(line.len()))?)?;
     if open == 0 || line[open - 1] != b' ' {
         return None;
@@ -311,7 +299,7 @@ fn nginx_access(line: &[u8]) -> Option<LineView<'_>> {
     if line.get(open + 2 + used..open + 4 + used) != Some(b" \"") {
         return None;
     }
-    Some(LineView {
+    Some(LogLine {
         ts: Some(ts),
         label: None,
         stream: None,
@@ -321,7 +309,7 @@ fn nginx_access(line: &[u8]) -> Option<LineView<'_>> {
 }
 
 /// `2026/11/28 14:03:05 [error] 29#29: *4711 message`
-fn nginx_error(line: &[u8]) -> Option<LineView<'_>> {
+fn nginx_error(line: &[u8]) -> Option<LogLine<'_>> {
     let (ts, used) = time::slashed(line)?;
     let rest = line.get(used..)?.strip_prefix(b" [")?;
     let close = memchr::memchr(b']', rest)?;
@@ -336,7 +324,7 @@ fn nginx_error(line: &[u8]) -> Option<LineView<'_>> {
         b"debug" => 7,
         _ => return None,
     };
-    Some(LineView {
+    Some(LogLine {
         ts: Some(ts),
         label: None,
         stream: None,

@@ -149,7 +149,7 @@ fn render_line<'a>(
     app: &App,
     pane: &Pane,
     line: u64,
-    view: Option<&crate::parse::LineView<'_>>,
+    view: Option<&crate::parse::LogLine<'_>>,
     label_width: usize,
     focused: bool,
     theme: Theme,

@@ -5,6 +5,15 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::catalogue::Severity;
 
+fn severity_color(severity: Severity) -> Color {
+    match severity {
+        Severity::Critical => Color::LightRed,
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+        Severity::Info => Color::Cyan,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
@@ -30,12 +39,7 @@ impl Theme {
 
     /// The severity's own colour (titles, gutter markers, labels).
     pub fn severity(&self, severity: Severity) -> Style {
-        let color = match severity {
-            Severity::Critical => Color::LightRed,
-            Severity::Error => Color::Red,
-            Severity::Warning => Color::Yellow,
-            Severity::Info => Color::Cyan,
-        };
+        let color = severity_color(severity);
         self.pick(
             Style::new().fg(color),
             Style::new().add_modifier(Modifier::BOLD),
@@ -44,12 +48,7 @@ impl Theme {
 
     /// A severity shown as a badge (the panel's title).
     pub fn badge(&self, severity: Severity) -> Style {
-        let color = match severity {
-            Severity::Critical => Color::LightRed,
-            Severity::Error => Color::Red,
-            Severity::Warning => Color::Yellow,
-            Severity::Info => Color::Cyan,
-        };
+        let color = severity_color(severity);
         self.pick(
             Style::new()
                 .fg(Color::Black)
