@@ -125,22 +125,7 @@ fn every_entry_speaks_english_and_chinese() {
 #[test]
 fn postmortem_failures_carry_their_section_lesson_and_cascade() {
     let catalogue = source_catalogue();
-    let expect = [
-        ("apt-nopubkey", "2.1"),
-        ("apt-lock", "2.1"),
-        ("dpkg-interrupted", "2.1"),
-        ("docker-sock-denied", "2.2"),
-        ("compose-unhealthy", "2.3"),
-        ("oom-kill", "2.3"),
-        ("mysql-unknown-variable", "2.3"),
-        ("mysql-option-without-group", "2.3"),
-        ("app-missing-log-dir", "2.4"),
-        ("gunicorn-boot-fail", "2.4"),
-        ("nginx-upstream-refused", "2.4"),
-        ("nginx-502", "2.4"),
-        ("tls-on-http-port", "2.5"),
-    ];
-    for (id, section) in expect {
+    for (id, section) in common::POSTMORTEM {
         let entry = catalogue.get(id).unwrap();
         assert_eq!(entry.postmortem.as_deref(), Some(section), "{id}");
         assert!(entry.lesson.is_some(), "{id} names no lesson");

@@ -384,18 +384,8 @@ fn a_socket_the_user_may_not_open_gets_the_docker_group_remedy() {
         return;
     }
     // As `nobody`, without the docker group, the socket refuses us.
-    let out = Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_triage"),
-            "scan",
-            "--docker",
-            "--format",
-            "jsonl",
-        ])
-        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+    let out = common::triage_as_nobody()
+        .args(["scan", "--docker", "--format", "jsonl"])
         .output()
         .unwrap();
     let hits = jsonl(&out);
@@ -408,19 +398,8 @@ fn a_socket_the_user_may_not_open_gets_the_docker_group_remedy() {
     );
     assert_eq!(out.status.code(), Some(2));
     // And the text output carries the remedy.
-    let out = Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_triage"),
-            "scan",
-            "--docker",
-            "--group",
-            "--color",
-            "never",
-        ])
-        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+    let out = common::triage_as_nobody()
+        .args(["scan", "--docker", "--group", "--color", "never"])
         .output()
         .unwrap();
     let text = common::stdout(&out);

@@ -302,18 +302,8 @@ fn no_permission_to_read_the_journal_is_explained() {
     if !tools_ready() || !journald_ready() {
         return;
     }
-    let out = Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_triage"),
-            "scan",
-            "--journal",
-            "--format",
-            "jsonl",
-        ])
-        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+    let out = common::triage_as_nobody()
+        .args(["scan", "--journal", "--format", "jsonl"])
         .output()
         .unwrap();
     assert!(

@@ -20,6 +20,36 @@ pub fn triage() -> Command {
     cmd
 }
 
+/// The `triage` binary run as `nobody` with no groups: no docker group, no journal access.
+pub fn triage_as_nobody() -> Command {
+    let mut cmd = Command::new("setpriv");
+    cmd.args([
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        env!("CARGO_BIN_EXE_triage"),
+    ])
+    .env("XDG_CONFIG_HOME", fixture("no-user-config"));
+    cmd
+}
+
+/// The failures the Athena Eye postmortem describes, with the section each comes from.
+pub const POSTMORTEM: [(&str, &str); 13] = [
+    ("apt-nopubkey", "2.1"),
+    ("apt-lock", "2.1"),
+    ("dpkg-interrupted", "2.1"),
+    ("docker-sock-denied", "2.2"),
+    ("compose-unhealthy", "2.3"),
+    ("oom-kill", "2.3"),
+    ("mysql-unknown-variable", "2.3"),
+    ("mysql-option-without-group", "2.3"),
+    ("app-missing-log-dir", "2.4"),
+    ("gunicorn-boot-fail", "2.4"),
+    ("nginx-upstream-refused", "2.4"),
+    ("nginx-502", "2.4"),
+    ("tls-on-http-port", "2.5"),
+];
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
