@@ -606,7 +606,6 @@ fn run_view(
     let timings = tui::run(tui::Run {
         app,
         matcher: Arc::new(Matcher::new(&catalogue)),
-        catalogue,
         files,
         mouse: view.mouse,
         exit_when_loaded: view.exit_when_loaded,

@@ -44,7 +44,7 @@ pub fn explain(catalogue: &Catalogue, matcher: &Matcher, query: &str, limit: usi
             score: i64::MAX,
         });
     }
-    for hit in matcher.match_line(query.as_bytes()) {
+    for hit in crate::ingest::match_line(matcher, query.as_bytes()) {
         found.push(Found {
             entry: hit.entry,
             reason: Reason::LineMatches,

@@ -1,7 +1,9 @@
 //! triage: find known errors in server logs and say what to do about them.
 //!
-//! Data flows one way: sources ([`input`]) → parsed lines ([`parse`]) → [`matcher`] against
-//! the [`catalogue`] → printers ([`report`]) for the headless [`scan`].
+//! Data flows one way: sources (files through [`input`] and [`loader`], live ones in
+//! [`source`]) → [`model::Block`]s of lines → [`ingest::match_block`], the one place hits are
+//! made, with the [`matcher`] built from the [`catalogue`] → printers ([`report`]) for the
+//! headless [`scan`], or the bounded [`store`] and app state ([`app`]) drawn by [`ui`].
 
 pub mod app;
 pub mod catalogue;
@@ -9,9 +11,11 @@ pub mod children;
 pub mod cli;
 pub mod clipboard;
 pub mod explain;
+pub mod ingest;
 pub mod input;
 pub mod loader;
 pub mod matcher;
+pub mod model;
 pub mod parallel;
 pub mod parse;
 pub mod report;

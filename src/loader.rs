@@ -12,12 +12,11 @@ use std::{
 use memmap2::Mmap;
 
 use crate::{
-    app::{BlockHit, Event, PaneId, Source, SourceState},
-    catalogue::Catalogue,
+    ingest,
     input::{self, ChunkReader},
-    matcher::Matcher,
+    matcher::{Matcher, Searcher},
+    model::{Block, Bytes, Hit, Ingested, LineFields, PaneId, Source, SourceState},
     parse::{self, LogFormat, journal},
-    store::{Block, Bytes},
 };
 
 /// Bytes per block for memory-mapped files: large enough that per-block work vanishes,
@@ -75,15 +74,6 @@ impl LogFile {
         })
     }
 
-    /// The format its lines are shown in: structured journal output becomes `short-iso` text.
-    pub fn shown_format(&self) -> LogFormat {
-        if self.format.is_structured() {
-            LogFormat::ShortIso
-        } else {
-            self.format
-        }
-    }
-
     /// The pane a log belongs in, by its format: container logs left, the host right.
     pub fn pane(&self) -> PaneId {
         if self.format.is_container_log() {
@@ -96,7 +86,7 @@ impl LogFile {
     pub fn source(&self) -> Source {
         Source {
             name: self.name.clone(),
-            format: self.shown_format(),
+            format: self.format,
             year: self.year,
             state: SourceState::Loading {
                 done: 0,
@@ -126,14 +116,12 @@ fn open_input(name: &str, data: &LogData) -> Result<input::LogInput, input::Inpu
 /// Load one pane's logs, sending `Block` and `Source` events in order. Runs on its own
 /// thread (or inline, in tests).
 pub fn load_pane(
-    catalogue: &Catalogue,
     matcher: &Matcher,
     pane: PaneId,
     files: &[LogFile],
-    send: &mut dyn FnMut(Event) -> bool,
+    send: &mut dyn FnMut(Ingested) -> bool,
 ) {
     let mut loader = Loader {
-        catalogue,
         matcher,
         pane,
         send,
@@ -165,10 +153,9 @@ fn is_gzip(path: &std::path::Path) -> bool {
 }
 
 struct Loader<'a> {
-    catalogue: &'a Catalogue,
     matcher: &'a Matcher,
     pane: PaneId,
-    send: &'a mut dyn FnMut(Event) -> bool,
+    send: &'a mut dyn FnMut(Ingested) -> bool,
 }
 
 impl Loader<'_> {
@@ -178,7 +165,7 @@ impl Loader<'_> {
             Err(err) if err.kind() == io::ErrorKind::Interrupted => return,
             Err(err) => SourceState::Failed(err.to_string()),
         };
-        (self.send)(Event::Source {
+        (self.send)(Ingested::State {
             pane: self.pane,
             source,
             state,
@@ -189,30 +176,28 @@ impl Loader<'_> {
     fn emit(
         &mut self,
         block: Block,
-        format: LogFormat,
-        year: i16,
+        searcher: &Searcher,
         done: u64,
         total: Option<u64>,
-        tag: u16,
     ) -> io::Result<()> {
-        let hits = block_hits(self.catalogue, self.matcher, &block, format, year);
-        self.send_block(block, hits, done, total, tag)
+        let hits = ingest::match_block(&block, searcher);
+        self.send_block(block, hits, done, total, 0)
     }
 
     fn send_block(
         &mut self,
         block: Block,
-        hits: Vec<BlockHit>,
+        hits: Vec<Hit>,
         done: u64,
         total: Option<u64>,
         tag: u16,
     ) -> io::Result<()> {
         block.release_pages();
-        let ok = (self.send)(Event::Block {
+        let ok = (self.send)(Ingested::Block {
             pane: self.pane,
             block: Arc::new(block),
             hits,
-        }) && (self.send)(Event::Source {
+        }) && (self.send)(Ingested::State {
             pane: self.pane,
             source: tag,
             state: SourceState::Loading { done, total },
@@ -247,16 +232,16 @@ impl Loader<'_> {
             start = end;
             Some(range)
         });
-        let (catalogue, matcher) = (self.catalogue, self.matcher);
-        let (format, year) = (file.shown_format(), file.year);
+        let searcher = Searcher::new(self.matcher);
+        let (format, year) = (file.format, file.year);
         let mut result = Ok(());
         crate::parallel::ordered_map(
             ranges,
             crate::scan::default_threads(),
             |range| {
                 let end = range.end;
-                let block = Block::new(Bytes::Mapped(map.clone(), range));
-                let hits = block_hits(catalogue, matcher, &block, format, year);
+                let block = Block::new(Bytes::Mapped(map.clone(), range)).in_format(format, year);
+                let hits = ingest::match_block(&block, &searcher);
                 (block, hits, end)
             },
             |(block, hits, end)| {
@@ -269,6 +254,7 @@ impl Loader<'_> {
 
     /// Gzip, the bundled incident: decode and read in blocks.
     fn read(&mut self, file: &LogFile) -> io::Result<()> {
+        let searcher = Searcher::new(self.matcher);
         if let (LogData::Static(bytes), false) = (&file.data, file.data_is_gzip()) {
             // Compiled in: no copy needed.
             let mut start = 0;
@@ -277,8 +263,9 @@ impl Loader<'_> {
                 if end < bytes.len() {
                     end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
                 }
-                let block = Block::new(Bytes::Static(&bytes[start..end]));
-                self.emit(block, file.format, file.year, end as u64, file.size, 0)?;
+                let block =
+                    Block::new(Bytes::Static(&bytes[start..end])).in_format(file.format, file.year);
+                self.emit(block, &searcher, end as u64, file.size)?;
                 start = end;
             }
             return Ok(());
@@ -288,145 +275,126 @@ impl Loader<'_> {
         let mut done = 0u64;
         while let Some(chunk) = chunks.next_chunk()? {
             done += chunk.len() as u64;
-            let block = Block::new(Bytes::Owned(chunk.to_vec()));
-            self.emit(block, file.format, file.year, done, None, 0)?;
+            let block = Block::new(Bytes::Owned(chunk.to_vec())).in_format(file.format, file.year);
+            self.emit(block, &searcher, done, None)?;
         }
         Ok(())
     }
 
-    /// `journalctl -o json` / `-o export`: shown as `short-iso` text.
+    /// `journalctl -o json` / `-o export`: each entry's message with its fields.
     fn structured(&mut self, file: &LogFile) -> io::Result<()> {
+        let searcher = Searcher::new(self.matcher);
         let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
-        let mut text = Vec::with_capacity(READ_BLOCK + 4096);
+        let mut lines = FieldLines::default();
         let mut done = 0u64;
         journal::for_each_entry(file.format, &mut input.reader, |entry| {
-            text.extend_from_slice(&entry.to_short_iso(true));
-            if text.len() >= READ_BLOCK {
-                done += text.len() as u64;
-                let block = Block::new(Bytes::Owned(std::mem::take(&mut text)));
-                self.emit(block, LogFormat::ShortIso, file.year, done, None, 0)?;
+            lines.push_entry(&entry);
+            if lines.bytes >= READ_BLOCK {
+                done += lines.bytes as u64;
+                let block = std::mem::take(&mut lines).into_block();
+                self.emit(block, &searcher, done, None)?;
             }
             Ok(())
         })?;
-        if !text.is_empty() {
-            done += text.len() as u64;
-            self.emit(
-                Block::new(Bytes::Owned(text)),
-                LogFormat::ShortIso,
-                file.year,
-                done,
-                None,
-                0,
-            )?;
+        if !lines.text.is_empty() {
+            done += lines.bytes as u64;
+            self.emit(lines.into_block(), &searcher, done, None)?;
         }
         Ok(())
     }
 
     /// Several logs in one pane: read them all and merge their lines by time, each tagged
-    /// with its source.
+    /// with its source. Each line keeps the fields its own format gives it.
     fn merged(&mut self, files: &[LogFile]) -> io::Result<()> {
         struct Line {
-            ts: Option<jiff::Timestamp>,
             tag: u16,
             text: Vec<u8>,
+            fields: LineFields,
         }
         let mut all: Vec<Line> = Vec::new();
         for (tag, file) in files.iter().enumerate() {
-            let mut bytes = Vec::new();
+            let tag = tag as u16;
             let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
             if file.format.is_structured() {
                 journal::for_each_entry(file.format, &mut input.reader, |entry| {
-                    bytes.extend_from_slice(&entry.to_short_iso(true));
+                    for (text, fields) in entry.lines() {
+                        all.push(Line {
+                            tag,
+                            text: text.to_vec(),
+                            fields,
+                        });
+                    }
                     Ok(())
                 })?;
-            } else {
-                input.reader.read_to_end(&mut bytes)?;
+                continue;
             }
-            let format = file.shown_format();
-            let mut last_ts = None;
-            for text in bytes.split(|&b| b == b'\n') {
-                let ts = parse::parse_line(format, text, file.year).ts.or(last_ts);
-                last_ts = ts;
+            let mut bytes = Vec::new();
+            input.reader.read_to_end(&mut bytes)?;
+            let block = Block::new(Bytes::Owned(bytes)).in_format(file.format, file.year);
+            let mut last = LineFields::default();
+            for i in 0..block.len() {
+                let line = block.line(i);
+                let view = block.view(i);
+                let fields = LineFields {
+                    // A continuation line takes the time and writer of the line it continues.
+                    ts: view.ts.or(last.ts),
+                    label: match (&view.label, view.ts) {
+                        (Some(label), _) => Some(label.as_ref().into()),
+                        (None, None) => last.label.clone(),
+                        (None, Some(_)) => None,
+                    },
+                    stream: view.stream,
+                    priority: view.priority,
+                    message_start: ingest::message_offset(line, &view) as u32,
+                };
+                if view.ts.is_some() {
+                    last = fields.clone();
+                }
                 all.push(Line {
-                    ts,
-                    tag: tag as u16,
-                    text: text.to_vec(),
+                    tag,
+                    text: line.to_vec(),
+                    fields,
                 });
-            }
-            if bytes.ends_with(b"\n") {
-                all.pop();
             }
         }
         // A stable sort by time: lines keep their order within a file.
-        all.sort_by_key(|l| (l.ts, l.tag));
-        let total = all.len();
-        let (mut text, mut tags, mut times) = (Vec::new(), Vec::new(), Vec::new());
-        for (n, line) in all.into_iter().enumerate() {
-            text.extend_from_slice(&line.text);
-            text.push(b'\n');
-            tags.push(line.tag);
-            times.push(line.ts);
-            if text.len() >= READ_BLOCK || n + 1 == total {
-                let block = Block::new(Bytes::Owned(std::mem::take(&mut text)))
-                    .with_tags(std::mem::take(&mut tags));
-                let hits = self.merged_hits(&block, &std::mem::take(&mut times));
-                if !(self.send)(Event::Block {
-                    pane: self.pane,
-                    block: Arc::new(block),
-                    hits,
-                }) {
-                    return Err(io::Error::from(io::ErrorKind::Interrupted));
-                }
+        all.sort_by_key(|l| (l.fields.ts, l.tag));
+        let searcher = Searcher::new(self.matcher);
+        for chunk in all.chunks(READ_BLOCK / 128) {
+            let block =
+                Block::from_fields(chunk.iter().map(|l| (l.text.as_slice(), l.fields.clone())))
+                    .with_tags(chunk.iter().map(|l| l.tag).collect());
+            let hits = ingest::match_block(&block, &searcher);
+            if !(self.send)(Ingested::Block {
+                pane: self.pane,
+                block: Arc::new(block),
+                hits,
+            }) {
+                return Err(io::Error::from(io::ErrorKind::Interrupted));
             }
         }
         Ok(())
     }
-
-    fn merged_hits(&self, block: &Block, times: &[Option<jiff::Timestamp>]) -> Vec<BlockHit> {
-        let mut found = Vec::new();
-        for (index, &ts) in times.iter().enumerate().take(block.len()) {
-            for hit in self.matcher.match_line(block.line(index)) {
-                found.push(BlockHit {
-                    index,
-                    entry: hit.entry,
-                    severity: self.catalogue.entries()[hit.entry].severity,
-                    spans: hit.spans,
-                    captures: hit.captures,
-                    ts,
-                });
-            }
-        }
-        found
-    }
 }
 
-/// The catalogue's hits in a block of lines, with the time of each hit's line.
-fn block_hits(
-    catalogue: &Catalogue,
-    matcher: &Matcher,
-    block: &Block,
-    format: LogFormat,
-    year: i16,
-) -> Vec<BlockHit> {
-    let bytes = block.bytes();
-    let mut found = Vec::new();
-    matcher.scan_buffer(bytes, |range, hits| {
-        let index = block.line_of_offset(range.start);
-        let line = block.line_range(index);
-        let ts = parse::parse_in_context(format, bytes, line, year).ts;
-        for hit in hits {
-            found.push(BlockHit {
-                index,
-                entry: hit.entry,
-                severity: catalogue.entries()[hit.entry].severity,
-                spans: hit.spans,
-                captures: hit.captures,
-                ts,
-            });
+/// Journal entries gathered into a block: each line's message beside its fields.
+#[derive(Default)]
+struct FieldLines {
+    text: Vec<(Vec<u8>, LineFields)>,
+    bytes: usize,
+}
+
+impl FieldLines {
+    fn push_entry(&mut self, entry: &journal::JournalEntry) {
+        for (text, fields) in entry.lines() {
+            self.bytes += text.len() + 1;
+            self.text.push((text.to_vec(), fields));
         }
-        true
-    });
-    found
+    }
+
+    fn into_block(self) -> Block {
+        Block::from_fields(self.text.iter().map(|(t, f)| (t.as_slice(), f.clone())))
+    }
 }
 
 impl LogFile {

@@ -25,16 +25,17 @@ use regex_syntax::hir::{
     literal::{ExtractKind, Extractor, Seq},
 };
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Severity};
 
 mod anchors;
 
-/// One catalogue entry matching one line.
+/// One catalogue entry matching one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
+pub struct Match {
     /// Index of the entry in the catalogue the matcher was built from.
     pub entry: usize,
-    /// Byte ranges of every match of the entry's regexes in the line, sorted, not overlapping.
+    /// Byte ranges of every match of the entry's regexes in the message, sorted, not
+    /// overlapping.
     pub spans: Vec<Range<usize>>,
     /// Named groups of the first regex that matched, as `(name, value)`.
     pub captures: Vec<(String, String)>,
@@ -83,17 +84,18 @@ enum BigScan {
     None,
 }
 
-/// The compiled catalogue. Matching never allocates for lines that match nothing.
+/// The compiled catalogue: immutable, shared by every input and thread. Matching never
+/// allocates for lines that match nothing. Each input is searched through a [`Searcher`] of
+/// its own, which picks its prefilter from that input.
 #[derive(Debug)]
 pub struct Matcher {
     rules: Vec<Rule>,
+    /// Each entry's severity, by entry index.
+    severities: Vec<Severity>,
     /// Leftmost-first automaton over all literals, to find candidate lines in a buffer: an
     /// NFA that builds at once. `None` if there are no literals at all.
     scan_nfa: Option<AhoCorasick>,
-    /// Built once the input turns out to be big, from a sample of it.
-    big: OnceLock<BigScan>,
     literals: Vec<Vec<u8>>,
-    scanned: AtomicUsize,
     /// The same literals with overlapping semantics, to list every rule a candidate line needs.
     per_line: Option<AhoCorasick>,
     /// For each literal (automaton pattern id), the rules it guards.
@@ -159,49 +161,13 @@ impl Matcher {
         }
         Matcher {
             rules,
+            severities: catalogue.entries().iter().map(|e| e.severity).collect(),
             scan_nfa,
-            big: OnceLock::new(),
             literals,
-            scanned: AtomicUsize::new(0),
             per_line,
             owners,
             unguarded,
         }
-    }
-
-    /// Prepare for a big input now, with `sample` of it: what `scan_buffer` does by itself
-    /// once it has seen 8 MiB. Returns how many anchors the fast prefilter uses (0 if it falls
-    /// back to a DFA).
-    pub fn prepare_for_big_input(&self, sample: &[u8]) -> usize {
-        match self.big.get_or_init(|| self.build_big(sample)) {
-            BigScan::Anchors(plan) => plan.anchors,
-            _ => 0,
-        }
-    }
-
-    fn build_big(&self, sample: &[u8]) -> BigScan {
-        if self.literals.is_empty() {
-            return BigScan::None;
-        }
-        if let Some(plan) = anchors::AnchorPlan::new(&self.literals, sample) {
-            return BigScan::Anchors(plan);
-        }
-        match build_automaton(
-            &self.literals,
-            MatchKind::LeftmostFirst,
-            AhoCorasickKind::DFA,
-        ) {
-            Some(dfa) => BigScan::Dfa(dfa),
-            None => BigScan::None,
-        }
-    }
-
-    /// The prefilter for big inputs, once `len` more bytes have been seen (`buf` is the
-    /// sample that builds it).
-    fn big_scan(&self, buf: &[u8]) -> Option<&BigScan> {
-        let before = self.scanned.fetch_add(buf.len(), Ordering::Relaxed);
-        (before + buf.len() >= BIG_AFTER_BYTES)
-            .then(|| self.big.get_or_init(|| self.build_big(buf)))
     }
 
     /// The literals guarding each regex, for `triage patterns literals`: `(entry, regex, literals)`.
@@ -211,12 +177,18 @@ impl Matcher {
             .map(|r| (r.entry, r.pattern.as_str(), r.literals.as_deref()))
     }
 
-    /// Every entry matching one line (without its line terminator), in order of first match.
-    pub fn match_line(&self, line: &[u8]) -> Vec<Hit> {
-        let line = strip_cr(line);
+    /// The severity of entry `entry`.
+    pub fn severity(&self, entry: usize) -> Severity {
+        self.severities[entry]
+    }
+
+    /// Every entry matching one message (the text a regex sees: see [`crate::ingest`]), in
+    /// order of first match.
+    pub fn match_message(&self, message: &[u8]) -> Vec<Match> {
+        let message = strip_cr(message);
         let mut candidates: Vec<u32> = self.unguarded.clone();
         if let Some(per_line) = &self.per_line {
-            for m in per_line.find_overlapping_iter(line) {
+            for m in per_line.find_overlapping_iter(message) {
                 candidates.extend_from_slice(&self.owners[m.pattern().as_usize()]);
             }
         }
@@ -225,66 +197,11 @@ impl Matcher {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        self.verify(line, &candidates)
+        self.verify(message, &candidates)
     }
-
-    /// Scan a buffer of whole lines, calling `on_hit(line_range, hits)` for every line that
-    /// matches, in order. `buf` should end at a line end (its last line is taken as complete).
-    /// Returns early if `on_hit` returns `false`.
-    pub fn scan_buffer(
-        &self,
-        buf: &[u8],
-        mut on_hit: impl FnMut(Range<usize>, Vec<Hit>) -> bool,
-    ) -> bool {
-        if !self.unguarded.is_empty() || self.scan_nfa.is_none() {
-            // Some rule must see every line: no shortcut.
-            let mut start = 0;
-            for end in memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len())) {
-                if start > end || (end == buf.len() && start == end) {
-                    break;
-                }
-                let hits = self.match_line(&buf[start..end]);
-                if !hits.is_empty() && !on_hit(start..end, hits) {
-                    return false;
-                }
-                start = end + 1;
-            }
-            return true;
-        }
-        let scanner = match self.big_scan(buf) {
-            Some(BigScan::Anchors(plan)) => {
-                for start in plan.candidate_lines(buf) {
-                    let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
-                    let hits = self.match_line(&buf[start..end]);
-                    if !hits.is_empty() && !on_hit(start..end, hits) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            Some(BigScan::Dfa(dfa)) => dfa,
-            _ => self.scan_nfa.as_ref().expect("checked above"),
-        };
-        let mut pos = 0;
-        while pos < buf.len() {
-            let Some(m) = scanner.find(Input::new(buf).range(pos..)) else {
-                break;
-            };
-            // `pos` is always a line start, so the line's start is after it.
-            let start = memchr::memrchr(b'\n', &buf[pos..m.start()]).map_or(pos, |i| pos + i + 1);
-            let end = memchr::memchr(b'\n', &buf[m.end()..]).map_or(buf.len(), |i| m.end() + i);
-            let hits = self.match_line(&buf[start..end]);
-            if !hits.is_empty() && !on_hit(start..end, hits) {
-                return false;
-            }
-            pos = end + 1;
-        }
-        true
-    }
-
     /// Run the candidate rules on a line and group their matches by entry.
-    fn verify(&self, line: &[u8], candidates: &[u32]) -> Vec<Hit> {
-        let mut hits: Vec<Hit> = Vec::new();
+    fn verify(&self, line: &[u8], candidates: &[u32]) -> Vec<Match> {
+        let mut hits: Vec<Match> = Vec::new();
         for &index in candidates {
             let rule = &self.rules[index as usize];
             let Some(regex) = rule.regex() else { continue };
@@ -296,7 +213,7 @@ impl Matcher {
                 Some(hit) => hit.spans.extend(spans),
                 None => {
                     let spans: Vec<_> = spans.collect();
-                    hits.push(Hit {
+                    hits.push(Match {
                         entry: rule.entry,
                         spans,
                         captures: captures(regex, line),
@@ -309,6 +226,158 @@ impl Matcher {
         }
         hits.sort_by_key(|h| (h.spans[0].start, h.entry));
         hits
+    }
+}
+
+/// Which prefilter a [`Searcher`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefilter {
+    /// Aho-Corasick (NFA) over every guard literal: inputs under 8 MiB.
+    Literals,
+    /// Teddy over shared anchors chosen rare in a sample of the input (this many anchors).
+    Anchors(usize),
+    /// One DFA over every guard literal: big inputs where Teddy is not available.
+    Dfa,
+    /// Every line is a candidate: a rule has no literal to guard it.
+    EveryLine,
+}
+
+/// Searching one input (a file, a live source) for lines the catalogue may match. The
+/// matcher is shared; the prefilter for big inputs is chosen here, from a sample of this
+/// input, so one input's traffic never decides how another is searched.
+#[derive(Debug)]
+pub struct Searcher<'m> {
+    matcher: &'m Matcher,
+    /// Built once the input turns out to be big, from a sample of it.
+    big: OnceLock<BigScan>,
+    scanned: AtomicUsize,
+}
+
+impl<'m> Searcher<'m> {
+    pub fn new(matcher: &'m Matcher) -> Searcher<'m> {
+        Searcher {
+            matcher,
+            big: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+        }
+    }
+
+    /// A searcher prepared for a big input now, from `sample` of it: what searching does by
+    /// itself once it has seen 8 MiB.
+    pub fn for_big_input(matcher: &'m Matcher, sample: &[u8]) -> Searcher<'m> {
+        let searcher = Searcher::new(matcher);
+        searcher.big.get_or_init(|| searcher.build_big(sample));
+        searcher
+    }
+
+    /// A searcher that uses the big-input DFA over every literal from the start: the
+    /// fallback where Teddy is not available, for tests and benchmarks that compare the
+    /// prefilters.
+    pub fn with_literal_dfa(matcher: &'m Matcher) -> Searcher<'m> {
+        let searcher = Searcher::new(matcher);
+        if let Some(dfa) = build_automaton(
+            &matcher.literals,
+            MatchKind::LeftmostFirst,
+            AhoCorasickKind::DFA,
+        ) {
+            let _ = searcher.big.set(BigScan::Dfa(dfa));
+        }
+        searcher
+    }
+
+    pub fn matcher(&self) -> &'m Matcher {
+        self.matcher
+    }
+
+    /// The prefilter in use now.
+    pub fn prefilter(&self) -> Prefilter {
+        if !self.matcher.unguarded.is_empty() || self.matcher.scan_nfa.is_none() {
+            return Prefilter::EveryLine;
+        }
+        match self.big.get() {
+            Some(BigScan::Anchors(plan)) => Prefilter::Anchors(plan.anchors),
+            Some(BigScan::Dfa(_)) => Prefilter::Dfa,
+            _ => Prefilter::Literals,
+        }
+    }
+
+    fn build_big(&self, sample: &[u8]) -> BigScan {
+        let literals = &self.matcher.literals;
+        if literals.is_empty() {
+            return BigScan::None;
+        }
+        if let Some(plan) = anchors::AnchorPlan::new(literals, sample) {
+            return BigScan::Anchors(plan);
+        }
+        match build_automaton(literals, MatchKind::LeftmostFirst, AhoCorasickKind::DFA) {
+            Some(dfa) => BigScan::Dfa(dfa),
+            None => BigScan::None,
+        }
+    }
+
+    /// The prefilter for big inputs, once 8 MiB have been seen (`buf` is the sample that
+    /// builds it).
+    fn big_scan(&self, buf: &[u8]) -> Option<&BigScan> {
+        if let Some(big) = self.big.get() {
+            return Some(big);
+        }
+        let before = self.scanned.fetch_add(buf.len(), Ordering::Relaxed);
+        (before + buf.len() >= BIG_AFTER_BYTES)
+            .then(|| self.big.get_or_init(|| self.build_big(buf)))
+    }
+
+    /// Call `on_line(range)` for every line of `buf` that may hold a match (in order, each
+    /// once; the range excludes the `\n`), until it returns `false`. Every line holding a
+    /// guard literal is among them, so no match is lost; most lines are skipped unread.
+    /// `buf` should end at a line end (its last line is taken as complete). Returns `false`
+    /// if stopped early.
+    pub fn candidate_lines(
+        &self,
+        buf: &[u8],
+        mut on_line: impl FnMut(Range<usize>) -> bool,
+    ) -> bool {
+        let matcher = self.matcher;
+        if !matcher.unguarded.is_empty() || matcher.scan_nfa.is_none() {
+            // Some rule must see every line: no shortcut.
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len())) {
+                if start > end || (end == buf.len() && start == end) {
+                    break;
+                }
+                if !on_line(start..end) {
+                    return false;
+                }
+                start = end + 1;
+            }
+            return true;
+        }
+        let scanner = match self.big_scan(buf) {
+            Some(BigScan::Anchors(plan)) => {
+                for start in plan.candidate_lines(buf) {
+                    let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
+                    if !on_line(start..end) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            Some(BigScan::Dfa(dfa)) => dfa,
+            _ => matcher.scan_nfa.as_ref().expect("checked above"),
+        };
+        let mut pos = 0;
+        while pos < buf.len() {
+            let Some(m) = scanner.find(Input::new(buf).range(pos..)) else {
+                break;
+            };
+            // `pos` is always a line start, so the line's start is after it.
+            let start = memchr::memrchr(b'\n', &buf[pos..m.start()]).map_or(pos, |i| pos + i + 1);
+            let end = memchr::memchr(b'\n', &buf[m.end()..]).map_or(buf.len(), |i| m.end() + i);
+            if !on_line(start..end) {
+                return false;
+            }
+            pos = end + 1;
+        }
+        true
     }
 }
 

@@ -3,16 +3,15 @@
 //! [`scan_input`] is the engine (also used by tests and other front ends); the printers in
 //! [`crate::report`] turn what it finds into text, JSON lines or a summary.
 
-use std::{
-    io::{self, BufRead},
-    ops::Range,
-};
+use std::io::{self, BufRead};
 
 use jiff::Timestamp;
 
 use crate::{
+    ingest,
     input::{ChunkReader, LogInput},
-    matcher::{Hit, Matcher},
+    matcher::{Matcher, Searcher},
+    model::{Block, Bytes, Hit, LineFields},
     parallel,
     parse::{self, LogFormat, Stream, journal},
 };
@@ -31,7 +30,8 @@ pub struct Found<'a> {
     /// Container, compose service, unit or identifier, when the format says.
     pub label: Option<&'a str>,
     pub stream: Option<Stream>,
-    /// The text matched: the whole line for text formats, the message for structured ones.
+    /// The line as stored: the whole line for text formats, the message for structured ones
+    /// and live sources. Hit spans are offsets in it.
     pub text: &'a [u8],
     pub hits: &'a [Hit],
 }
@@ -119,30 +119,30 @@ fn current_year() -> i16 {
         .year()
 }
 
-/// The hits of one chunk of whole lines, found without reference to anything before it (so
-/// chunks can be searched in parallel).
-struct ChunkHits {
-    /// For each matching line: newlines before it in the chunk, its range, its hits.
-    lines: Vec<(u64, Range<usize>, Vec<Hit>)>,
-    /// Lines in the chunk (a last line without `\n` counts).
-    line_count: u64,
-}
-
-fn search_chunk(matcher: &Matcher, chunk: &[u8]) -> ChunkHits {
-    let mut lines = Vec::new();
-    let mut counted_to = 0;
-    let mut newlines = 0u64;
-    matcher.scan_buffer(chunk, |range, hits| {
-        newlines += count_lines(&chunk[counted_to..range.start]);
-        counted_to = range.start;
-        lines.push((newlines, range, hits));
-        true
-    });
-    let mut line_count = newlines + count_lines(&chunk[counted_to..]);
-    if !chunk.is_empty() && !chunk.ends_with(b"\n") {
-        line_count += 1;
+/// Hand the hits of `block` to `sink`, one `Found` per line with hits; `line_number(i)`
+/// numbers line `i` of the block in the input, `file(i)` names where it came from.
+fn emit_block(
+    block: &Block,
+    hits: &[Hit],
+    file: &dyn Fn(usize) -> String,
+    line_number: &dyn Fn(usize) -> u64,
+    sink: &mut dyn FnMut(&Found) -> io::Result<()>,
+) -> io::Result<()> {
+    for line_hits in hits.chunk_by(|a, b| a.index == b.index) {
+        let index = line_hits[0].index;
+        let view = block.view_in_context(index);
+        let name = file(index);
+        sink(&Found {
+            file: &name,
+            line: line_number(index),
+            ts: line_hits[0].ts,
+            label: view.label.as_deref(),
+            stream: view.stream,
+            text: block.line(index),
+            hits: line_hits,
+        })?;
     }
-    ChunkHits { lines, line_count }
+    Ok(())
 }
 
 fn scan_text(
@@ -154,33 +154,10 @@ fn scan_text(
     threads: usize,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
+    let searcher = Searcher::new(matcher);
     let mut chunks = ChunkReader::new(reader, CHUNK);
     let mut lines_before_chunk = 0u64;
     let mut bytes = 0u64;
-    let read_error_at = |line, source| ScanError::Read {
-        name: name.to_string(),
-        line,
-        source,
-    };
-    // Hand each chunk's hits to the sink in input order.
-    let mut emit = |chunk: &[u8], found: ChunkHits, lines_before: u64| -> Result<(), ScanError> {
-        for (newlines, range, hits) in found.lines {
-            let text = strip_cr(&chunk[range.clone()]);
-            let view =
-                parse::parse_in_context(format, chunk, range.start..range.start + text.len(), year);
-            sink(&Found {
-                file: name,
-                line: lines_before + newlines + 1,
-                ts: view.ts,
-                label: view.label.as_deref(),
-                stream: view.stream,
-                text,
-                hits: &hits,
-            })
-            .map_err(ScanError::Output)?;
-        }
-        Ok(())
-    };
 
     // Chunks are read here, searched on `threads` threads, and reported here in order.
     let mut read_error = None;
@@ -200,16 +177,24 @@ fn scan_text(
         items,
         threads,
         |chunk| {
-            let found = search_chunk(matcher, &chunk);
-            (chunk, found)
+            let block = Block::new(Bytes::Owned(chunk)).in_format(format, year);
+            let hits = ingest::match_block(&block, &searcher);
+            (block, hits)
         },
-        |(chunk, found)| {
-            let line_count = found.line_count;
-            if let Err(err) = emit(&chunk, found, lines_before_chunk) {
-                output_error = Some(err);
+        |(block, hits)| {
+            let before = lines_before_chunk;
+            let emitted = emit_block(
+                &block,
+                &hits,
+                &|_| name.to_string(),
+                &|i| before + i as u64 + 1,
+                sink,
+            );
+            if let Err(err) = emitted {
+                output_error = Some(ScanError::Output(err));
                 return false;
             }
-            lines_before_chunk += line_count;
+            lines_before_chunk += block.len() as u64;
             true
         },
     );
@@ -217,7 +202,11 @@ fn scan_text(
         return Err(err);
     }
     if let Some(err) = read_error {
-        return Err(read_error_at(lines_before_chunk, err));
+        return Err(ScanError::Read {
+            name: name.to_string(),
+            line: lines_before_chunk,
+            source: err,
+        });
     }
     Ok(InputStats {
         format,
@@ -226,12 +215,56 @@ fn scan_text(
     })
 }
 
-fn count_lines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
-}
-
 fn strip_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Journal entries gathered for matching: each line's message, its fields, and the input
+/// line its entry starts on.
+#[derive(Default)]
+struct EntryBatch {
+    lines: Vec<(Vec<u8>, LineFields, u64)>,
+    bytes: usize,
+}
+
+impl EntryBatch {
+    fn push(&mut self, entry: &journal::JournalEntry, input_line: u64) {
+        for (text, fields) in entry.lines() {
+            self.bytes += text.len() + 1;
+            self.lines.push((text.to_vec(), fields, input_line));
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.bytes >= CHUNK
+    }
+
+    /// Match the gathered lines and hand their hits to `sink`.
+    fn flush(
+        &mut self,
+        searcher: &Searcher,
+        name: &str,
+        sink: &mut dyn FnMut(&Found) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let batch = std::mem::take(self);
+        if batch.lines.is_empty() {
+            return Ok(());
+        }
+        let block = Block::from_fields(
+            batch
+                .lines
+                .iter()
+                .map(|(t, f, _)| (t.as_slice(), f.clone())),
+        );
+        let hits = ingest::match_block(&block, searcher);
+        emit_block(
+            &block,
+            &hits,
+            &|_| name.to_string(),
+            &|i| batch.lines[i].2,
+            sink,
+        )
+    }
 }
 
 fn scan_json(
@@ -240,6 +273,8 @@ fn scan_json(
     mut reader: Box<dyn BufRead + Send>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
+    let searcher = Searcher::new(matcher);
+    let mut batch = EntryBatch::default();
     let mut buf = Vec::new();
     let mut line = 0u64;
     let mut bytes = 0u64;
@@ -263,8 +298,16 @@ fn scan_json(
             message: raw.to_vec(),
             ..Default::default()
         });
-        emit_entry(matcher, name, line, entry, sink).map_err(ScanError::Output)?;
+        batch.push(&entry, line);
+        if batch.is_full() {
+            batch
+                .flush(&searcher, name, sink)
+                .map_err(ScanError::Output)?;
+        }
     }
+    batch
+        .flush(&searcher, name, sink)
+        .map_err(ScanError::Output)?;
     Ok(InputStats {
         format: LogFormat::JournalJson,
         lines: line,
@@ -278,6 +321,8 @@ fn scan_export(
     reader: Box<dyn BufRead + Send>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
+    let searcher = Searcher::new(matcher);
+    let mut batch = EntryBatch::default();
     let mut entries = journal::ExportReader::new(reader);
     loop {
         let next = entries.next_entry().map_err(|source| ScanError::Read {
@@ -286,35 +331,20 @@ fn scan_export(
             source,
         })?;
         let Some((line, entry)) = next else { break };
-        emit_entry(matcher, name, line, entry, sink).map_err(ScanError::Output)?;
+        batch.push(&entry, line);
+        if batch.is_full() {
+            batch
+                .flush(&searcher, name, sink)
+                .map_err(ScanError::Output)?;
+        }
     }
+    batch
+        .flush(&searcher, name, sink)
+        .map_err(ScanError::Output)?;
     Ok(InputStats {
         format: LogFormat::JournalExport,
         lines: entries.lines_read(),
         bytes: 0,
-    })
-}
-
-fn emit_entry(
-    matcher: &Matcher,
-    name: &str,
-    line: u64,
-    entry: journal::JournalEntry,
-    sink: &mut dyn FnMut(&Found) -> io::Result<()>,
-) -> io::Result<()> {
-    let hits = matcher.match_line(&entry.message);
-    if hits.is_empty() {
-        return Ok(());
-    }
-    let label = entry.label();
-    sink(&Found {
-        file: name,
-        line,
-        ts: entry.ts,
-        label: label.as_deref(),
-        stream: None,
-        text: &entry.message,
-        hits: &hits,
     })
 }
 
@@ -339,18 +369,19 @@ pub fn scan_live(
         .build()
         .map_err(ScanError::Output)?;
     let result = runtime.block_on(async {
-        let mut channels: Vec<(&str, LogFormat, mpsc::Receiver<SourceMsg>)> = Vec::new();
+        let mut channels: Vec<(&str, mpsc::Receiver<SourceMsg>)> = Vec::new();
         if let Some(options) = docker {
             let (tx, rx) = mpsc::channel(64);
             tokio::spawn(source::docker::run(options, tx));
-            channels.push(("docker", LogFormat::Compose, rx));
+            channels.push(("docker", rx));
         }
         if let Some(options) = journal {
             let (tx, rx) = mpsc::channel(64);
             tokio::spawn(source::journal::run(options, tx));
-            channels.push(("journal", LogFormat::ShortIso, rx));
+            channels.push(("journal", rx));
         }
-        let year = current_year();
+        let mut searchers: Vec<Searcher> =
+            channels.iter().map(|_| Searcher::new(matcher)).collect();
         let mut numbers: std::collections::HashMap<std::sync::Arc<str>, u64> = Default::default();
         let (stop_tx, mut stop_rx) = mpsc::channel::<()>(1);
         if follow {
@@ -377,40 +408,43 @@ pub fn scan_live(
                 let receivers = channels
                     .iter_mut()
                     .enumerate()
-                    .map(|(i, (_, _, rx))| Box::pin(async move { (i, rx.recv().await) }));
+                    .map(|(i, (_, rx))| Box::pin(async move { (i, rx.recv().await) }));
                 tokio::select! {
                     (ready, _, _) = futures_util::future::select_all(receivers) => Some(ready),
                     Some(()) = stop_rx.recv() => None,
                 }
             };
             let Some((index, message)) = next else { break };
-            let (name, format) = (channels[index].0, channels[index].1);
+            let name = channels[index].0;
             match message {
                 None => {
                     channels.remove(index);
+                    searchers.remove(index);
                 }
-                Some(SourceMsg::State(crate::app::SourceState::Failed(why))) => failed(name, &why),
+                Some(SourceMsg::State(crate::model::SourceState::Failed(why))) => {
+                    failed(name, &why)
+                }
                 Some(SourceMsg::State(_)) => {}
                 Some(SourceMsg::Lines(lines)) => {
-                    for line in lines {
-                        let number = numbers.entry(line.origin.clone()).or_default();
-                        *number += 1;
-                        let hits = matcher.match_line(&line.text);
-                        if hits.is_empty() {
-                            continue;
-                        }
-                        let view = parse::parse_line(format, &line.text, year);
-                        sink(&Found {
-                            file: &line.origin,
-                            line: *number,
-                            ts: view.ts,
-                            label: view.label.as_deref(),
-                            stream: line.stream,
-                            text: &line.text,
-                            hits: &hits,
+                    // Lines are numbered per origin, in the order read.
+                    let line_numbers: Vec<u64> = lines
+                        .iter()
+                        .map(|line| {
+                            let number = numbers.entry(line.origin.clone()).or_default();
+                            *number += 1;
+                            *number
                         })
-                        .map_err(ScanError::Output)?;
-                    }
+                        .collect();
+                    let block = source::block_of(&lines, 0);
+                    let hits = ingest::match_block(&block, &searchers[index]);
+                    emit_block(
+                        &block,
+                        &hits,
+                        &|i| lines[i].origin.to_string(),
+                        &|i| line_numbers[i],
+                        sink,
+                    )
+                    .map_err(ScanError::Output)?;
                 }
             }
         }

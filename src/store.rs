@@ -8,146 +8,79 @@
 
 use std::{collections::VecDeque, ops::Range, sync::Arc};
 
-use memmap2::Mmap;
-
-/// The bytes behind a block.
-#[derive(Debug, Clone)]
-pub enum Bytes {
-    /// A range of a memory-mapped file.
-    Mapped(Arc<Mmap>, Range<usize>),
-    Owned(Vec<u8>),
-    /// Bytes compiled into the binary (the bundled incident).
-    Static(&'static [u8]),
-}
-
-impl Bytes {
-    pub fn as_slice(&self) -> &[u8] {
-        match self {
-            Bytes::Mapped(map, range) => &map[range.clone()],
-            Bytes::Owned(bytes) => bytes,
-            Bytes::Static(bytes) => bytes,
-        }
-    }
-}
-
-/// A run of whole lines.
-#[derive(Debug, Clone)]
-pub struct Block {
-    bytes: Bytes,
-    /// Start of each line in `bytes`; a line ends where the next starts (minus its `\n`).
-    starts: Vec<u32>,
-    /// Per line: which of the pane's sources it came from (`None`: all from source 0).
-    tags: Option<Vec<u16>>,
-}
-
-impl Block {
-    /// Index the lines of `bytes` (a trailing line without `\n` counts). Offsets are `u32`:
-    /// callers keep blocks under 4 GiB.
-    pub fn new(bytes: Bytes) -> Block {
-        let data = bytes.as_slice();
-        let mut starts = Vec::with_capacity(data.len() / 64);
-        if !data.is_empty() {
-            starts.push(0);
-            starts.extend(
-                memchr::memchr_iter(b'\n', data)
-                    .map(|i| (i + 1) as u32)
-                    .filter(|&s| (s as usize) < data.len()),
-            );
-        }
-        Block {
-            bytes,
-            starts,
-            tags: None,
-        }
-    }
-
-    /// A block whose lines came from the sources `tags` says (one per line).
-    pub fn with_tags(mut self, tags: Vec<u16>) -> Block {
-        debug_assert_eq!(tags.len(), self.starts.len());
-        if tags.len() == self.starts.len() && tags.iter().any(|&t| t != 0) {
-            self.tags = Some(tags);
-        }
-        self
-    }
-
-    /// A block whose lines all came from `tag`.
-    pub fn with_tag(mut self, tag: u16) -> Block {
-        if tag != 0 {
-            self.tags = Some(vec![tag; self.starts.len()]);
-        }
-        self
-    }
-
-    pub fn len(&self) -> usize {
-        self.starts.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
-    }
-
-    pub fn byte_len(&self) -> usize {
-        self.bytes.as_slice().len()
-    }
-
-    /// Line `i` of the block, without its terminator.
-    pub fn line(&self, i: usize) -> &[u8] {
-        &self.bytes.as_slice()[self.line_range(i)]
-    }
-
-    /// Where line `i` is in [`Block::bytes`], without its terminator.
-    pub fn line_range(&self, i: usize) -> Range<usize> {
-        let data = self.bytes.as_slice();
-        let start = self.starts[i] as usize;
-        let mut end = self
-            .starts
-            .get(i + 1)
-            .map_or(data.len(), |&next| next as usize);
-        if data[start..end].ends_with(b"\n") {
-            end -= 1;
-        }
-        if data[start..end].ends_with(b"\r") {
-            end -= 1;
-        }
-        start..end
-    }
-
-    pub fn tag(&self, i: usize) -> u16 {
-        self.tags.as_ref().map_or(0, |tags| tags[i])
-    }
-
-    pub fn bytes(&self) -> &[u8] {
-        self.bytes.as_slice()
-    }
-
-    /// Offsets of line starts, for callers that search the whole block at once.
-    pub fn line_of_offset(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&(offset as u32)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
-    }
-
-    /// Release the block's memory-mapped pages from this process: the kernel reads them back
-    /// from the page cache when they are next shown. Keeps a scanned 1 GiB file from counting
-    /// as 1 GiB of resident memory.
-    pub fn release_pages(&self) {
-        if let Bytes::Mapped(map, range) = &self.bytes {
-            // SAFETY: the map is read-only and backed by a file; DONTNEED only drops this
-            // process's page references, which later reads fault back in from the file.
-            unsafe {
-                let _ = map.unchecked_advise_range(
-                    memmap2::UncheckedAdvice::DontNeed,
-                    range.start,
-                    range.len(),
-                );
-            }
-        }
-    }
-}
+use crate::model::BlockParts;
+pub use crate::model::{Block, Bytes, LineFields, TextFormat};
 
 /// Lines appended to the open tail before it is sealed into a block.
 const TAIL_LINES: usize = 1024;
+/// Bytes in the open tail before it is sealed.
+const TAIL_BYTES: usize = 1 << 20;
+
+/// The open tail: small blocks (a live source's bursts) are copied into it, so a trickle of
+/// lines does not cost a block each.
+#[derive(Debug, Clone, Default)]
+struct Tail {
+    bytes: Vec<u8>,
+    starts: Vec<u32>,
+    tags: Vec<u16>,
+    /// Parallel to `starts` when the tail's lines arrived as fields, else empty.
+    fields: Vec<LineFields>,
+    text_format: TextFormat,
+}
+
+impl Tail {
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Can `block`'s lines join the tail's (lines read the same way)?
+    fn accepts(&self, block: &Block) -> bool {
+        self.starts.is_empty()
+            || (block.text_format() == self.text_format
+                && block.fields(0).is_some() != self.fields.is_empty())
+    }
+
+    fn append(&mut self, block: &Block) {
+        if self.starts.is_empty() {
+            self.text_format = block.text_format();
+        }
+        for i in 0..block.len() {
+            self.starts.push(self.bytes.len() as u32);
+            self.bytes.extend_from_slice(block.line(i));
+            self.bytes.push(b'\n');
+            self.tags.push(block.tag(i));
+            if let Some(fields) = block.fields(i) {
+                self.fields.push(fields.clone());
+            }
+        }
+    }
+
+    fn line(&self, i: usize) -> &[u8] {
+        let start = self.starts[i] as usize;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.bytes.len(), |&s| s as usize);
+        let line = &self.bytes[start..end];
+        line.strip_suffix(b"\n").unwrap_or(line)
+    }
+
+    fn to_block(&self) -> Block {
+        self.clone().into_block()
+    }
+
+    fn into_block(self) -> Block {
+        let tags = self.tags.iter().any(|&t| t != 0).then_some(self.tags);
+        let fields = (!self.fields.is_empty()).then_some(self.fields);
+        Block::from_parts(BlockParts {
+            bytes: Bytes::Owned(self.bytes),
+            starts: self.starts,
+            tags,
+            fields,
+            text_format: self.text_format,
+        })
+    }
+}
 
 /// A pane's lines: sealed blocks plus an open tail, with an optional bound on how many are
 /// kept.
@@ -156,9 +89,7 @@ pub struct LineStore {
     blocks: VecDeque<Arc<Block>>,
     /// Number of the first line of each block (parallel to `blocks`).
     firsts: VecDeque<u64>,
-    tail: Vec<u8>,
-    tail_starts: Vec<u32>,
-    tail_tags: Vec<u16>,
+    tail: Tail,
     /// Number of the first line still stored.
     first: u64,
     /// Number of lines ever stored (the next line's number).
@@ -166,6 +97,18 @@ pub struct LineStore {
     /// Keep at most this many lines (whole blocks are evicted); `None`: keep all.
     limit: Option<u64>,
     bytes: usize,
+}
+
+/// One stored line: its text and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredLine<'a> {
+    pub text: &'a [u8],
+    /// Which of the pane's sources it came from.
+    pub tag: u16,
+    /// Its fields, if it arrived as fields.
+    pub fields: Option<&'a LineFields>,
+    /// How to read its fields off its text otherwise.
+    pub text_format: TextFormat,
 }
 
 impl LineStore {
@@ -191,56 +134,44 @@ impl LineStore {
 
     /// Bytes of log text held (mapped or owned).
     pub fn byte_len(&self) -> usize {
-        self.bytes + self.tail.len()
+        self.bytes + self.tail.bytes.len()
     }
 
-    /// Append a whole block (from a file being loaded). Returns the number of its first line.
-    /// Blocks evicted to make room go to `evicted` with their first line numbers.
+    /// Append a block. Returns the number of its first line. A small block joins the open
+    /// tail; a big one is kept as it is. Blocks evicted to make room go to `evicted` with
+    /// their first line numbers.
     pub fn push_block(&mut self, block: Arc<Block>, evicted: &mut Vec<(u64, Arc<Block>)>) -> u64 {
-        self.seal_tail();
         let first = self.end;
-        self.end += block.len() as u64;
-        self.bytes += block.byte_len();
-        self.firsts.push_back(first);
-        self.blocks.push_back(block);
+        if block.is_empty() {
+            return first;
+        }
+        let small = block.len() < TAIL_LINES / 4 && block.byte_len() < TAIL_BYTES / 4;
+        if small {
+            if !self.tail.accepts(&block) {
+                self.seal_tail();
+            }
+            self.tail.append(&block);
+            self.end += block.len() as u64;
+            if self.tail.len() >= TAIL_LINES || self.tail.bytes.len() >= TAIL_BYTES {
+                self.seal_tail();
+            }
+        } else {
+            self.seal_tail();
+            self.end += block.len() as u64;
+            self.bytes += block.byte_len();
+            self.firsts.push_back(first);
+            self.blocks.push_back(block);
+        }
         self.evict(evicted);
         first
     }
 
-    /// Append one line (from a live source). Returns its number. Blocks evicted to make room
-    /// go to `evicted` with their first line numbers.
-    pub fn push_line(
-        &mut self,
-        line: &[u8],
-        tag: u16,
-        evicted: &mut Vec<(u64, Arc<Block>)>,
-    ) -> u64 {
-        // A line holds no `\n` of its own: a stray one is shown as a space, not split.
-        self.tail_starts.push(self.tail.len() as u32);
-        self.tail
-            .extend(line.iter().map(|&b| if b == b'\n' { b' ' } else { b }));
-        self.tail.push(b'\n');
-        self.tail_tags.push(tag);
-        let number = self.end;
-        self.end += 1;
-        if self.tail_starts.len() >= TAIL_LINES || self.tail.len() >= 1 << 20 {
-            self.seal_tail();
-            self.evict(evicted);
-        }
-        number
-    }
-
     fn seal_tail(&mut self) {
-        if self.tail_starts.is_empty() {
+        if self.tail.len() == 0 {
             return;
         }
-        let count = self.tail_starts.len() as u64;
-        let tags = std::mem::take(&mut self.tail_tags);
-        let block = Block {
-            bytes: Bytes::Owned(std::mem::take(&mut self.tail)),
-            starts: std::mem::take(&mut self.tail_starts),
-            tags: tags.iter().any(|&t| t != 0).then_some(tags),
-        };
+        let count = self.tail.len() as u64;
+        let block = std::mem::take(&mut self.tail).into_block();
         self.bytes += block.byte_len();
         self.firsts.push_back(self.end - count);
         self.blocks.push_back(Arc::new(block));
@@ -248,30 +179,39 @@ impl LineStore {
 
     fn evict(&mut self, evicted: &mut Vec<(u64, Arc<Block>)>) {
         let Some(limit) = self.limit else { return };
-        while self.len() > limit && self.blocks.len() > 1 {
+        // Whole blocks go, oldest first, as long as at least `limit` lines stay.
+        while self.blocks.len() > 1 && self.len() - self.blocks[0].len() as u64 >= limit {
             let block = self.blocks.pop_front().expect("more than one block");
             let first = self.firsts.pop_front().expect("parallel to blocks");
             self.bytes -= block.byte_len();
-            self.first = self.firsts.front().copied().unwrap_or(self.end);
+            self.first = self
+                .firsts
+                .front()
+                .copied()
+                .unwrap_or(self.end - self.tail.len() as u64);
             evicted.push((first, block));
         }
     }
 
     /// Line `n` (without terminator) and its source tag, if still stored.
     pub fn line(&self, n: u64) -> Option<(&[u8], u16)> {
+        self.get(n).map(|l| (l.text, l.tag))
+    }
+
+    /// Line `n` with what is known about it, if still stored.
+    pub fn get(&self, n: u64) -> Option<StoredLine<'_>> {
         if n < self.first || n >= self.end {
             return None;
         }
-        let tail_first = self.end - self.tail_starts.len() as u64;
+        let tail_first = self.end - self.tail.len() as u64;
         if n >= tail_first {
             let i = (n - tail_first) as usize;
-            let start = self.tail_starts[i] as usize;
-            let end = self
-                .tail_starts
-                .get(i + 1)
-                .map_or(self.tail.len(), |&s| s as usize);
-            let line = &self.tail[start..end];
-            return Some((line.strip_suffix(b"\n").unwrap_or(line), self.tail_tags[i]));
+            return Some(StoredLine {
+                text: self.tail.line(i),
+                tag: self.tail.tags[i],
+                fields: self.tail.fields.get(i),
+                text_format: self.tail.text_format,
+            });
         }
         let b = match self.firsts.binary_search(&n) {
             Ok(b) => b,
@@ -279,7 +219,12 @@ impl LineStore {
         };
         let block = &self.blocks[b];
         let i = (n - self.firsts[b]) as usize;
-        Some((block.line(i), block.tag(i)))
+        Some(StoredLine {
+            text: block.line(i),
+            tag: block.tag(i),
+            fields: block.fields(i),
+            text_format: block.text_format(),
+        })
     }
 
     /// The lines as shared blocks with their first line numbers, for a background job.
@@ -291,15 +236,10 @@ impl LineStore {
             .copied()
             .zip(self.blocks.iter().cloned())
             .collect();
-        if !self.tail_starts.is_empty() {
-            let tags = self.tail_tags.clone();
+        if self.tail.len() > 0 {
             blocks.push((
-                self.end - self.tail_starts.len() as u64,
-                Arc::new(Block {
-                    bytes: Bytes::Owned(self.tail.clone()),
-                    starts: self.tail_starts.clone(),
-                    tags: tags.iter().any(|&t| t != 0).then_some(tags),
-                }),
+                self.end - self.tail.len() as u64,
+                Arc::new(self.tail.to_block()),
             ));
         }
         blocks
@@ -314,17 +254,15 @@ mod tests {
         Arc::new(Block::new(Bytes::Owned(text.as_bytes().to_vec())))
     }
 
-    #[test]
-    fn blocks_index_their_lines() {
-        let block = Block::new(Bytes::Owned(b"a\nbb\r\n\nlast".to_vec()));
-        assert_eq!(block.len(), 4);
-        assert_eq!(
-            [block.line(0), block.line(1), block.line(2), block.line(3)],
-            [&b"a"[..], b"bb", b"", b"last"]
-        );
-        assert_eq!(Block::new(Bytes::Owned(b"one\n".to_vec())).len(), 1);
-        assert_eq!(Block::new(Bytes::Owned(Vec::new())).len(), 0);
-        assert_eq!(block.line_of_offset(3), 1);
+    /// One line from a live source, as a block of one line of fields.
+    fn live(
+        store: &mut LineStore,
+        text: &[u8],
+        tag: u16,
+        gone: &mut Vec<(u64, Arc<Block>)>,
+    ) -> u64 {
+        let block = Block::from_fields([(text, LineFields::default())]).with_tag(tag);
+        store.push_block(Arc::new(block), gone)
     }
 
     #[test]
@@ -332,9 +270,9 @@ mod tests {
         let mut store = LineStore::new(None);
         let mut gone = Vec::new();
         assert_eq!(store.push_block(owned("l0\nl1\n"), &mut gone), 0);
-        assert_eq!(store.push_line(b"l2", 3, &mut gone), 2);
+        assert_eq!(live(&mut store, b"l2", 3, &mut gone), 2);
         assert_eq!(store.push_block(owned("l3\n"), &mut gone), 3);
-        assert_eq!(store.push_line(b"l4\nstill l4", 1, &mut gone), 4);
+        assert_eq!(live(&mut store, b"l4\nstill l4", 1, &mut gone), 4);
         assert!(gone.is_empty());
         let got: Vec<_> = store.range().map(|n| store.line(n).unwrap()).collect();
         assert_eq!(
@@ -357,7 +295,7 @@ mod tests {
         let mut store = LineStore::new(Some(2500));
         let mut gone = Vec::new();
         for n in 0..10_000u64 {
-            store.push_line(format!("line {n}").as_bytes(), 0, &mut gone);
+            live(&mut store, format!("line {n}").as_bytes(), 0, &mut gone);
         }
         let evicted: usize = gone.iter().map(|(_, b)| b.len()).sum();
         assert_eq!(evicted as u64, store.range().start);

@@ -23,11 +23,9 @@ use tokio::sync::mpsc;
 
 use crate::{
     app::{App, Command, Event, PaneId, SourceState, filter},
-    catalogue::Catalogue,
     children, clipboard,
     loader::{self, LogFile},
     matcher::Matcher,
-    parse::LogFormat,
     source::{self, docker::DockerOptions, journal::JournalOptions},
     ui,
 };
@@ -40,7 +38,6 @@ const TICK: Duration = Duration::from_millis(100);
 /// What to load, and how to run.
 pub struct Run {
     pub app: App,
-    pub catalogue: Arc<Catalogue>,
     pub matcher: Arc<Matcher>,
     /// Saved logs per pane (containers, host).
     pub files: [Vec<LogFile>; 2],
@@ -147,7 +144,6 @@ async fn event_loop(
 ) -> anyhow::Result<Timings> {
     let Run {
         mut app,
-        catalogue,
         matcher,
         files,
         exit_when_loaded,
@@ -165,44 +161,29 @@ async fn event_loop(
         if files.is_empty() {
             continue;
         }
-        let (tx, catalogue, matcher) = (tx.clone(), catalogue.clone(), matcher.clone());
+        let (tx, matcher) = (tx.clone(), matcher.clone());
         std::thread::Builder::new()
             .name(format!("load-{pane:?}"))
             .spawn(move || {
-                loader::load_pane(&catalogue, &matcher, pane, &files, &mut |event| {
-                    tx.blocking_send(event).is_ok()
+                loader::load_pane(&matcher, pane, &files, &mut |ingested| {
+                    tx.blocking_send(Event::from(ingested)).is_ok()
                 });
             })?;
     }
     if let Some(options) = docker {
-        spawn_live(
-            PaneId::Containers,
-            LogFormat::Compose,
-            &tx,
-            &catalogue,
-            &matcher,
-            move |source_tx| source::docker::run(options, source_tx),
-        );
+        spawn_live(PaneId::Containers, &tx, &matcher, move |source_tx| {
+            source::docker::run(options, source_tx)
+        });
     }
     if let Some(options) = journal {
-        spawn_live(
-            PaneId::Host,
-            LogFormat::ShortIso,
-            &tx,
-            &catalogue,
-            &matcher,
-            move |source_tx| source::journal::run(options, source_tx),
-        );
+        spawn_live(PaneId::Host, &tx, &matcher, move |source_tx| {
+            source::journal::run(options, source_tx)
+        });
     }
     if let Some((path, lines)) = flood {
-        spawn_live(
-            PaneId::Containers,
-            LogFormat::Compose,
-            &tx,
-            &catalogue,
-            &matcher,
-            move |source_tx| source::flood::run(path, lines, source_tx),
-        );
+        spawn_live(PaneId::Containers, &tx, &matcher, move |source_tx| {
+            source::flood::run(path, lines, source_tx)
+        });
     }
     spawn_signal_listener(tx.clone())?;
 
@@ -303,14 +284,8 @@ async fn event_loop(
 }
 
 /// Start a live source feeding `pane`, with a forwarder matching its lines for the app.
-fn spawn_live<F, Fut>(
-    pane: PaneId,
-    format: LogFormat,
-    tx: &mpsc::Sender<Event>,
-    catalogue: &Arc<Catalogue>,
-    matcher: &Arc<Matcher>,
-    source: F,
-) where
+fn spawn_live<F, Fut>(pane: PaneId, tx: &mpsc::Sender<Event>, matcher: &Arc<Matcher>, source: F)
+where
     F: FnOnce(source::Tx) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
@@ -319,10 +294,8 @@ fn spawn_live<F, Fut>(
     tokio::spawn(source::forward::to_app(
         pane,
         0,
-        format,
         source_rx,
         tx.clone(),
-        catalogue.clone(),
         matcher.clone(),
     ));
 }

@@ -4,8 +4,7 @@ use std::{sync::Arc, time::Duration};
 
 use crossterm::event::KeyEvent;
 
-use super::pane::{BlockHit, PaneId, SourceState};
-use crate::store::Block;
+use crate::model::{Block, Hit, Ingested, PaneId, SourceState};
 
 /// Everything that can change the app's state arrives as one of these, through one loop.
 #[derive(Debug, Clone)]
@@ -16,18 +15,12 @@ pub enum Event {
     Resize(u16, u16),
     /// Time passed (drives replay); carries how much, so tests control the clock.
     Tick(Duration),
-    /// A loader read a block of lines for a pane, with the catalogue hits in it.
+    /// A block of lines for a pane, from any source (a file being loaded, a live burst),
+    /// with the catalogue hits in it.
     Block {
         pane: PaneId,
         block: Arc<Block>,
-        hits: Vec<BlockHit>,
-    },
-    /// Lines from a live source, `(tag, text)`, with the catalogue hits among them (line
-    /// indices relative to `lines`).
-    Lines {
-        pane: PaneId,
-        lines: Vec<(u16, Vec<u8>)>,
-        hits: Vec<BlockHit>,
+        hits: Vec<Hit>,
     },
     /// A source's state changed (loading progress, done, failed, reconnecting).
     Source {
@@ -54,4 +47,21 @@ pub enum Command {
     Copy(String),
     /// Compute a filter's rows in the background.
     Filter(super::filter::FilterJob),
+}
+
+impl From<Ingested> for Event {
+    fn from(ingested: Ingested) -> Event {
+        match ingested {
+            Ingested::Block { pane, block, hits } => Event::Block { pane, block, hits },
+            Ingested::State {
+                pane,
+                source,
+                state,
+            } => Event::Source {
+                pane,
+                source,
+                state,
+            },
+        }
+    }
 }

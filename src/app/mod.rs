@@ -19,7 +19,7 @@ use regex::bytes::{Regex, RegexBuilder};
 
 pub use event::{Command, Event};
 pub use keymap::Action;
-pub use pane::{BlockHit, Filter, FilterKind, Pane, PaneHit, PaneId, Source, SourceState};
+pub use pane::{Filter, FilterKind, Pane, PaneHit, PaneId, Source, SourceState};
 
 use crate::{
     catalogue::{Catalogue, Entry, Lang, Severity},
@@ -248,10 +248,6 @@ impl App {
                 self.on_block(pane, block, hits);
                 Vec::new()
             }
-            Event::Lines { pane, lines, hits } => {
-                self.on_lines(pane, lines, hits);
-                Vec::new()
-            }
             Event::Source {
                 pane,
                 source,
@@ -293,15 +289,9 @@ impl App {
         }
     }
 
-    fn on_block(&mut self, pane_id: PaneId, block: Arc<Block>, hits: Vec<BlockHit>) {
+    fn on_block(&mut self, pane_id: PaneId, block: Arc<Block>, hits: Vec<Hit>) {
         let first_new_hit = self.pane(pane_id).hits.len();
         self.pane_mut(pane_id).push_block(block, hits);
-        self.after_new_lines(pane_id, first_new_hit);
-    }
-
-    fn on_lines(&mut self, pane_id: PaneId, lines: Vec<(u16, Vec<u8>)>, hits: Vec<BlockHit>) {
-        let first_new_hit = self.pane(pane_id).hits.len();
-        self.pane_mut(pane_id).push_lines(&lines, hits);
         self.after_new_lines(pane_id, first_new_hit);
     }
 
@@ -926,4 +916,4 @@ impl App {
     }
 }
 
-use crate::store::Block;
+use crate::model::{Block, Hit};

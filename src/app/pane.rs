@@ -4,58 +4,13 @@ use std::{ops::Range, sync::Arc};
 
 use jiff::Timestamp;
 
+pub use crate::model::{PaneId, Source, SourceState};
 use crate::{
     catalogue::Severity,
-    parse::{self, LogFormat, LogLine, Stream},
-    store::{Block, LineStore},
+    model::{Block, Hit},
+    parse::{self, LogLine, Stream},
+    store::{LineStore, StoredLine},
 };
-
-/// Which pane: Docker containers, or the host (journal, kernel, apt, syslog).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PaneId {
-    Containers = 0,
-    Host = 1,
-}
-
-impl PaneId {
-    pub const BOTH: [PaneId; 2] = [PaneId::Containers, PaneId::Host];
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn other(self) -> PaneId {
-        match self {
-            PaneId::Containers => PaneId::Host,
-            PaneId::Host => PaneId::Containers,
-        }
-    }
-}
-
-/// Where a source is at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceState {
-    /// Being read: bytes so far, of how many (if known).
-    Loading { done: u64, total: Option<u64> },
-    /// Read to the end.
-    Loaded,
-    /// Followed live.
-    Live,
-    /// Waiting to reconnect, or otherwise not delivering; the text says why.
-    Waiting(String),
-    /// Gave up; the text says why.
-    Failed(String),
-}
-
-/// A source of lines in a pane: a file, a container, the journal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    pub name: String,
-    pub format: LogFormat,
-    /// Year for timestamps printed without one.
-    pub year: i16,
-    pub state: SourceState,
-}
 
 /// A catalogue hit on one of the pane's lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,9 +50,6 @@ pub struct Filter {
     /// Still computing.
     pub pending: bool,
 }
-
-/// Set in a line's source tag when the line came from a container's stderr.
-pub const STDERR_TAG: u16 = 0x8000;
 
 /// How far back a line without its own timestamp looks for one (a traceback's frames).
 const TS_LOOKBACK: u64 = 64;
@@ -251,25 +203,19 @@ impl Pane {
     }
 
     pub fn source_of(&self, tag: u16) -> Option<&Source> {
-        self.sources.get(usize::from(tag & !STDERR_TAG))
+        self.sources.get(usize::from(tag))
     }
 
-    /// Line `n` parsed in its source's format, with the time of the entry it continues when
-    /// it has none of its own.
+    /// Line `n` parsed (its fields as they arrived, or read off its text in its format),
+    /// with the time of the entry it continues when it has none of its own.
     pub fn view(&self, n: u64) -> Option<(LogLine<'_>, Option<Stream>)> {
-        let (text, tag) = self.store.line(n)?;
-        let (format, year) = self
-            .source_of(tag)
-            .map_or((LogFormat::Plain, 2000), |s| (s.format, s.year));
-        let mut view = parse::parse_line(format, text, year);
-        if tag & STDERR_TAG != 0 {
-            view.stream = Some(Stream::Stderr);
-        }
+        let stored = self.store.get(n)?;
+        let mut view = line_view(&stored);
         if view.ts.is_none() {
             view.ts = self.ts_near(n);
         }
         if view.label.is_none() && self.sources.len() > 1 {
-            view.label = self.source_of(tag).map(|s| s.name.as_str().into());
+            view.label = self.source_of(stored.tag).map(|s| s.name.as_str().into());
         }
         let stream = view.stream;
         Some((view, stream))
@@ -279,13 +225,7 @@ impl Pane {
     /// else of the nearest after it.
     pub fn ts_near(&self, n: u64) -> Option<Timestamp> {
         let range = self.store.range();
-        let own = |line: u64| -> Option<Timestamp> {
-            let (text, tag) = self.store.line(line)?;
-            let (format, year) = self
-                .source_of(tag)
-                .map_or((LogFormat::Plain, 2000), |s| (s.format, s.year));
-            parse::parse_line(format, text, year).ts
-        };
+        let own = |line: u64| -> Option<Timestamp> { line_view(&self.store.get(line)?).ts };
         let back = (n.saturating_sub(TS_LOOKBACK).max(range.start)..=n).rev();
         let forward = n + 1..(n + TS_LOOKBACK).min(range.end);
         back.chain(forward).find_map(own)
@@ -339,7 +279,7 @@ impl Pane {
     }
 
     /// Append a block of lines with their hits (line indices relative to the block).
-    pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<BlockHit>) {
+    pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<Hit>) {
         let anchor = self.view_anchor();
         let mut evicted = Vec::new();
         let first = self.store.push_block(block, &mut evicted);
@@ -347,23 +287,7 @@ impl Pane {
         self.after_growth(first, evicted, anchor);
     }
 
-    /// Append lines from a live source (`(tag, text)`), with their hits (line indices relative
-    /// to `lines`).
-    pub fn push_lines(&mut self, lines: &[(u16, Vec<u8>)], hits: Vec<BlockHit>) {
-        if lines.is_empty() {
-            return;
-        }
-        let anchor = self.view_anchor();
-        let mut evicted = Vec::new();
-        let first = self.store.range().end;
-        for (tag, text) in lines {
-            self.store.push_line(text, *tag, &mut evicted);
-        }
-        self.add_hits(first, hits);
-        self.after_growth(first, evicted, anchor);
-    }
-
-    fn add_hits(&mut self, first: u64, hits: Vec<BlockHit>) {
+    fn add_hits(&mut self, first: u64, hits: Vec<Hit>) {
         self.hits.extend(hits.into_iter().map(|h| PaneHit {
             line: first + h.index as u64,
             entry: h.entry,
@@ -437,13 +361,14 @@ impl Pane {
     }
 }
 
-/// A hit found by a loader, on line `index` of its block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlockHit {
-    pub index: usize,
-    pub entry: usize,
-    pub severity: Severity,
-    pub spans: Vec<Range<usize>>,
-    pub captures: Vec<(String, String)>,
-    pub ts: Option<Timestamp>,
+/// A stored line parsed: its own fields, or those its text gives in its format.
+fn line_view<'a>(stored: &StoredLine<'a>) -> LogLine<'a> {
+    match stored.fields {
+        Some(fields) => crate::model::fields_view(fields, stored.text),
+        None => parse::parse_line(
+            stored.text_format.format,
+            stored.text,
+            stored.text_format.year,
+        ),
+    }
 }

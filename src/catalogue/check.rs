@@ -91,7 +91,7 @@ pub fn check(catalogue: &Catalogue) -> CheckReport {
         }
         for example in &entry.examples {
             report.examples += 1;
-            let hits = matcher.match_line(example.as_bytes());
+            let hits = crate::ingest::match_line(&matcher, example.as_bytes());
             if !hits.iter().any(|h| h.entry == index) {
                 report
                     .problems
@@ -109,8 +109,7 @@ pub fn check(catalogue: &Catalogue) -> CheckReport {
         }
         for counter in &entry.counter_examples {
             report.counter_examples += 1;
-            if matcher
-                .match_line(counter.as_bytes())
+            if crate::ingest::match_line(&matcher, counter.as_bytes())
                 .iter()
                 .any(|h| h.entry == index)
             {

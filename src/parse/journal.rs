@@ -3,10 +3,15 @@
 //! Both carry the message in a `MESSAGE` field, which may be text, raw bytes (not UTF-8), or
 //! missing (too large); every entry also has a cursor, which a follower resumes from.
 
-use std::io::{self, BufRead, Read};
+use std::{
+    io::{self, BufRead, Read},
+    sync::Arc,
+};
 
 use jiff::Timestamp;
 use serde::Deserialize;
+
+use crate::model::LineFields;
 
 /// One journal entry, with what triage needs of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,35 +41,27 @@ impl JournalEntry {
             .or_else(|| self.unit.clone())
     }
 
-    /// The entry as `journalctl -o short-iso-precise` would print it, continuation lines of a
-    /// multi-line message indented, ending with a newline. With `priority`, the first line
-    /// starts with the entry's syslog priority (`<3>`), which the syslog parser reads back.
-    pub fn to_short_iso(&self, priority: bool) -> Vec<u8> {
-        let ts = self.ts.map_or_else(
-            || "-".to_string(),
-            |t| t.strftime("%Y-%m-%dT%H:%M:%S%.6f+0000").to_string(),
-        );
-        let host = self.hostname.as_deref().unwrap_or("-");
-        let ident = self.label().unwrap_or_else(|| "-".to_string());
-        let tag = match (&self.pid, self.kernel) {
-            (Some(pid), false) => format!("{ident}[{pid}]"),
-            _ => ident,
-        };
-        let prefix = format!("{ts} {host} {tag}: ");
-        let mut out = match (priority, self.priority) {
-            (true, Some(p)) => format!("<{p}>{prefix}").into_bytes(),
-            _ => prefix.clone().into_bytes(),
-        };
-        let indent = " ".repeat(prefix.len());
-        for (n, part) in self.message.split(|&b| b == b'\n').enumerate() {
-            if n > 0 {
-                out.push(b'\n');
-                out.extend_from_slice(indent.as_bytes());
-            }
-            out.extend_from_slice(part);
-        }
-        out.push(b'\n');
-        out
+    /// The entry as lines with their fields, as the viewer shows and the matcher reads it: a
+    /// multi-line message is one line per part, the first carrying the entry's priority, the
+    /// others its time and writer only (as `journalctl` prints them, indented, without a
+    /// level of their own).
+    pub fn lines(&self) -> Vec<(&[u8], LineFields)> {
+        let label: Option<Arc<str>> = self.label().map(Arc::from);
+        let message = self.message.strip_suffix(b"\n").unwrap_or(&self.message);
+        message
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .map(|(n, part)| {
+                let fields = LineFields {
+                    ts: self.ts,
+                    label: label.clone(),
+                    stream: None,
+                    priority: self.priority.filter(|_| n == 0),
+                    message_start: 0,
+                };
+                (part.strip_suffix(b"\r").unwrap_or(part), fields)
+            })
+            .collect()
     }
 
     fn set(&mut self, name: &str, value: Vec<u8>) {

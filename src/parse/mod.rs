@@ -258,18 +258,23 @@ fn syslog(line: &[u8], year: i16) -> Option<LogLine<'_>> {
         }
         None => (None, line),
     };
+    // RFC 3339 as journalctl and rsyslog print it has a `T`; `2026-11-28 14:03:05+00:00 [ERROR]`
+    // is a program's own line (MySQL's entrypoint), not syslog.
     let (ts, used) = match time::iso(body) {
-        Some((ts, used, true)) => (ts, used),
+        Some((ts, used, true)) if body.get(10) == Some(&b'T') => (ts, used),
         _ => time::bsd(body, year)?,
     };
     let rest = body.get(used..)?.strip_prefix(b" ")?;
     let host_len = rest.iter().position(|&b| b == b' ')?;
+    if host_len == 0 || rest[0] == b'[' {
+        return None;
+    }
     let rest = &rest[host_len + 1..];
     // The identifier runs to `[pid]: ` or `: `; it has no spaces in practice.
     let colon = memchr::memmem::find(rest, b": ")
         .or_else(|| rest.ends_with(b":").then(|| rest.len() - 1))?;
     let tag = &rest[..colon];
-    if tag.is_empty() || tag.contains(&b' ') {
+    if tag.is_empty() || tag.contains(&b' ') || tag[0] == b'[' {
         return None;
     }
     let ident = match tag.iter().position(|&b| b == b'[') {

@@ -30,7 +30,10 @@ use futures_util::StreamExt;
 use jiff::Timestamp;
 
 use super::{Backoff, LiveLine, SourceMsg, Tx};
-use crate::{app::SourceState, parse::Stream};
+use crate::{
+    model::{LineFields, SourceState},
+    parse::Stream,
+};
 
 /// Which containers, and how much of their past.
 #[derive(Debug, Clone, Default)]
@@ -159,14 +162,33 @@ fn is_permission_denied(err: &bollard::errors::Error) -> bool {
     text.contains("Permission denied") || text.contains("PermissionDenied")
 }
 
-/// A line of triage's own, in the pane, in the format container lines have.
-fn own_line(name: &str, text: &str) -> LiveLine {
+/// A log line as the daemon sends it with `timestamps`: its RFC 3339 time, a space, the
+/// message.
+pub(crate) fn split_frame(raw: &[u8]) -> (Option<Timestamp>, &[u8]) {
+    match crate::parse::time::iso(raw) {
+        Some((ts, used, _)) if raw.get(used).is_none_or(|&b| b == b' ') => {
+            (Some(ts), raw.get(used + 1..).unwrap_or_default())
+        }
+        _ => (None, raw),
+    }
+}
+
+/// A line about container `name`, from the daemon (an event, its state) or from triage.
+fn container_line(name: &str, ts: Timestamp, text: String) -> LiveLine {
     LiveLine {
         origin: Arc::from(format!("docker:{name}")),
-        stream: None,
-        priority: None,
-        text: format!("{name} | {} {text}", Timestamp::now()).into_bytes(),
+        fields: LineFields {
+            ts: Some(ts),
+            label: Some(Arc::from(name)),
+            ..LineFields::default()
+        },
+        text: text.into_bytes(),
     }
+}
+
+/// A line of triage's own, in the pane, beside the container's.
+fn own_line(name: &str, text: &str) -> LiveLine {
+    container_line(name, Timestamp::now(), text.to_string())
 }
 
 async fn send_lines(tx: &Tx, lines: Vec<LiveLine>) -> bool {
@@ -390,22 +412,14 @@ fn event_line(
     if !interesting {
         return None;
     }
-    let mut text = format!(
-        "{name} | {ts} container {name} ({}) event: {action}",
-        short(id)
-    );
+    let mut text = format!("container {name} ({}) event: {action}", short(id));
     if let Some(code) = attributes.get("exitCode") {
         text += &format!(" exitCode={code}");
     }
     if let Some(signal) = attributes.get("signal") {
         text += &format!(" signal={signal}");
     }
-    Some(LiveLine {
-        origin: Arc::from(format!("docker:{name}")),
-        stream: None,
-        priority: None,
-        text: text.into_bytes(),
-    })
+    Some(container_line(name, ts, text))
 }
 
 /// The container's state from inspect, as a line: exit code, OOMKilled, health, restarts.
@@ -425,19 +439,13 @@ async fn state_lines(docker: &Docker, id: &str, name: &str) -> Vec<LiveLine> {
         .and_then(|h| h.status)
         .map_or_else(|| "none".to_string(), |s| s.to_string());
     let text = format!(
-        "{name} | {} container {name} ({}) state: {status} ExitCode={} OOMKilled={} Health={health} RestartCount={}",
-        Timestamp::now(),
+        "container {name} ({}) state: {status} ExitCode={} OOMKilled={} Health={health} RestartCount={}",
         short(id),
         state.exit_code.unwrap_or(0),
         state.oom_killed.unwrap_or(false),
         info.restart_count.unwrap_or(0),
     );
-    vec![LiveLine {
-        origin: Arc::from(format!("docker:{name}")),
-        stream: None,
-        priority: None,
-        text: text.into_bytes(),
-    }]
+    vec![container_line(name, Timestamp::now(), text)]
 }
 
 /// Stream one container's log until it ends (the container stopped) or the receiver goes.
@@ -480,6 +488,7 @@ async fn follow_logs(
         }),
     );
     let origin: Arc<str> = Arc::from(format!("docker:{name}"));
+    let label: Arc<str> = Arc::from(name.as_str());
     let mut chunks = logs.ready_chunks(512);
     while let Some(chunk) = chunks.next().await {
         let mut lines = Vec::with_capacity(chunk.len());
@@ -503,19 +512,19 @@ async fn follow_logs(
                 };
                 for raw in message.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
                     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-                    let ts = crate::parse::time::iso(raw).map(|(ts, _, _)| ts);
+                    let (ts, message) = split_frame(raw);
                     if !seen.admit(stream, ts, raw) {
                         continue;
                     }
-                    let mut text = Vec::with_capacity(name.len() + 3 + raw.len());
-                    text.extend_from_slice(name.as_bytes());
-                    text.extend_from_slice(b" | ");
-                    text.extend_from_slice(raw);
                     lines.push(LiveLine {
                         origin: origin.clone(),
-                        stream: Some(stream),
-                        priority: None,
-                        text,
+                        fields: LineFields {
+                            ts,
+                            label: Some(label.clone()),
+                            stream: Some(stream),
+                            ..LineFields::default()
+                        },
+                        text: message.to_vec(),
                     });
                 }
             }
@@ -585,7 +594,11 @@ mod tests {
         let line = event_line("db", "0123456789abcdef", "die", &attrs, t).unwrap();
         assert_eq!(
             String::from_utf8(line.text).unwrap(),
-            "db | 2026-11-28T14:03:05Z container db (0123456789ab) event: die exitCode=137"
+            "container db (0123456789ab) event: die exitCode=137"
+        );
+        assert_eq!(
+            (line.fields.ts, line.fields.label.as_deref()),
+            (Some(t), Some("db"))
         );
         assert!(event_line("db", "01", "exec_start: sh -c true", &HashMap::new(), t).is_none());
         assert!(event_line("db", "01", "health_status: unhealthy", &HashMap::new(), t).is_some());

@@ -5,7 +5,10 @@
 use std::{path::PathBuf, sync::Arc};
 
 use super::{LiveLine, SourceMsg, Tx};
-use crate::{app::SourceState, parse::Stream};
+use crate::{
+    model::{LineFields, SourceState},
+    parse::Stream,
+};
 
 /// Send `total` lines, cycling through the lines of `path`, in batches; then report Loaded.
 pub async fn run(path: PathBuf, total: u64, tx: Tx) {
@@ -29,6 +32,7 @@ pub async fn run(path: PathBuf, total: u64, tx: Tx) {
         return;
     }
     let origin: Arc<str> = Arc::from("docker:flood");
+    let label: Arc<str> = Arc::from("flood");
     let _ = tx.send(SourceMsg::State(SourceState::Live)).await;
     let mut sent = 0u64;
     let mut next = lines.iter().cycle();
@@ -36,13 +40,16 @@ pub async fn run(path: PathBuf, total: u64, tx: Tx) {
         let batch: Vec<LiveLine> = (0..1024.min(total - sent))
             .filter_map(|_| next.next())
             .map(|line| {
-                let mut text = b"flood | ".to_vec();
-                text.extend_from_slice(line);
+                let (ts, message) = super::docker::split_frame(line);
                 LiveLine {
                     origin: origin.clone(),
-                    stream: Some(Stream::Stdout),
-                    priority: None,
-                    text,
+                    fields: LineFields {
+                        ts,
+                        label: Some(label.clone()),
+                        stream: Some(Stream::Stdout),
+                        ..LineFields::default()
+                    },
+                    text: message.to_vec(),
                 }
             })
             .collect();

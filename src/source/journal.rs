@@ -12,7 +12,11 @@ use tokio::{
 };
 
 use super::{Backoff, LiveLine, SourceMsg, Tx};
-use crate::{app::SourceState, children, parse::journal};
+use crate::{
+    children,
+    model::{LineFields, SourceState},
+    parse::journal,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct JournalOptions {
@@ -85,16 +89,18 @@ impl JournalOptions {
     }
 }
 
+/// A line of triage's own about the journal (journalctl failed, no permission), at error
+/// level, written by `triage`.
 fn own_line(text: &str) -> LiveLine {
     LiveLine {
         origin: Arc::from("journal"),
-        stream: None,
-        priority: Some(3),
-        text: format!(
-            "{} - triage: {text}",
-            Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S%.6f+0000")
-        )
-        .into_bytes(),
+        fields: LineFields {
+            ts: Some(Timestamp::now()),
+            label: Some(Arc::from("triage")),
+            priority: Some(3),
+            ..LineFields::default()
+        },
+        text: text.as_bytes().to_vec(),
     }
 }
 
@@ -196,6 +202,7 @@ async fn read_entries(
     let mut reader = BufReader::with_capacity(256 * 1024, stdout);
     let mut raw = Vec::new();
     let mut batch = Vec::new();
+    let origin: Arc<str> = Arc::from("journal");
     loop {
         raw.clear();
         let n = reader.read_until(b'\n', &mut raw).await.unwrap_or_default();
@@ -205,18 +212,11 @@ async fn read_entries(
                 if entry.cursor.is_some() {
                     cursor.clone_from(&entry.cursor);
                 }
-                let text = entry.to_short_iso(false);
-                let parts = text
-                    .strip_suffix(b"\n")
-                    .unwrap_or(&text)
-                    .split(|&b| b == b'\n');
-                for (n, part) in parts.enumerate() {
+                for (text, fields) in entry.lines() {
                     batch.push(LiveLine {
-                        origin: Arc::from("journal"),
-                        stream: None,
-                        // The entry's first line carries its priority; continuations do not.
-                        priority: entry.priority.filter(|_| n == 0),
-                        text: part.to_vec(),
+                        origin: origin.clone(),
+                        fields,
+                        text: text.to_vec(),
                     });
                 }
             }

@@ -12,19 +12,23 @@ use std::{sync::Arc, time::Duration};
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 
-use crate::{app::SourceState, parse::Stream};
+pub use crate::model::SourceState;
+use crate::model::{Block, LineFields};
 
-/// One line from a live source, as it is shown and matched.
+/// One line from a live source, as it arrived: its message and its fields (time, container or
+/// unit, stream, priority), never written out as text to be parsed again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveLine {
     /// Where it came from, as `triage scan` names it: `docker:NAME`, `journal`.
     pub origin: Arc<str>,
-    pub stream: Option<Stream>,
-    /// syslog priority, for journal lines.
-    pub priority: Option<u8>,
-    /// The text: `NAME | TIMESTAMP message` for containers (the format of `docker compose logs
-    /// -t`), `journalctl -o short-iso-precise` for the journal.
+    pub fields: LineFields,
+    /// The message.
     pub text: Vec<u8>,
+}
+
+/// A burst of live lines as a block, tagged as source `tag` of its pane.
+pub fn block_of(lines: &[LiveLine], tag: u16) -> Block {
+    Block::from_fields(lines.iter().map(|l| (l.text.as_slice(), l.fields.clone()))).with_tag(tag)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

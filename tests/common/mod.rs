@@ -123,16 +123,10 @@ pub fn app_with(logs: Vec<LogFile>, options: Options, width: u16, height: u16) -
     app.update(Event::Resize(width, height));
     for pane in PaneId::BOTH {
         let mut events = Vec::new();
-        load_pane(
-            &catalogue,
-            &matcher,
-            pane,
-            &files[pane.index()],
-            &mut |event| {
-                events.push(event);
-                true
-            },
-        );
+        load_pane(&matcher, pane, &files[pane.index()], &mut |ingested| {
+            events.push(Event::from(ingested));
+            true
+        });
         for event in events {
             run_commands(&mut app, event);
         }

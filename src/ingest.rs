@@ -1,0 +1,105 @@
+//! The one place hits are made. Every source (a file, stdin, gzip, the journal, Docker, a
+//! replay) arrives as [`Block`]s; [`match_block`] finds the catalogue's hits in one, and both
+//! `triage scan` and the viewer take them from here, so the same line gets the same answer
+//! however it arrived.
+//!
+//! What a regex sees is the line's **message**: the text after the prefix its format adds —
+//! the timestamp of `docker logs -t`, the `service  | ` of `docker compose logs`, the
+//! `TIME HOST IDENT[PID]: ` of syslog and `journalctl -o short*`, the `MESSAGE` field of
+//! `journalctl -o json`/`export` and of the journal followed live, the log frame of the
+//! Docker API. Formats that are a program's own log (nginx access and error logs, plain text)
+//! have no such prefix: the message is the whole line. So `^` anchors at the start of what the
+//! program wrote, everywhere (patterns/README.md says the same for authors of entries).
+
+use crate::{
+    matcher::{Match, Matcher, Searcher},
+    model::{Block, Bytes, Hit},
+    parse::{self, LogFormat, LogLine, journal},
+};
+
+/// The catalogue's hits in `block`, in line order (then by where they start on the line).
+pub fn match_block(block: &Block, searcher: &Searcher) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut last = None;
+    searcher.candidate_lines(block.bytes(), |range| {
+        let index = block.line_of_offset(range.start);
+        // A prefilter reports each line once; guard against a line seen twice anyway.
+        if last != Some(index) {
+            last = Some(index);
+            match_one(block, index, searcher.matcher(), &mut hits);
+        }
+        true
+    });
+    hits
+}
+
+/// Match line `index` of `block`, appending its hits to `out`.
+fn match_one(block: &Block, index: usize, matcher: &Matcher, out: &mut Vec<Hit>) {
+    let line = block.line(index);
+    let view = block.view(index);
+    let matches = matcher.match_message(view.message);
+    if matches.is_empty() {
+        return;
+    }
+    let ts = view.ts.or_else(|| block.view_in_context(index).ts);
+    let offset = message_offset(line, &view);
+    out.extend(
+        matches
+            .into_iter()
+            .map(|m| hit(matcher, index, offset, ts, m)),
+    );
+}
+
+fn hit(
+    matcher: &Matcher,
+    index: usize,
+    offset: usize,
+    ts: Option<jiff::Timestamp>,
+    m: Match,
+) -> Hit {
+    Hit {
+        index,
+        entry: m.entry,
+        severity: matcher.severity(m.entry),
+        spans: m
+            .spans
+            .into_iter()
+            .map(|s| s.start + offset..s.end + offset)
+            .collect(),
+        captures: m.captures,
+        ts,
+    }
+}
+
+/// Where the message starts in the line it was read from.
+pub fn message_offset(line: &[u8], view: &LogLine) -> usize {
+    let (line_at, message_at) = (line.as_ptr() as usize, view.message.as_ptr() as usize);
+    if message_at >= line_at && message_at + view.message.len() <= line_at + line.len() {
+        message_at - line_at
+    } else {
+        0
+    }
+}
+
+/// The hits on one line pasted or written on its own (a catalogue example, `triage explain`),
+/// in whatever format it looks like: a line of `journalctl -o json` is matched on its
+/// `MESSAGE`, a syslog line on what follows `IDENT[PID]: `. Spans are offsets in `line`
+/// (for a JSON line, in its message).
+pub fn match_line(matcher: &Matcher, line: &[u8]) -> Vec<Hit> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let format = parse::sniff(line);
+    let block = if format == LogFormat::JournalJson {
+        match journal::parse_json(line) {
+            Ok(entry) => Block::from_fields(entry.lines()),
+            Err(_) => Block::new(Bytes::Owned(line.to_vec())),
+        }
+    } else {
+        Block::new(Bytes::Owned(line.to_vec())).in_format(format, 2000)
+    };
+    let mut hits = Vec::new();
+    for index in 0..block.len() {
+        match_one(&block, index, matcher, &mut hits);
+    }
+    hits
+}

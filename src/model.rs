@@ -1,0 +1,402 @@
+//! The domain: what a line is once it has arrived, and what a hit on it is. Sources produce
+//! [`Block`]s (batches of lines), [`crate::ingest`] matches them, and both `triage scan` and
+//! the viewer consume the result. Nothing here knows about the terminal.
+//!
+//! A line is kept the way it arrived. A line of a text log is kept as its raw bytes and its
+//! fields (time, who wrote it, level) are read off it when needed, in the format of its file.
+//! A line that arrived as fields (a journal entry, a Docker log frame) keeps them as
+//! [`LineFields`], never written out as text and parsed again.
+
+use std::{ops::Range, sync::Arc};
+
+use jiff::Timestamp;
+use memmap2::Mmap;
+
+use crate::{
+    catalogue::Severity,
+    parse::{self, LogFormat, LogLine, Stream},
+};
+
+/// Which side of the screen a source belongs to: Docker containers, or the host (journal,
+/// kernel, apt, syslog). Sources know it; the viewer lays panes out by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaneId {
+    Containers = 0,
+    Host = 1,
+}
+
+impl PaneId {
+    pub const BOTH: [PaneId; 2] = [PaneId::Containers, PaneId::Host];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn other(self) -> PaneId {
+        match self {
+            PaneId::Containers => PaneId::Host,
+            PaneId::Host => PaneId::Containers,
+        }
+    }
+}
+
+/// Where a source is at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceState {
+    /// Being read: bytes so far, of how many (if known).
+    Loading { done: u64, total: Option<u64> },
+    /// Read to the end.
+    Loaded,
+    /// Followed live.
+    Live,
+    /// Waiting to reconnect, or otherwise not delivering; the text says why.
+    Waiting(String),
+    /// Gave up; the text says why.
+    Failed(String),
+}
+
+/// A source of lines in a pane: a file, a container, the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub name: String,
+    pub format: LogFormat,
+    /// Year for timestamps printed without one.
+    pub year: i16,
+    pub state: SourceState,
+}
+
+/// What ingesting a source produces for whoever shows or prints it: blocks of lines with
+/// their hits, and changes of a source's state, in order.
+#[derive(Debug, Clone)]
+pub enum Ingested {
+    /// A block of lines for a pane, from any source (a file being loaded, a live burst),
+    /// with the catalogue hits in it.
+    Block {
+        pane: PaneId,
+        block: Arc<Block>,
+        hits: Vec<Hit>,
+    },
+    /// Source `source` of a pane changed state (loading progress, done, failed, reconnecting).
+    State {
+        pane: PaneId,
+        source: u16,
+        state: SourceState,
+    },
+}
+
+/// What a source said about a line besides its text, for lines that arrived as fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineFields {
+    pub ts: Option<Timestamp>,
+    /// The container, unit or identifier that wrote it.
+    pub label: Option<Arc<str>>,
+    pub stream: Option<Stream>,
+    /// syslog priority (0 emerg … 7 debug), where the source carries one.
+    pub priority: Option<u8>,
+    /// Where the message starts in the stored line (0 for live lines, which store only it).
+    pub message_start: u32,
+}
+
+/// One catalogue entry matching one line of a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The line's index in its block.
+    pub index: usize,
+    /// Index of the entry in the catalogue.
+    pub entry: usize,
+    pub severity: Severity,
+    /// Byte ranges in the stored line (the message's own offsets plus where it starts).
+    pub spans: Vec<Range<usize>>,
+    /// Named groups of the first regex that matched, as `(name, value)`.
+    pub captures: Vec<(String, String)>,
+    /// The line's time, or that of the line it continues.
+    pub ts: Option<Timestamp>,
+}
+
+/// The bytes behind a block.
+#[derive(Debug, Clone)]
+pub enum Bytes {
+    /// A range of a memory-mapped file.
+    Mapped(Arc<Mmap>, Range<usize>),
+    Owned(Vec<u8>),
+    /// Bytes compiled into the binary (the bundled incident).
+    Static(&'static [u8]),
+}
+
+impl Bytes {
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(map, range) => &map[range.clone()],
+            Bytes::Owned(bytes) => bytes,
+            Bytes::Static(bytes) => bytes,
+        }
+    }
+}
+
+/// How to read the fields of a block's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextFormat {
+    pub format: LogFormat,
+    /// The year for dates printed without one.
+    pub year: i16,
+}
+
+impl Default for TextFormat {
+    fn default() -> Self {
+        TextFormat {
+            format: LogFormat::Plain,
+            year: 2000,
+        }
+    }
+}
+
+/// A batch of whole lines in one buffer: the unit every source produces, the matcher searches
+/// and the store keeps.
+#[derive(Debug, Clone)]
+pub struct Block {
+    bytes: Bytes,
+    /// Start of each line in `bytes`; a line ends where the next starts (minus its `\n`).
+    starts: Vec<u32>,
+    /// Per line: which of the pane's sources it came from (`None`: all from source 0).
+    tags: Option<Vec<u16>>,
+    /// Per line, for lines that arrived as fields; `None`: read them off the text.
+    fields: Option<Vec<LineFields>>,
+    text_format: TextFormat,
+}
+
+impl Block {
+    /// Index the lines of `bytes` (a trailing line without `\n` counts). Offsets are `u32`:
+    /// callers keep blocks under 4 GiB. The lines are plain text until [`Block::in_format`].
+    pub fn new(bytes: Bytes) -> Block {
+        let data = bytes.as_slice();
+        let mut starts = Vec::with_capacity(data.len() / 64);
+        if !data.is_empty() {
+            starts.push(0);
+            starts.extend(
+                memchr::memchr_iter(b'\n', data)
+                    .map(|i| (i + 1) as u32)
+                    .filter(|&s| (s as usize) < data.len()),
+            );
+        }
+        Block {
+            bytes,
+            starts,
+            tags: None,
+            fields: None,
+            text_format: TextFormat::default(),
+        }
+    }
+
+    /// Lines that arrived as fields: each text is stored as it is (a `\n` inside one is shown
+    /// as a space, never split) beside its fields.
+    pub fn from_fields<'a>(lines: impl IntoIterator<Item = (&'a [u8], LineFields)>) -> Block {
+        let mut bytes = Vec::new();
+        let mut starts = Vec::new();
+        let mut fields = Vec::new();
+        for (text, line_fields) in lines {
+            starts.push(bytes.len() as u32);
+            bytes.extend(text.iter().map(|&b| if b == b'\n' { b' ' } else { b }));
+            bytes.push(b'\n');
+            fields.push(line_fields);
+        }
+        Block {
+            bytes: Bytes::Owned(bytes),
+            starts,
+            tags: None,
+            fields: Some(fields),
+            text_format: TextFormat::default(),
+        }
+    }
+
+    /// Read the lines' fields off their text in `format`.
+    pub fn in_format(mut self, format: LogFormat, year: i16) -> Block {
+        self.text_format = TextFormat { format, year };
+        self
+    }
+
+    /// A block whose lines came from the sources `tags` says (one per line).
+    pub fn with_tags(mut self, tags: Vec<u16>) -> Block {
+        debug_assert_eq!(tags.len(), self.starts.len());
+        if tags.len() == self.starts.len() && tags.iter().any(|&t| t != 0) {
+            self.tags = Some(tags);
+        }
+        self
+    }
+
+    /// A block whose lines all came from `tag`.
+    pub fn with_tag(mut self, tag: u16) -> Block {
+        if tag != 0 {
+            self.tags = Some(vec![tag; self.starts.len()]);
+        }
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    pub fn byte_len(&self) -> usize {
+        self.bytes.as_slice().len()
+    }
+
+    pub fn text_format(&self) -> TextFormat {
+        self.text_format
+    }
+
+    /// Line `i` of the block, without its terminator.
+    pub fn line(&self, i: usize) -> &[u8] {
+        &self.bytes.as_slice()[self.line_range(i)]
+    }
+
+    /// Where line `i` is in [`Block::bytes`], without its terminator (`\n` or `\r\n`).
+    pub fn line_range(&self, i: usize) -> Range<usize> {
+        let data = self.bytes.as_slice();
+        let start = self.starts[i] as usize;
+        let mut end = self
+            .starts
+            .get(i + 1)
+            .map_or(data.len(), |&next| next as usize);
+        if data[start..end].ends_with(b"\n") {
+            end -= 1;
+        }
+        if data[start..end].ends_with(b"\r") {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn tag(&self, i: usize) -> u16 {
+        self.tags.as_ref().map_or(0, |tags| tags[i])
+    }
+
+    /// The fields line `i` arrived with, if it arrived as fields.
+    pub fn fields(&self, i: usize) -> Option<&LineFields> {
+        self.fields.as_ref().map(|f| &f[i])
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_slice()
+    }
+
+    /// The line an offset of [`Block::bytes`] falls in.
+    pub fn line_of_offset(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Line `i` as parsed: its time, who wrote it, its stream and level, and its message,
+    /// the text a catalogue regex sees. A text line without a time of its own (a traceback's
+    /// frame) is not given one here: see [`Block::view_in_context`].
+    pub fn view(&self, i: usize) -> LogLine<'_> {
+        let line = self.line(i);
+        match self.fields(i) {
+            Some(fields) => fields_view(fields, line),
+            None => parse::parse_line(self.text_format.format, line, self.text_format.year),
+        }
+    }
+
+    /// As [`Block::view`], with the time (and writer) of the line it continues when it has
+    /// none of its own.
+    pub fn view_in_context(&self, i: usize) -> LogLine<'_> {
+        match self.fields(i) {
+            Some(fields) => fields_view(fields, self.line(i)),
+            None => parse::parse_in_context(
+                self.text_format.format,
+                self.bytes(),
+                self.line_range(i),
+                self.text_format.year,
+            ),
+        }
+    }
+
+    /// Release the block's memory-mapped pages from this process: the kernel reads them back
+    /// from the page cache when they are next shown. Keeps a scanned 1 GiB file from counting
+    /// as 1 GiB of resident memory.
+    pub fn release_pages(&self) {
+        if let Bytes::Mapped(map, range) = &self.bytes {
+            // SAFETY: the map is read-only and backed by a file; DONTNEED only drops this
+            // process's page references, which later reads fault back in from the file.
+            unsafe {
+                let _ = map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    range.start,
+                    range.len(),
+                );
+            }
+        }
+    }
+
+    /// A block from its parts (the store seals its open tail into one).
+    pub(crate) fn from_parts(parts: BlockParts) -> Block {
+        Block {
+            bytes: parts.bytes,
+            starts: parts.starts,
+            tags: parts.tags,
+            fields: parts.fields,
+            text_format: parts.text_format,
+        }
+    }
+}
+
+pub(crate) struct BlockParts {
+    pub bytes: Bytes,
+    pub starts: Vec<u32>,
+    pub tags: Option<Vec<u16>>,
+    pub fields: Option<Vec<LineFields>>,
+    pub text_format: TextFormat,
+}
+
+/// A line that arrived as fields, as parsed.
+pub(crate) fn fields_view<'a>(fields: &'a LineFields, line: &'a [u8]) -> LogLine<'a> {
+    let start = (fields.message_start as usize).min(line.len());
+    LogLine {
+        ts: fields.ts,
+        label: fields.label.as_deref().map(std::borrow::Cow::Borrowed),
+        stream: fields.stream,
+        priority: fields.priority,
+        message: &line[start..],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_index_their_lines() {
+        let block = Block::new(Bytes::Owned(b"a\nbb\r\n\nlast".to_vec()));
+        assert_eq!(block.len(), 4);
+        assert_eq!(
+            [block.line(0), block.line(1), block.line(2), block.line(3)],
+            [&b"a"[..], b"bb", b"", b"last"]
+        );
+        assert_eq!(Block::new(Bytes::Owned(b"one\n".to_vec())).len(), 1);
+        assert_eq!(Block::new(Bytes::Owned(Vec::new())).len(), 0);
+        assert_eq!(block.line_of_offset(3), 1);
+    }
+
+    #[test]
+    fn lines_that_arrived_as_fields_keep_them() {
+        let fields = LineFields {
+            ts: Some("2026-11-28T14:03:05Z".parse().unwrap()),
+            label: Some(Arc::from("db")),
+            stream: Some(Stream::Stderr),
+            priority: Some(3),
+            message_start: 0,
+        };
+        let block = Block::from_fields([(&b"two\nparts"[..], fields.clone())]);
+        assert_eq!(block.len(), 1);
+        let view = block.view(0);
+        assert_eq!(view.message, b"two parts");
+        assert_eq!(
+            (view.ts, view.label.as_deref(), view.stream, view.priority),
+            (fields.ts, Some("db"), Some(Stream::Stderr), Some(3))
+        );
+    }
+}

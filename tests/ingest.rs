@@ -1,0 +1,482 @@
+//! One path for every line: the prefilter never loses a match, whichever plan it takes, and a
+//! line gets the same hits however it arrives (as raw text, in a docker or compose log, in the
+//! journal's text or structured outputs; through `triage scan` or through the viewer).
+
+mod common;
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    io::Write,
+};
+
+use common::{fixture, repo};
+use triage::{
+    catalogue::Catalogue,
+    ingest,
+    input::{self, ChunkReader},
+    loader::{LogData, LogFile, load_pane},
+    matcher::{Matcher, Prefilter, Searcher},
+    model::{Block, Bytes, Ingested, PaneId},
+    parse::LogFormat,
+    scan::{self, ScanOptions},
+};
+
+fn source_catalogue() -> Catalogue {
+    let (catalogue, errors) = Catalogue::from_dir(&repo("patterns"));
+    assert!(errors.is_empty(), "patterns/ has load errors: {errors:#?}");
+    catalogue
+}
+
+/// A small deterministic generator (xorshift), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Every example and counter-example of the catalogue.
+fn catalogue_lines(catalogue: &Catalogue) -> Vec<String> {
+    catalogue
+        .entries()
+        .iter()
+        .flat_map(|e| e.examples.iter().chain(&e.counter_examples).cloned())
+        .collect()
+}
+
+/// At least 16 MiB of real logs (loghub's 16 systems, whole newline-terminated lines, in a
+/// fixed order, shuffled per round) plus generated traffic, with every catalogue line inserted
+/// at random places and as the first and last line of every 1 MiB chunk.
+fn corpus(catalogue: &Catalogue) -> Vec<Vec<u8>> {
+    let mut background: Vec<Vec<u8>> = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(fixture("loghub"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 16, "the 16 loghub samples");
+    let mut real: Vec<Vec<u8>> = Vec::new();
+    for path in names {
+        let text = std::fs::read(&path).unwrap();
+        real.extend(
+            text.split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| l.strip_suffix(b"\r").unwrap_or(l).to_vec()),
+        );
+    }
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut size = 0;
+    while size < 16 << 20 {
+        let mut round = real.clone();
+        for i in (1..round.len()).rev() {
+            round.swap(i, rng.below(i + 1));
+        }
+        size += round.iter().map(|l| l.len() + 1).sum::<usize>();
+        background.extend(round);
+    }
+    let generated = std::process::Command::new("python3")
+        .arg(repo("bench/gen-corpus"))
+        .args(["--bytes", "2M", "--seed", "7"])
+        .output()
+        .expect("python3 runs bench/gen-corpus");
+    assert!(generated.status.success(), "gen-corpus failed");
+    background.extend(
+        generated
+            .stdout
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(<[u8]>::to_vec),
+    );
+    let inserted = catalogue_lines(catalogue);
+    for line in &inserted {
+        let at = rng.below(background.len());
+        background.insert(at, line.as_bytes().to_vec());
+    }
+    // Chunk edges: the lines on both sides of every 1 MiB boundary are catalogue lines.
+    let mut out = Vec::with_capacity(background.len() + 4096);
+    let (mut bytes, mut next_edge, mut k) = (0usize, 1usize << 20, 0usize);
+    for line in background {
+        bytes += line.len() + 1;
+        out.push(line);
+        if bytes >= next_edge {
+            out.push(inserted[k % inserted.len()].as_bytes().to_vec());
+            out.push(inserted[(k + 1) % inserted.len()].as_bytes().to_vec());
+            k += 2;
+            next_edge += 1 << 20;
+        }
+    }
+    out
+}
+
+fn memchr_last_newline(text: &[u8]) -> usize {
+    text.iter().rposition(|&b| b == b'\n').expect("a newline")
+}
+
+fn joined(lines: &[Vec<u8>], crlf: bool) -> Vec<u8> {
+    let mut text = Vec::new();
+    for line in lines {
+        text.extend_from_slice(line);
+        text.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+    }
+    text
+}
+
+/// `(line number from 1, entry)` for every line and every entry whose regex matches the
+/// line's message, running every regex of the catalogue on every line.
+fn every_regex_on_every_line(
+    catalogue: &Catalogue,
+    lines: &[Vec<u8>],
+    format: LogFormat,
+) -> BTreeSet<(u64, usize)> {
+    let rules: Vec<(usize, &str)> = catalogue
+        .entries()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.regex.iter().map(move |r| (i, r.as_str())))
+        .collect();
+    let set = regex::bytes::RegexSetBuilder::new(rules.iter().map(|(_, r)| *r))
+        .size_limit(1 << 30)
+        .dfa_size_limit(1 << 30)
+        .build()
+        .unwrap();
+    let mut found = BTreeSet::new();
+    for (n, line) in lines.iter().enumerate() {
+        let block = Block::new(Bytes::Owned(line.clone())).in_format(format, 2026);
+        let message = block.view(0).message;
+        for rule in set.matches(message).iter() {
+            found.insert((n as u64 + 1, rules[rule].0));
+        }
+    }
+    found
+}
+
+/// Hits of `searcher` over `text` cut in 1 MiB chunks the way `scan` and the loader cut it.
+fn searched(searcher: &Searcher, text: &[u8], format: LogFormat) -> BTreeSet<(u64, usize)> {
+    let mut chunks = ChunkReader::new(text, 1 << 20);
+    let mut before = 0u64;
+    let mut found = BTreeSet::new();
+    while let Some(chunk) = chunks.next_chunk().unwrap() {
+        let block = Block::new(Bytes::Owned(chunk.to_vec())).in_format(format, 2026);
+        for hit in ingest::match_block(&block, searcher) {
+            found.insert((before + hit.index as u64 + 1, hit.entry));
+        }
+        before += block.len() as u64;
+    }
+    found
+}
+
+fn scanned(
+    matcher: &Matcher,
+    text: &[u8],
+    format: LogFormat,
+    threads: usize,
+) -> BTreeSet<(u64, usize)> {
+    let input = input::from_reader(
+        "corpus",
+        Box::new(std::io::Cursor::new(text.to_vec())),
+        Some(2026),
+    )
+    .unwrap();
+    let mut found = BTreeSet::new();
+    scan::scan_input(
+        matcher,
+        input,
+        ScanOptions {
+            format: Some(format),
+            threads,
+        },
+        &mut |f| {
+            found.extend(f.hits.iter().map(|h| (f.line, h.entry)));
+            Ok(())
+        },
+    )
+    .unwrap();
+    found
+}
+
+/// Every prefilter plan finds exactly what running every regex on every line finds: the
+/// literal NFA, Teddy over anchors chosen from a sample, the DFA fallback, and `scan` itself on
+/// 1 and 4 threads (which switches to anchors after 8 MiB); LF and CRLF; the whole lines as
+/// plain text and as syslog lines.
+#[test]
+fn the_prefilter_never_loses_a_match() {
+    let catalogue = source_catalogue();
+    let matcher = Matcher::new(&catalogue);
+    let lines = corpus(&catalogue);
+    let every_regex_needs_an_example = catalogue
+        .entries()
+        .iter()
+        .filter(|e| !e.regex.is_empty())
+        .count();
+    assert!(every_regex_needs_an_example > 100);
+    for format in [LogFormat::Plain, LogFormat::ShortIso] {
+        let naive = every_regex_on_every_line(&catalogue, &lines, format);
+        assert!(
+            naive.len() > 800,
+            "the corpus should have plenty of hits ({})",
+            naive.len()
+        );
+        // CRLF once, with the plain format: line ends are the same whatever the format.
+        let line_ends: &[bool] = if format == LogFormat::Plain {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for &crlf in line_ends {
+            let text = joined(&lines, crlf);
+            assert!(text.len() >= 16 << 20);
+            let literals = Searcher::new(&matcher);
+            // One chunk at a time, under the big-input threshold: the NFA throughout.
+            let mut chunks = ChunkReader::new(&text[..], 1 << 20);
+            let first = chunks.next_chunk().unwrap().unwrap().to_vec();
+            let block = Block::new(Bytes::Owned(first)).in_format(format, 2026);
+            ingest::match_block(&block, &literals);
+            assert_eq!(literals.prefilter(), Prefilter::Literals);
+
+            let anchors = Searcher::for_big_input(&matcher, &text[..4 << 20]);
+            assert!(
+                matches!(anchors.prefilter(), Prefilter::Anchors(n) if n > 20),
+                "Teddy is available on this CPU: {:?}",
+                anchors.prefilter()
+            );
+            let dfa = Searcher::with_literal_dfa(&matcher);
+            assert_eq!(dfa.prefilter(), Prefilter::Dfa);
+            for (name, searcher) in [("anchors", &anchors), ("dfa", &dfa)] {
+                let fast = searched(searcher, &text, format);
+                assert_eq!(fast, naive, "{name}, {format}, crlf {crlf}");
+            }
+            // The first 8 MiB (whole lines), where a fresh searcher stays with the NFA.
+            let head = &text[..=memchr_last_newline(&text[..8 << 20])];
+            let head_lines = head.iter().filter(|&&b| b == b'\n').count() as u64;
+            let nfa_searcher = Searcher::new(&matcher);
+            let nfa = searched(&nfa_searcher, head, format);
+            assert_eq!(nfa_searcher.prefilter(), Prefilter::Literals);
+            let in_first_8_mib: BTreeSet<_> = naive
+                .iter()
+                .filter(|(line, _)| *line <= head_lines)
+                .copied()
+                .collect();
+            assert_eq!(nfa, in_first_8_mib, "literal NFA, {format}, crlf {crlf}");
+            for threads in [1, 4] {
+                assert_eq!(
+                    scanned(&matcher, &text, format, threads),
+                    naive,
+                    "scan, {threads} threads, {format}, crlf {crlf}"
+                );
+            }
+        }
+    }
+}
+
+// ---- the same hits however a line arrives ------------------------------------------------
+
+/// What a hit says, independent of the format around the line: the entry and the text of
+/// each matched span.
+type Said = BTreeSet<(usize, Vec<Vec<u8>>)>;
+
+fn said(entry: usize, line: &[u8], spans: &[std::ops::Range<usize>]) -> (usize, Vec<Vec<u8>>) {
+    (
+        entry,
+        spans.iter().map(|s| line[s.clone()].to_vec()).collect(),
+    )
+}
+
+/// The formats a message can be written in, each as (name, forced format, file text); line
+/// (or entry) `i` of each holds `messages[i]`.
+fn written_in_every_format(messages: &[Vec<u8>]) -> Vec<(&'static str, Vec<u8>)> {
+    let ts = "2026-11-28T14:03:05.123456789Z";
+    let mut out: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut each = |name: &'static str, f: &dyn Fn(&[u8]) -> Vec<u8>| {
+        let mut text = Vec::new();
+        for m in messages {
+            text.extend(f(m));
+        }
+        out.push((name, text));
+    };
+    let line = |prefix: String| move |m: &[u8]| [prefix.as_bytes(), m, b"\n"].concat();
+    each("docker", &line(format!("{ts} ")));
+    each("compose -t", &line(format!("web-1  | {ts} ")));
+    each("short", &line("Nov 28 14:03:05 vm app[42]: ".into()));
+    each(
+        "short-precise",
+        &line("Nov 28 14:03:05.123456 vm app[42]: ".into()),
+    );
+    each(
+        "short-iso",
+        &line("2026-11-28T14:03:05+0000 vm app[42]: ".into()),
+    );
+    each(
+        "syslog <PRI>",
+        &line("<27>Nov 28 14:03:05 vm app[42]: ".into()),
+    );
+    each("json", &|m: &[u8]| {
+        let message = String::from_utf8_lossy(m);
+        let mut object = serde_json::to_vec(&serde_json::json!({
+            "__CURSOR": "s=1",
+            "__REALTIME_TIMESTAMP": "1795874585123456",
+            "PRIORITY": "3",
+            "SYSLOG_IDENTIFIER": "app",
+            "MESSAGE": message,
+        }))
+        .unwrap();
+        object.push(b'\n');
+        object
+    });
+    each("export", &|m: &[u8]| {
+        [
+            &b"__CURSOR=s=1\n__REALTIME_TIMESTAMP=1795874585123456\nPRIORITY=3\nSYSLOG_IDENTIFIER=app\nMESSAGE="[..],
+            m,
+            b"\n\n",
+        ]
+        .concat()
+    });
+    out
+}
+
+/// Hits per message (by its position), through `triage scan`'s engine.
+fn through_scan(matcher: &Matcher, text: &[u8], format: &str) -> BTreeMap<usize, Said> {
+    let input = input::from_reader(
+        format,
+        Box::new(std::io::Cursor::new(text.to_vec())),
+        Some(2026),
+    )
+    .unwrap();
+    let mut found: BTreeMap<usize, Said> = BTreeMap::new();
+    scan::scan_input(matcher, input, ScanOptions::default(), &mut |f| {
+        // Export entries take six lines each (five fields and a blank line); every other
+        // format one line per message.
+        let position = if format == "export" {
+            (f.line as usize - 1) / 6
+        } else {
+            f.line as usize - 1
+        };
+        let hits = found.entry(position).or_default();
+        hits.extend(f.hits.iter().map(|h| said(h.entry, f.text, &h.spans)));
+        Ok(())
+    })
+    .unwrap();
+    found
+}
+
+/// Hits per message (by its position), through the viewer's loader.
+fn through_viewer(matcher: &Matcher, text: &[u8], name: &str) -> BTreeMap<usize, Said> {
+    let bytes: &'static [u8] = Box::leak(text.to_vec().into_boxed_slice());
+    let file = LogFile::open(name, LogData::Static(bytes), None).unwrap();
+    let mut found: BTreeMap<usize, Said> = BTreeMap::new();
+    let mut before = 0;
+    load_pane(matcher, PaneId::Host, &[file], &mut |event| {
+        if let Ingested::Block { block, hits, .. } = event {
+            for hit in hits {
+                let line = block.line(hit.index);
+                found
+                    .entry(before + hit.index)
+                    .or_default()
+                    .insert(said(hit.entry, line, &hit.spans));
+            }
+            before += block.len();
+        }
+        true
+    });
+    found
+}
+
+/// Every example line of the catalogue, as its message written in every format the viewer
+/// and `scan` read, gets the same hits (entry and matched text) everywhere, and the same as
+/// the example pasted on its own.
+#[test]
+fn a_line_gets_the_same_hits_however_it_arrives() {
+    let catalogue = source_catalogue();
+    let matcher = Matcher::new(&catalogue);
+    let examples: Vec<&String> = catalogue
+        .entries()
+        .iter()
+        .flat_map(|e| &e.examples)
+        .collect();
+    // The message each example holds (an example may be a whole syslog or docker line).
+    let messages: Vec<Vec<u8>> = examples
+        .iter()
+        .map(|e| {
+            let block = Block::new(Bytes::Owned(e.as_bytes().to_vec()))
+                .in_format(triage::parse::sniff(e.as_bytes()), 2026);
+            block.view(0).message.to_vec()
+        })
+        .filter(|m| !m.is_empty() && !m.starts_with(b"{"))
+        .collect();
+    let pasted: BTreeMap<usize, Said> = messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let hits = ingest::match_line(&matcher, m);
+            (i, hits.iter().map(|h| said(h.entry, m, &h.spans)).collect())
+        })
+        .filter(|(_, s): &(usize, Said)| !s.is_empty())
+        .collect();
+    assert!(
+        pasted.len() * 10 >= messages.len() * 9,
+        "most examples match as messages"
+    );
+    let mut failures = Vec::new();
+    for (name, text) in written_in_every_format(&messages) {
+        for (path, got) in [
+            ("scan", through_scan(&matcher, &text, name)),
+            ("viewer", through_viewer(&matcher, &text, name)),
+        ] {
+            for (i, message) in messages.iter().enumerate() {
+                let (want, have) = (pasted.get(&i), got.get(&i));
+                if want != have {
+                    failures.push(format!(
+                        "{name} via {path}: {:?}: pasted {:?}, got {:?}",
+                        String::from_utf8_lossy(message),
+                        want.map(|s| s
+                            .iter()
+                            .map(|(e, _)| &catalogue.entries()[*e].id)
+                            .collect::<Vec<_>>()),
+                        have.map(|s| s
+                            .iter()
+                            .map(|(e, _)| &catalogue.entries()[*e].id)
+                            .collect::<Vec<_>>()),
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The issue's own case: `kex_exchange_identification` read as `journalctl -o json` and as
+/// `-o short-iso` is the same `ssh-kex-closed` hit.
+#[test]
+fn an_anchored_regex_means_the_same_in_every_format() {
+    let catalogue = source_catalogue();
+    let matcher = Matcher::new(&catalogue);
+    let id = catalogue.index_of("ssh-kex-closed").unwrap();
+    let message = b"kex_exchange_identification: Connection closed by remote host".to_vec();
+    for (name, text) in written_in_every_format(std::slice::from_ref(&message)) {
+        let hits = through_scan(&matcher, &text, name);
+        assert!(
+            hits.get(&0)
+                .is_some_and(|s| s.iter().any(|(e, _)| *e == id)),
+            "{name}: {hits:?}"
+        );
+    }
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(b"2026-11-28T14:03:05+0000 vm ssh[9]: kex_exchange_identification: Connection closed by remote host\n")
+        .unwrap();
+    let out = common::triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"ssh-kex-closed\""), "{text}");
+}
