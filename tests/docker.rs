@@ -114,11 +114,14 @@ fn follow_until(
         while !done(&lines) {
             match tokio::time::timeout_at(deadline, rx.recv()).await {
                 Ok(Some(SourceMsg::Lines(batch))) => {
-                    lines.extend(
-                        batch
-                            .into_iter()
-                            .map(|l| String::from_utf8_lossy(&l.text).into_owned()),
-                    );
+                    // Each line as `docker logs -t` prints it, from the fields it arrived with.
+                    lines.extend(batch.into_iter().map(|l| {
+                        let ts = l
+                            .fields
+                            .ts
+                            .map_or_else(|| "-".to_string(), |t| t.to_string());
+                        format!("{ts} {}", String::from_utf8_lossy(&l.text))
+                    }));
                 }
                 Ok(Some(SourceMsg::State(_))) => {}
                 Ok(None) | Err(_) => break,
@@ -127,6 +130,13 @@ fn follow_until(
         source.abort();
         lines
     })
+}
+
+/// A line of `docker logs -t` with its time written the way triage writes a time.
+fn canonical_time(line: &str) -> String {
+    let (ts, message) = line.split_once(' ').unwrap_or((line, ""));
+    let ts: jiff::Timestamp = ts.parse().expect("docker logs -t starts with a time");
+    format!("{ts} {message}")
 }
 
 fn following(container: &str) -> DockerOptions {
@@ -183,7 +193,7 @@ fn a_restarting_container_delivers_every_line_once() {
         .unwrap();
     let expected: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| format!("{} | {l}", c.0))
+        .map(canonical_time)
         .collect();
     assert_eq!(expected.len(), 15);
     let got: Vec<String> = printed.iter().map(|s| s.to_string()).collect();
@@ -540,7 +550,13 @@ fn dockerd_stopping_and_starting_mid_follow_is_reported_and_loses_nothing() {
     let seen: Vec<String> = hits
         .iter()
         .filter(|h| h["pattern"] == "dpkg-interrupted")
-        .map(|h| h["text"].as_str().unwrap().to_string())
+        .map(|h| {
+            format!(
+                "{} {}",
+                h["ts"].as_str().unwrap(),
+                h["text"].as_str().unwrap()
+            )
+        })
         .collect();
     // The outage was reported, in words the catalogue explains.
     assert!(
@@ -552,7 +568,7 @@ fn dockerd_stopping_and_starting_mid_follow_is_reported_and_loses_nothing() {
     let logs = daemon.docker(&["logs", "-t", "ticker"]);
     let logged: Vec<String> = String::from_utf8_lossy(&logs.stdout)
         .lines()
-        .map(|l| format!("ticker | {l}"))
+        .map(canonical_time)
         .collect();
     let unique: std::collections::HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len(), "doubled lines");
