@@ -199,6 +199,8 @@ pub struct Labels {
     pub lesson: &'static str,
     pub seen_as: &'static str,
     pub sources: &'static str,
+    /// Marks a remedy step that can destroy data or access.
+    pub destructive: &'static str,
 }
 
 pub fn labels(lang: Lang) -> Labels {
@@ -212,6 +214,7 @@ pub fn labels(lang: Lang) -> Labels {
             lesson: "lesson",
             seen_as: "Seen as",
             sources: "Where",
+            destructive: "[DESTRUCTIVE]",
         },
         Lang::Zh => Labels {
             cause: "原因",
@@ -222,6 +225,7 @@ pub fn labels(lang: Lang) -> Labels {
             lesson: "教训",
             seen_as: "日志示例",
             sources: "出现位置",
+            destructive: "[危险操作]",
         },
     }
 }
@@ -274,7 +278,19 @@ pub fn render_card(
     }
     out += &format!("\n{}:\n", l.remedy);
     for (n, step) in entry.remedy.iter().enumerate() {
-        out += &format!("  {}. {}\n", n + 1, step.text(lang).trim());
+        if step.destructive {
+            out += &format!(
+                "  {}. {} {}\n",
+                n + 1,
+                l.destructive,
+                step.text(lang).trim()
+            );
+            if let Some(warning) = step.warning(lang) {
+                out += &format!("     ! {}\n", fill_command(warning.trim(), captures));
+            }
+        } else {
+            out += &format!("  {}. {}\n", n + 1, step.text(lang).trim());
+        }
         for cmd in &step.run {
             out += &format!("     $ {}\n", fill_command(cmd, captures));
         }
