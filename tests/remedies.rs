@@ -183,27 +183,72 @@ static DESTRUCTIVE: LazyLock<Vec<Verb>> = LazyLock::new(|| {
     verbs(&[
         ("deletes files", r"rm\s"),
         ("deletes files", r"(?:shred|wipefs|truncate)\b"),
-        ("deletes containers, images or volumes", r"docker\s+(?:container\s+|image\s+|volume\s+|network\s+)?(?:rm|rmi|prune)\b"),
-        ("deletes containers, images or volumes", r"docker\s+(?:system|builder|image|container|volume|network)\s+prune\b"),
-        ("deletes the project's containers (and with -v its volumes)", r"docker[\s-]compose\b.*\s(?:down|rm)\b"),
+        (
+            "deletes containers, images or volumes",
+            r"docker\s+(?:container\s+|image\s+|volume\s+|network\s+)?(?:rm|rmi|prune)\b",
+        ),
+        (
+            "deletes containers, images or volumes",
+            r"docker\s+(?:system|builder|image|container|volume|network)\s+prune\b",
+        ),
+        (
+            "deletes the project's containers (and with -v its volumes)",
+            r"docker[\s-]compose\b.*\s(?:down|rm)\b",
+        ),
         ("kills processes", r"(?:kill|pkill|killall)\b"),
-        ("kills containers", r"docker\s+(?:container\s+)?kill\b|docker[\s-]compose\b.*\skill\b"),
+        (
+            "kills containers",
+            r"docker\s+(?:container\s+)?kill\b|docker[\s-]compose\b.*\skill\b",
+        ),
         ("overwrites a file", r"tee\s+(?:[^-]|--?[^a\s])"),
-        ("edits a file in place", r"sed\s+(?:-\w*\s+)*-i|perl\s+-\w*i"),
-        ("overwrites a device or file system", r"(?:dd|mkfs(?:\.\w+)?|mkswap|e2fsck|fsck(?:\.\w+)?|xfs_repair|growpart)\b"),
-        ("discards local changes", r"git\s+(?:checkout\s+--|reset\s+--hard|clean\b)"),
-        ("removes packages", r"(?:apt-get|apt)\s+(?:-\S+\s+)*(?:remove|purge|autoremove)\b|dpkg\s+(?:-r|-P|--remove|--purge)\b"),
-        ("deletes keys", r"gpg\b.*--delete-(?:secret-)?keys|ssh-keygen\s+-R\b"),
+        (
+            "edits a file in place",
+            r"sed\s+(?:-\w*\s+)*-i|perl\s+-\w*i",
+        ),
+        (
+            "overwrites a device or file system",
+            r"(?:dd|mkfs(?:\.\w+)?|mkswap|e2fsck|fsck(?:\.\w+)?|xfs_repair|growpart)\b",
+        ),
+        (
+            "discards local changes",
+            r"git\s+(?:checkout\s+--|reset\s+--hard|clean\b)",
+        ),
+        (
+            "removes packages",
+            r"(?:apt-get|apt)\s+(?:-\S+\s+)*(?:remove|purge|autoremove)\b|dpkg\s+(?:-r|-P|--remove|--purge)\b",
+        ),
+        (
+            "deletes keys",
+            r"gpg\b.*--delete-(?:secret-)?keys|ssh-keygen\s+-R\b",
+        ),
         ("deletes logs", r"journalctl\b.*--vacuum"),
-        ("takes the machine down", r"(?:reboot|shutdown|poweroff|halt)\b"),
-        ("stops or resizes the VM", r"gcloud\s+compute\s+instances\s+(?:stop|reset|delete|set-machine-type)\b|aws\s+ec2\s+(?:stop-instances|terminate-instances|modify-instance-attribute)\b|az\s+vm\s+(?:stop|deallocate|delete|resize)\b"),
-        ("opens a port", r"ufw\s+allow\b|gcloud\s+compute\s+firewall-rules\s+(?:create|update)\b|aws\s+ec2\s+authorize-security-group-ingress\b|az\s+(?:network\s+nsg\s+rule\s+create|vm\s+open-port)\b|nft\s+(?:add|insert)\s+rule\b|iptables\s+-[AI]\b"),
+        (
+            "takes the machine down",
+            r"(?:reboot|shutdown|poweroff|halt)\b",
+        ),
+        (
+            "stops or resizes the VM",
+            r"gcloud\s+compute\s+instances\s+(?:stop|reset|delete|set-machine-type)\b|aws\s+ec2\s+(?:stop-instances|terminate-instances|modify-instance-attribute)\b|az\s+vm\s+(?:stop|deallocate|delete|resize)\b",
+        ),
+        (
+            "opens a port",
+            r"ufw\s+allow\b|gcloud\s+compute\s+firewall-rules\s+(?:create|update)\b|aws\s+ec2\s+authorize-security-group-ingress\b|az\s+(?:network\s+nsg\s+rule\s+create|vm\s+open-port)\b|nft\s+(?:add|insert)\s+rule\b|iptables\s+-[AI]\b",
+        ),
         ("opens to the world", r"RAW:0\.0\.0\.0/0|::/0"),
-        ("makes a file writable by everyone", r"chmod\s+(?:-\w+\s+)*(?:[0-7]?[0-7][0-7][2367]|\S*o\+\S*w|a\+\S*w)\b"),
-        ("deletes data in the database", r"RAW:(?i:\b(?:drop\s+(?:database|table|user)|truncate\s+table|purge\s+binary\s+logs|delete\s+from)\b)"),
-            // A `>` redirection replaces what was there; a fresh, dated name, /dev/null and a
+        (
+            "makes a file writable by everyone",
+            r"chmod\s+(?:-\w+\s+)*(?:[0-7]?[0-7][0-7][2367]|\S*o\+\S*w|a\+\S*w)\b",
+        ),
+        (
+            "deletes data in the database",
+            r"RAW:(?i:\b(?:drop\s+(?:database|table|user)|truncate\s+table|purge\s+binary\s+logs|delete\s+from)\b)",
+        ),
+        // A `>` redirection replaces what was there; a fresh, dated name, /dev/null and a
         // scratch file in /tmp are safe.
-        ("overwrites a file (> redirection)", r"WHOLE:(?:^|[^>&0-9])[0-9]?>\s*(?:[^&\s>/]|/[^dt]|/d[^e]|/t[^m])"),
+        (
+            "overwrites a file (> redirection)",
+            r"WHOLE:(?:^|[^>&0-9])[0-9]?>\s*(?:[^&\s>/]|/[^dt]|/d[^e]|/t[^m])",
+        ),
     ])
 });
 
@@ -211,24 +256,66 @@ static DESTRUCTIVE: LazyLock<Vec<Verb>> = LazyLock::new(|| {
 /// diagnose before change.
 static CHANGES_STATE: LazyLock<Vec<Verb>> = LazyLock::new(|| {
     verbs(&[
-        ("changes files", r"(?:mv|cp|ln|install|mkdir|touch|rmdir|chmod|chown|chgrp|tee|fallocate|swapon|swapoff|mount|umount|resize2fs)\b"),
+        (
+            "changes files",
+            r"(?:mv|cp|ln|install|mkdir|touch|rmdir|chmod|chown|chgrp|tee|fallocate|swapon|swapoff|mount|umount|resize2fs)\b",
+        ),
         ("appends to a file", r"WHOLE:>>"),
-        ("changes services", r"systemctl\s+(?:-\S+\s+)*(?:start|stop|restart|reload|try-restart|enable|disable|mask|unmask|daemon-reload|kill|edit|set-property)\b|service\s+\S+\s+(?:start|stop|restart|reload)\b"),
-        ("changes containers", r"docker\s+(?:container\s+)?(?:start|stop|restart|update|rename|create|pull|build|login|logout|tag|push|commit|load)\b|docker\s+(?:buildx\s+build|network\s+(?:create|connect|disconnect)|volume\s+create|context\s+use)\b"),
-        ("changes the compose project", r"docker[\s-]compose\b.*\s(?:up|stop|restart|start|build|pull|create|pause|unpause)\b"),
-        ("installs or upgrades packages", r"(?:apt-get|apt|aptitude)\s+(?:-\S+\s+)*(?:install|upgrade|dist-upgrade|full-upgrade|clean|autoclean|--fix-broken)\b|dpkg\s+(?:-i|--install|--configure)\b|(?:pip3?|npm)\s+install\b"),
+        (
+            "changes services",
+            r"systemctl\s+(?:-\S+\s+)*(?:start|stop|restart|reload|try-restart|enable|disable|mask|unmask|daemon-reload|kill|edit|set-property)\b|service\s+\S+\s+(?:start|stop|restart|reload)\b",
+        ),
+        (
+            "changes containers",
+            r"docker\s+(?:container\s+)?(?:start|stop|restart|update|rename|create|pull|build|login|logout|tag|push|commit|load)\b|docker\s+(?:buildx\s+build|network\s+(?:create|connect|disconnect)|volume\s+create|context\s+use)\b",
+        ),
+        (
+            "changes the compose project",
+            r"docker[\s-]compose\b.*\s(?:up|stop|restart|start|build|pull|create|pause|unpause)\b",
+        ),
+        (
+            "installs or upgrades packages",
+            r"(?:apt-get|apt|aptitude)\s+(?:-\S+\s+)*(?:install|upgrade|dist-upgrade|full-upgrade|clean|autoclean|--fix-broken)\b|dpkg\s+(?:-i|--install|--configure)\b|(?:pip3?|npm)\s+install\b",
+        ),
         ("runs an installer", r"sh\s+\S+\.sh\b|bash\s+\S+\.sh\b"),
-        ("changes users and groups", r"(?:usermod|useradd|userdel|groupadd|groupdel|gpasswd|passwd|newgrp)\b"),
-        ("changes kernel settings", r"sysctl\s+(?:-\S+\s+)*-w\b|sysctl\s+(?:-p|--system)\b"),
+        (
+            "changes users and groups",
+            r"(?:usermod|useradd|userdel|groupadd|groupdel|gpasswd|passwd|newgrp)\b",
+        ),
+        (
+            "changes kernel settings",
+            r"sysctl\s+(?:-\S+\s+)*-w\b|sysctl\s+(?:-p|--system)\b",
+        ),
         ("changes the clock", r"timedatectl\s+set-|hwclock\s+-s\b"),
-        ("changes the firewall", r"ufw\s+(?:allow|deny|reject|delete|enable|disable|reset|limit)\b|nft\s+(?:add|insert|delete|flush)\b|iptables\s+-[AIDF]\b"),
-        ("changes the cloud", r"gcloud\b.*\s(?:create|delete|update|add-tags|remove-tags|add-metadata|set-machine-type|stop|start|reset|resize|snapshot|ssh)\b|aws\b.*\s(?:authorize-\S+|revoke-\S+|create-\S+|delete-\S+|modify-\S+|stop-instances|start-instances|reboot-instances)\b|az\b.*\s(?:create|delete|update|stop|start|restart|resize|deallocate|open-port)\b"),
-        ("changes certificates", r"certbot\s+(?:certonly|renew|run|delete|revoke|--nginx|--apache|install)\b"),
-        ("reloads nginx", r"RAW:nginx\s+-s\s+(?:reload|stop|quit|reopen)\b"),
-        ("changes the database", r"RAW:(?i:\b(?:alter\s+user|create\s+user|grant|flush\s+privileges|set\s+(?:global|persist))\b)"),
-        ("changes keys", r"ssh-keygen\s+(?:-\S+\s+)*(?:-t|-f)\b|gpg\b.*--(?:import|dearmor|recv-keys)"),
+        (
+            "changes the firewall",
+            r"ufw\s+(?:allow|deny|reject|delete|enable|disable|reset|limit)\b|nft\s+(?:add|insert|delete|flush)\b|iptables\s+-[AIDF]\b",
+        ),
+        (
+            "changes the cloud",
+            r"gcloud\b.*\s(?:create|delete|update|add-tags|remove-tags|add-metadata|set-machine-type|stop|start|reset|resize|snapshot|ssh)\b|aws\b.*\s(?:authorize-\S+|revoke-\S+|create-\S+|delete-\S+|modify-\S+|stop-instances|start-instances|reboot-instances)\b|az\b.*\s(?:create|delete|update|stop|start|restart|resize|deallocate|open-port)\b",
+        ),
+        (
+            "changes certificates",
+            r"certbot\s+(?:certonly|renew|run|delete|revoke|--nginx|--apache|install)\b",
+        ),
+        (
+            "reloads nginx",
+            r"RAW:nginx\s+-s\s+(?:reload|stop|quit|reopen)\b",
+        ),
+        (
+            "changes the database",
+            r"RAW:(?i:\b(?:alter\s+user|create\s+user|grant|flush\s+privileges|set\s+(?:global|persist))\b)",
+        ),
+        (
+            "changes keys",
+            r"ssh-keygen\s+(?:-\S+\s+)*(?:-t|-f)\b|gpg\b.*--(?:import|dearmor|recv-keys)",
+        ),
         ("downloads to a file", r"curl\b.*\s-(?:\w*o|O)\b|wget\b"),
-        ("changes git", r"git\s+(?:checkout|reset|clean|pull|clone|commit|push|merge|rebase|stash)\b"),
+        (
+            "changes git",
+            r"git\s+(?:checkout|reset|clean|pull|clone|commit|push|merge|rebase|stash)\b",
+        ),
         ("ends sessions", r"screen\s+-X\b|tmux\s+kill-"),
     ])
 });
@@ -236,7 +323,10 @@ static CHANGES_STATE: LazyLock<Vec<Verb>> = LazyLock::new(|| {
 /// A secret typed on the command line lands in the shell's history and in `ps` for every user.
 static SECRETS: LazyLock<Vec<Verb>> = LazyLock::new(|| {
     verbs(&[
-        ("IDENTIFIED BY on the command line", r"RAW:(?i:identified\s+(?:by|with))"),
+        (
+            "IDENTIFIED BY on the command line",
+            r"RAW:(?i:identified\s+(?:by|with))",
+        ),
         (
             "a password after -p",
             r"(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin)\b(?:\s+\S+)*\s-p\S",
@@ -351,9 +441,11 @@ fn commands(catalogue: &Catalogue) -> Vec<(&Entry, usize, &RemedyStep, &String)>
         .entries()
         .iter()
         .flat_map(|entry| {
-            entry.remedy.iter().enumerate().flat_map(move |(n, step)| {
-                step.run.iter().map(move |cmd| (entry, n, step, cmd))
-            })
+            entry
+                .remedy
+                .iter()
+                .enumerate()
+                .flat_map(move |(n, step)| step.run.iter().map(move |cmd| (entry, n, step, cmd)))
         })
         .collect()
 }
@@ -405,7 +497,11 @@ fn postmortem_names_in_commands(catalogue: &Catalogue) -> Vec<String> {
         .into_iter()
         .filter_map(|(entry, n, _, cmd)| {
             let found = POSTMORTEM_NAMES.find(cmd)?;
-            Some(format!("{} (`{}`)", place(entry, n, cmd), found.as_str().trim()))
+            Some(format!(
+                "{} (`{}`)",
+                place(entry, n, cmd),
+                found.as_str().trim()
+            ))
         })
         .collect()
 }
@@ -448,9 +544,9 @@ fn dockerfile_lines_in_run(catalogue: &Catalogue) -> Vec<String> {
 fn commands_that_do_not_parse(catalogue: &Catalogue) -> Vec<String> {
     let mut problems = Vec::new();
     for (entry, n, _, cmd) in commands(catalogue) {
-        let filled = placeholders(cmd)
-            .iter()
-            .fold(cmd.clone(), |c, name| c.replace(&format!("{{{name}}}"), name));
+        let filled = placeholders(cmd).iter().fold(cmd.clone(), |c, name| {
+            c.replace(&format!("{{{name}}}"), name)
+        });
         if shlex::split(&filled).is_none() {
             problems.push(format!("{} (unbalanced quotes)", place(entry, n, cmd)));
             continue;
@@ -552,7 +648,10 @@ fn whatever_deletes_overwrites_kills_or_opens_is_in_a_step_marked_destructive() 
 
 #[test]
 fn no_secret_is_typed_on_a_command_line() {
-    assert_none("secrets on a command line", secrets_on_the_command_line(&catalogue()));
+    assert_none(
+        "secrets on a command line",
+        secrets_on_the_command_line(&catalogue()),
+    );
 }
 
 #[test]
@@ -571,8 +670,14 @@ fn every_placeholder_is_a_capture_or_a_documented_context_placeholder() {
 #[test]
 fn every_command_parses_as_shell_and_none_is_a_dockerfile_line() {
     let catalogue = catalogue();
-    assert_none("Dockerfile lines in run", dockerfile_lines_in_run(&catalogue));
-    assert_none("commands that do not parse", commands_that_do_not_parse(&catalogue));
+    assert_none(
+        "Dockerfile lines in run",
+        dockerfile_lines_in_run(&catalogue),
+    );
+    assert_none(
+        "commands that do not parse",
+        commands_that_do_not_parse(&catalogue),
+    );
 }
 
 #[test]
@@ -597,10 +702,7 @@ fn catalogue_of(steps: &[(bool, &[&str])]) -> Catalogue {
     );
     for (destructive, run) in steps {
         text += "[[entry.remedy]]\nen = \"s\"\nzh = \"s\"\n";
-        let run: Vec<String> = run
-            .iter()
-            .map(|c| format!("'''{c}'''"))
-            .collect();
+        let run: Vec<String> = run.iter().map(|c| format!("'''{c}'''")).collect();
         text += &format!("run = [{}]\n", run.join(", "));
         if *destructive {
             text += "destructive = true\nwarning.en = \"w\"\nwarning.zh = \"w\"\n";
@@ -634,7 +736,11 @@ fn the_rules_catch_the_commands_the_expert_review_found() {
     ];
     for cmd in destructive_unmarked {
         let catalogue = catalogue_of(&[(false, &["true"]), (false, &[cmd])]);
-        assert_eq!(unmarked_destruction(&catalogue).len(), 1, "not caught: {cmd}");
+        assert_eq!(
+            unmarked_destruction(&catalogue).len(),
+            1,
+            "not caught: {cmd}"
+        );
         let marked = catalogue_of(&[(false, &["true"]), (true, &[cmd])]);
         assert!(unmarked_destruction(&marked).is_empty(), "{cmd}");
     }
@@ -662,8 +768,15 @@ fn the_rules_catch_the_commands_the_expert_review_found() {
         "sudo chown -R 1000:1000 ./logs",
     ] {
         let catalogue = catalogue_of(&[(false, &[cmd])]);
-        assert_eq!(first_steps_that_change(&catalogue).len(), 1, "not caught: {cmd}");
-        assert!(first_steps_that_change(&catalogue_of(&[(false, &["true"]), (false, &[cmd])])).is_empty());
+        assert_eq!(
+            first_steps_that_change(&catalogue).len(),
+            1,
+            "not caught: {cmd}"
+        );
+        assert!(
+            first_steps_that_change(&catalogue_of(&[(false, &["true"]), (false, &[cmd])]))
+                .is_empty()
+        );
     }
     for cmd in [
         "docker compose exec -T {service} mysql -uroot -e \"ALTER USER 'root'@'%' IDENTIFIED BY 'x'\"",
@@ -672,7 +785,11 @@ fn the_rules_catch_the_commands_the_expert_review_found() {
         "MYSQL_ROOT_PASSWORD=secret docker compose up -d",
     ] {
         let catalogue = catalogue_of(&[(false, &["true"]), (true, &[cmd])]);
-        assert_eq!(secrets_on_the_command_line(&catalogue).len(), 1, "not caught: {cmd}");
+        assert_eq!(
+            secrets_on_the_command_line(&catalogue).len(),
+            1,
+            "not caught: {cmd}"
+        );
     }
     let prompted = catalogue_of(&[(false, &["docker compose exec {service} mysql -uroot -p"])]);
     assert!(secrets_on_the_command_line(&prompted).is_empty());
@@ -685,21 +802,31 @@ fn the_rules_catch_the_commands_the_expert_review_found() {
         "sudo certbot --nginx -d athena.example.com",
     ] {
         let catalogue = catalogue_of(&[(false, &[cmd])]);
-        assert_eq!(postmortem_names_in_commands(&catalogue).len(), 1, "not caught: {cmd}");
+        assert_eq!(
+            postmortem_names_in_commands(&catalogue).len(),
+            1,
+            "not caught: {cmd}"
+        );
     }
-    let placeholders = catalogue_of(&[(false, &[
-        "docker logs {container}",
-        "docker logs {containr}",
-        "docker logs <container>",
-        "docker compose -f {compose_file} ps {service}",
-    ])]);
+    let placeholders = catalogue_of(&[(
+        false,
+        &[
+            "docker logs {container}",
+            "docker logs {containr}",
+            "docker logs <container>",
+            "docker compose -f {compose_file} ps {service}",
+        ],
+    )]);
     assert_eq!(unknown_placeholders(&placeholders).len(), 2);
-    let shell = catalogue_of(&[(false, &[
-        "echo 'unbalanced",
-        "docker logs <container>",
-        "for x in a b; do echo $x",
-        "docker inspect --format '{{.State.Health}}' {container}",
-    ])]);
+    let shell = catalogue_of(&[(
+        false,
+        &[
+            "echo 'unbalanced",
+            "docker logs <container>",
+            "for x in a b; do echo $x",
+            "docker inspect --format '{{.State.Health}}' {container}",
+        ],
+    )]);
     assert_eq!(commands_that_do_not_parse(&shell).len(), 3);
     let dockerfile = catalogue_of(&[(false, &["RUN mkdir -p logs"])]);
     assert_eq!(dockerfile_lines_in_run(&dockerfile).len(), 1);
@@ -707,14 +834,28 @@ fn the_rules_catch_the_commands_the_expert_review_found() {
     assert_eq!(tools_without_install_line(&tools).len(), 2);
     let tools = catalogue_of(&[
         (false, &["free -m"]),
-        (false, &["sudo apt-get install -y sysstat bind9-dnsutils", "iostat -x 1 3"]),
+        (
+            false,
+            &[
+                "sudo apt-get install -y sysstat bind9-dnsutils",
+                "iostat -x 1 3",
+            ],
+        ),
         (false, &["dig +short A {domain}"]),
     ]);
     assert!(tools_without_install_line(&tools).is_empty());
     let fstab = catalogue_of(&[
         (false, &["true"]),
-        (false, &["echo '/swapfile none swap sw 0 0' | sudo tee -a /etc/fstab"]),
-        (false, &["grep -q '^/swapfile ' /etc/fstab || echo '/swapfile none swap sw 0 0' | sudo tee -a /etc/fstab"]),
+        (
+            false,
+            &["echo '/swapfile none swap sw 0 0' | sudo tee -a /etc/fstab"],
+        ),
+        (
+            false,
+            &[
+                "grep -q '^/swapfile ' /etc/fstab || echo '/swapfile none swap sw 0 0' | sudo tee -a /etc/fstab",
+            ],
+        ),
     ]);
     assert_eq!(unguarded_appends(&fstab).len(), 1);
 }

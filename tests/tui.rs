@@ -255,10 +255,15 @@ fn y_copies_the_remedy_command_with_the_hits_details_filled_in() {
 }
 
 /// Where `needle` is drawn: (column, row) of its first character.
-fn find_on_screen(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>, needle: &str) -> Option<(u16, u16)> {
+fn find_on_screen(
+    terminal: &ratatui::Terminal<ratatui::backend::TestBackend>,
+    needle: &str,
+) -> Option<(u16, u16)> {
     let buffer = terminal.backend().buffer();
     (0..buffer.area.height).find_map(|y| {
-        let cells: Vec<&str> = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
+        let cells: Vec<&str> = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
         let row: String = cells.concat();
         let at = row.find(needle)?;
         // Columns, not bytes: every cell before the match holds one symbol.
@@ -325,7 +330,10 @@ fn a_destructive_step_is_drawn_apart_with_its_warning_and_copied_only_after_a_se
     // `Y` asks once more, with the warning; any other key in between forgets the request.
     assert!(press(&mut app, "Y").is_empty());
     let asked = app.message.clone().unwrap();
-    assert!(asked.starts_with("DESTRUCTIVE: Ends a package installation half-way"), "{asked}");
+    assert!(
+        asked.starts_with("DESTRUCTIVE: Ends a package installation half-way"),
+        "{asked}"
+    );
     key(&mut app, KeyCode::Esc);
     assert!(press(&mut app, "Y").is_empty());
     let copied = press(&mut app, "Y");
@@ -344,14 +352,22 @@ fn a_destructive_step_is_drawn_apart_with_its_warning_and_copied_only_after_a_se
     let terminal = render(&app);
     let (x, y) = find_on_screen(&terminal, &label).unwrap();
     let cell = &terminal.backend().buffer()[(x + 3, y)];
-    assert!(cell.modifier.contains(Modifier::BOLD | Modifier::UNDERLINED));
+    assert!(
+        cell.modifier
+            .contains(Modifier::BOLD | Modifier::UNDERLINED)
+    );
 
     // In Chinese the step, its warning and the question are in Chinese.
     let mut app = apt_lock_app(Lang::Zh, true);
     let screen = screen_text(&app);
     assert!(screen.contains("[危险操作]"), "{screen}");
     assert!(press(&mut app, "Y").is_empty());
-    assert!(app.message.as_deref().unwrap().starts_with("危险操作：会让软件包安装中途结束"));
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with("危险操作：会让软件包安装中途结束")
+    );
 }
 
 #[test]

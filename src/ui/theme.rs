@@ -97,7 +97,9 @@ impl Theme {
     /// others, with or without colour.
     pub fn destructive(&self) -> Style {
         self.pick(
-            Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         )
     }
