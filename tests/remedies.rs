@@ -575,6 +575,7 @@ fn commands_that_do_not_parse(catalogue: &Catalogue) -> Vec<String> {
 }
 
 fn tools_without_install_line(catalogue: &Catalogue) -> Vec<String> {
+    let install = Regex::new(r"^apt(?:-get)?\s+(?:-\S+\s+)*install\s+(.*)").unwrap();
     let mut problems = Vec::new();
     for entry in catalogue.entries() {
         let mut installed: BTreeSet<&str> = BTreeSet::new();
@@ -582,10 +583,7 @@ fn tools_without_install_line(catalogue: &Catalogue) -> Vec<String> {
             // An install line in this step counts for every command of the step.
             for cmd in &step.run {
                 for part in simple_commands(cmd) {
-                    if let Some(rest) = Regex::new(r"^apt(?:-get)?\s+(?:-\S+\s+)*install\s+(.*)")
-                        .unwrap()
-                        .captures(&part)
-                    {
+                    if let Some(rest) = install.captures(&part) {
                         for (_, package) in NOT_INSTALLED {
                             if rest[1].split_whitespace().any(|w| w == *package) {
                                 installed.insert(package);
