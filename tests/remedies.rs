@@ -277,6 +277,10 @@ static CHANGES_STATE: LazyLock<Vec<Verb>> = LazyLock::new(|| {
             "installs or upgrades packages",
             r"(?:apt-get|apt|aptitude)\s+(?:-\S+\s+)*(?:install|upgrade|dist-upgrade|full-upgrade|clean|autoclean|--fix-broken)\b|dpkg\s+(?:-i|--install|--configure)\b|(?:pip3?|npm)\s+install\b",
         ),
+        (
+            "accepts a changed or unsigned repository",
+            r"(?:apt-get|apt)\b.*--allow-(?:releaseinfo-change|insecure-repositories|unauthenticated|downgrades)",
+        ),
         ("runs an installer", r"sh\s+\S+\.sh\b|bash\s+\S+\.sh\b"),
         (
             "changes users and groups",
@@ -626,6 +630,52 @@ fn unguarded_appends(catalogue: &Catalogue) -> Vec<String> {
         .collect()
 }
 
+/// A service restarted on a configuration nobody tested does not come back: sshd then locks
+/// everyone out, nginx takes the site down, Docker stops every container. The test must run
+/// first: for sshd and nginx chained with `&&` in the same command (a failing test stops the
+/// paste there), for Docker's daemon.json earlier in the remedy.
+fn restarts_without_a_config_test(catalogue: &Catalogue) -> Vec<String> {
+    let chained = [
+        (
+            Regex::new(r"systemctl\s+(?:restart|reload)\s+(?:ssh|sshd)\b").unwrap(),
+            Regex::new(r"sshd\s+-t\s*&&").unwrap(),
+        ),
+        (
+            Regex::new(r"systemctl\s+(?:restart|reload)\s+nginx\b").unwrap(),
+            Regex::new(r"nginx\s+-t\s*&&").unwrap(),
+        ),
+    ];
+    let docker_restart = Regex::new(r"systemctl\s+restart\s+docker\b").unwrap();
+    let docker_validate = Regex::new(r"dockerd\s+--validate").unwrap();
+    let mut problems = Vec::new();
+    for entry in catalogue.entries() {
+        let edits_daemon_json = entry.remedy.iter().any(|s| {
+            s.en.contains("daemon.json") || s.run.iter().any(|c| c.contains("daemon.json"))
+        });
+        let mut validated = false;
+        for (n, step) in entry.remedy.iter().enumerate() {
+            for cmd in &step.run {
+                for (restart, test) in &chained {
+                    if restart.is_match(cmd) && !test.is_match(cmd) {
+                        problems.push(format!(
+                            "{} (no `&&` after the config test)",
+                            place(entry, n, cmd)
+                        ));
+                    }
+                }
+                validated |= docker_validate.is_match(cmd);
+                if edits_daemon_json && docker_restart.is_match(cmd) && !validated {
+                    problems.push(format!(
+                        "{} (daemon.json not validated with `dockerd --validate` first)",
+                        place(entry, n, cmd)
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
 // ---- the catalogue keeps them ----------------------------------------------------------------
 
 #[test]
@@ -683,6 +733,14 @@ fn a_tool_missing_from_a_minimal_debian_or_ubuntu_comes_with_its_install_line() 
     assert_none(
         "tools used without their install line",
         tools_without_install_line(&catalogue()),
+    );
+}
+
+#[test]
+fn services_restart_only_after_their_configuration_tested_good() {
+    assert_none(
+        "restarts without a config test",
+        restarts_without_a_config_test(&catalogue()),
     );
 }
 
@@ -856,4 +914,38 @@ fn the_rules_catch_the_commands_the_expert_review_found() {
         ),
     ]);
     assert_eq!(unguarded_appends(&fstab).len(), 1);
+    let restarts = catalogue_of(&[
+        (false, &["sudo sshd -t"]),
+        (
+            false,
+            &[
+                "sudo systemctl restart ssh",
+                "sudo sshd -t && sudo systemctl restart ssh",
+            ],
+        ),
+        (
+            false,
+            &[
+                "sudo nginx -t && sudo systemctl reload nginx",
+                "sudo systemctl reload nginx",
+            ],
+        ),
+        (
+            false,
+            &[
+                "echo see /etc/docker/daemon.json",
+                "sudo systemctl restart docker",
+            ],
+        ),
+        (
+            false,
+            &[
+                "sudo dockerd --validate --config-file=/tmp/daemon.json",
+                "sudo systemctl restart docker",
+            ],
+        ),
+    ]);
+    assert_eq!(restarts_without_a_config_test(&restarts).len(), 3);
+    let accepted = catalogue_of(&[(false, &["sudo apt-get update --allow-releaseinfo-change"])]);
+    assert_eq!(first_steps_that_change(&accepted).len(), 1);
 }
