@@ -348,4 +348,26 @@ mod tests {
         assert_eq!(fill_command("awk '{print $1}'", &caps), "awk '{print $1}'");
         assert_eq!(fill_command("x {", &caps), "x {");
     }
+
+    #[test]
+    fn a_card_marks_a_destructive_step_and_fills_its_warning_and_command() {
+        let (catalogue, errors) = Catalogue::builtin();
+        assert!(errors.is_empty());
+        let entry = catalogue.get("apt-lock").unwrap();
+        let caps = vec![("pid".to_string(), "2187".to_string())];
+        let card = render_card(&catalogue, entry, Lang::En, &caps);
+        let marked = card
+            .lines()
+            .position(|l| l.contains("[DESTRUCTIVE]"))
+            .expect("the kill step is marked");
+        let lines: Vec<&str> = card.lines().collect();
+        assert!(
+            lines[marked + 1]
+                .trim_start()
+                .starts_with("! Ends a package installation")
+        );
+        assert_eq!(lines[marked + 2].trim(), "$ sudo kill 2187");
+        let card = render_card(&catalogue, entry, Lang::Zh, &caps);
+        assert!(card.contains("[危险操作]") && card.contains("! 会让软件包安装中途结束"));
+    }
 }
