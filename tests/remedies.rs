@@ -676,6 +676,23 @@ fn restarts_without_a_config_test(catalogue: &Catalogue) -> Vec<String> {
     problems
 }
 
+/// A database client that prompts for the password must own the terminal: piped or
+/// redirected, `docker compose exec` gets no TTY and the typed password is echoed (or the
+/// prompt lands in the output file).
+fn password_prompts_without_a_terminal(catalogue: &Catalogue) -> Vec<String> {
+    let prompts = Regex::new(r"(?:^|\s)-p(?:\s|$)").unwrap();
+    let client = Regex::new(r"\b(?:mysql|mariadb|mysqldump|mariadb-dump|mysqladmin|mariadb-admin|mysqlcheck|mariadb-check)\b").unwrap();
+    let piped = Regex::new(r"[^|]\|[^|]|(?:^|[^>&0-9])[0-9]?>\s*[^&]").unwrap();
+    commands(catalogue)
+        .into_iter()
+        .filter(|(_, _, _, cmd)| {
+            let blanked = unquoted(cmd);
+            client.is_match(cmd) && prompts.is_match(&blanked) && piped.is_match(&blanked)
+        })
+        .map(|(entry, n, _, cmd)| place(entry, n, cmd))
+        .collect()
+}
+
 // ---- the catalogue keeps them ----------------------------------------------------------------
 
 #[test]
@@ -741,6 +758,14 @@ fn services_restart_only_after_their_configuration_tested_good() {
     assert_none(
         "restarts without a config test",
         restarts_without_a_config_test(&catalogue()),
+    );
+}
+
+#[test]
+fn a_password_prompt_keeps_its_terminal() {
+    assert_none(
+        "password prompts piped or redirected",
+        password_prompts_without_a_terminal(&catalogue()),
     );
 }
 
@@ -946,6 +971,16 @@ fn the_rules_catch_the_commands_the_expert_review_found() {
         ),
     ]);
     assert_eq!(restarts_without_a_config_test(&restarts).len(), 3);
+    let prompts = catalogue_of(&[(
+        false,
+        &[
+            "docker compose exec {service} mysql -uroot -p -e \"SHOW ENGINE INNODB STATUS\\G\" | sed -n '/DEADLOCK/,/TRANS/p'",
+            "docker exec {container} mysqldump --all-databases -uroot -p > all.sql",
+            "docker compose exec {service} mysql -uroot -p -e \"SHOW ENGINE INNODB STATUS\\G\"",
+            "docker compose logs {service} | grep -E 'a|b' -p",
+        ],
+    )]);
+    assert_eq!(password_prompts_without_a_terminal(&prompts).len(), 2);
     let accepted = catalogue_of(&[(false, &["sudo apt-get update --allow-releaseinfo-change"])]);
     assert_eq!(first_steps_that_change(&accepted).len(), 1);
 }
