@@ -169,6 +169,23 @@ pub fn fill_command(command: &str, captures: &[(String, String)]) -> String {
     out
 }
 
+/// The `{name}` placeholders of a remedy command, in order, as `fill_command` finds them.
+pub fn placeholder_names(command: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = command;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let name = &rest[open + 1..close];
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            names.push(name);
+        }
+        rest = &rest[close + 1..];
+    }
+    names
+}
+
 /// Text written in the catalogue with hard line breaks, as paragraphs for the screen to wrap.
 pub fn reflow(text: &str) -> Vec<String> {
     text.trim()
@@ -347,6 +364,10 @@ mod tests {
         );
         assert_eq!(fill_command("awk '{print $1}'", &caps), "awk '{print $1}'");
         assert_eq!(fill_command("x {", &caps), "x {");
+        assert_eq!(
+            placeholder_names("docker inspect -f '{{.Name}}' {container} | awk '{print $1}' {x"),
+            ["container"]
+        );
     }
 
     #[test]

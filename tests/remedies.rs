@@ -408,21 +408,12 @@ fn context_placeholders() -> BTreeSet<String> {
     names
 }
 
-/// `{name}` placeholders, found exactly as `explain::fill_command` finds them.
+/// `{name}` placeholders, found exactly as the viewer finds them.
 fn placeholders(cmd: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = cmd;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            break;
-        };
-        let name = &rest[open + 1..close];
-        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            names.push(name.to_string());
-        }
-        rest = &rest[close + 1..];
-    }
-    names
+    triage::explain::placeholder_names(cmd)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 fn named_captures(entry: &Entry) -> BTreeSet<String> {

@@ -752,9 +752,27 @@ impl App {
             .map(|(_, cmd)| fill_command(cmd, &captures))
             .collect();
         let text = commands.join("\n");
-        self.message = Some(match self.lang {
-            Lang::En => format!("Copied to clipboard: {}", text.lines().next().unwrap_or("")),
-            Lang::Zh => format!("已复制到剪贴板：{}", text.lines().next().unwrap_or("")),
+        // Placeholders the hit could not fill were copied as `<name>`: say which, so that the
+        // user types them in before pressing Enter.
+        let mut unfilled: Vec<String> = copied
+            .iter()
+            .flat_map(|(_, cmd)| crate::explain::placeholder_names(cmd))
+            .filter(|name| !captures.iter().any(|(k, _)| k == name))
+            .map(|name| format!("<{name}>"))
+            .collect();
+        unfilled.dedup();
+        let first = text.lines().next().unwrap_or("");
+        self.message = Some(match (self.lang, unfilled.is_empty()) {
+            (Lang::En, true) => format!("Copied to clipboard: {first}"),
+            (Lang::Zh, true) => format!("已复制到剪贴板：{first}"),
+            (Lang::En, false) => format!(
+                "Copied to clipboard: {first}   fill in {} before running",
+                unfilled.join(", ")
+            ),
+            (Lang::Zh, false) => format!(
+                "已复制到剪贴板：{first}   运行前请填写 {}",
+                unfilled.join("、")
+            ),
         });
         vec![Command::Copy(text)]
     }
