@@ -169,6 +169,23 @@ pub fn fill_command(command: &str, captures: &[(String, String)]) -> String {
     out
 }
 
+/// The `{name}` placeholders of a remedy command, in order, as `fill_command` finds them.
+pub fn placeholder_names(command: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = command;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let name = &rest[open + 1..close];
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            names.push(name);
+        }
+        rest = &rest[close + 1..];
+    }
+    names
+}
+
 /// Text written in the catalogue with hard line breaks, as paragraphs for the screen to wrap.
 pub fn reflow(text: &str) -> Vec<String> {
     text.trim()
@@ -199,6 +216,8 @@ pub struct Labels {
     pub lesson: &'static str,
     pub seen_as: &'static str,
     pub sources: &'static str,
+    /// Marks a remedy step that can destroy data or access.
+    pub destructive: &'static str,
 }
 
 pub fn labels(lang: Lang) -> Labels {
@@ -212,6 +231,7 @@ pub fn labels(lang: Lang) -> Labels {
             lesson: "lesson",
             seen_as: "Seen as",
             sources: "Where",
+            destructive: "[DESTRUCTIVE]",
         },
         Lang::Zh => Labels {
             cause: "原因",
@@ -222,6 +242,7 @@ pub fn labels(lang: Lang) -> Labels {
             lesson: "教训",
             seen_as: "日志示例",
             sources: "出现位置",
+            destructive: "[危险操作]",
         },
     }
 }
@@ -274,7 +295,19 @@ pub fn render_card(
     }
     out += &format!("\n{}:\n", l.remedy);
     for (n, step) in entry.remedy.iter().enumerate() {
-        out += &format!("  {}. {}\n", n + 1, step.text(lang).trim());
+        if step.destructive {
+            out += &format!(
+                "  {}. {} {}\n",
+                n + 1,
+                l.destructive,
+                step.text(lang).trim()
+            );
+            if let Some(warning) = step.warning(lang) {
+                out += &format!("     ! {}\n", fill_command(warning.trim(), captures));
+            }
+        } else {
+            out += &format!("  {}. {}\n", n + 1, step.text(lang).trim());
+        }
         for cmd in &step.run {
             out += &format!("     $ {}\n", fill_command(cmd, captures));
         }
@@ -331,5 +364,31 @@ mod tests {
         );
         assert_eq!(fill_command("awk '{print $1}'", &caps), "awk '{print $1}'");
         assert_eq!(fill_command("x {", &caps), "x {");
+        assert_eq!(
+            placeholder_names("docker inspect -f '{{.Name}}' {container} | awk '{print $1}' {x"),
+            ["container"]
+        );
+    }
+
+    #[test]
+    fn a_card_marks_a_destructive_step_and_fills_its_warning_and_command() {
+        let (catalogue, errors) = Catalogue::builtin();
+        assert!(errors.is_empty());
+        let entry = catalogue.get("apt-lock").unwrap();
+        let caps = vec![("pid".to_string(), "2187".to_string())];
+        let card = render_card(&catalogue, entry, Lang::En, &caps);
+        let marked = card
+            .lines()
+            .position(|l| l.contains("[DESTRUCTIVE]"))
+            .expect("the kill step is marked");
+        let lines: Vec<&str> = card.lines().collect();
+        assert!(
+            lines[marked + 1]
+                .trim_start()
+                .starts_with("! Ends a package installation")
+        );
+        assert_eq!(lines[marked + 2].trim(), "$ sudo kill 2187");
+        let card = render_card(&catalogue, entry, Lang::Zh, &caps);
+        assert!(card.contains("[危险操作]") && card.contains("! 会让软件包安装中途结束"));
     }
 }

@@ -107,7 +107,7 @@ impl<'c, W: Write> Printer<'c, W> {
                 tally.first = format!("{}:{}", found.file, found.line);
             }
             match self.layout {
-                Layout::InOrder => self.write_in_order(found, entry, &hit.spans)?,
+                Layout::InOrder => self.write_in_order(found, entry, &hit.spans, &hit.captures)?,
                 Layout::Grouped => {
                     let line = format!(
                         "  {}  {}",
@@ -152,6 +152,7 @@ impl<'c, W: Write> Printer<'c, W> {
         found: &Found,
         entry: &Entry,
         spans: &[Range<usize>],
+        captures: &[(String, String)],
     ) -> io::Result<()> {
         let location = format!("{}:{}", found.file, found.line);
         let mut header = format!(
@@ -183,6 +184,8 @@ impl<'c, W: Write> Printer<'c, W> {
         if let Some(step) = entry.remedy.first() {
             let mut line = format!("    → {}", step.text(self.lang));
             if let Some(cmd) = step.run.first() {
+                // Placeholders the hit cannot fill show as `<name>`, as in the viewer.
+                let cmd = crate::explain::fill_command(cmd, captures);
                 line.push_str("  ");
                 line.push_str(&self.paint(style_command(), &format!("$ {cmd}")));
             }
@@ -280,9 +283,25 @@ impl<'c, W: Write> Printer<'c, W> {
             "  {}",
             entry.cause.get(lang).trim().replace('\n', "\n  ")
         )?;
+        let labels = crate::explain::labels(lang);
         for (n, step) in entry.remedy.iter().enumerate() {
-            writeln!(self.out, "  {}. {}", n + 1, step.text(lang))?;
+            if step.destructive {
+                writeln!(
+                    self.out,
+                    "  {}. {} {}",
+                    n + 1,
+                    self.paint(style_severity(Severity::Critical), labels.destructive),
+                    step.text(lang)
+                )?;
+                if let Some(warning) = step.warning(lang) {
+                    writeln!(self.out, "       ! {}", warning.trim())?;
+                }
+            } else {
+                writeln!(self.out, "  {}. {}", n + 1, step.text(lang))?;
+            }
+            // A group has no single hit to fill placeholders from: they show as `<name>`.
             for cmd in &step.run {
+                let cmd = crate::explain::fill_command(cmd, &[]);
                 writeln!(
                     self.out,
                     "       {}",

@@ -239,11 +239,141 @@ fn y_copies_the_remedy_command_with_the_hits_details_filled_in() {
             .unwrap()
             .starts_with("Copied to clipboard")
     );
+    // The whole remedy includes destructive steps: `Y` asks once more, `Y` again copies.
+    assert!(entry.remedy.iter().any(|s| s.destructive));
+    assert!(press(&mut app, "Y").is_empty());
+    let asked = app.message.clone().unwrap();
+    assert!(
+        asked.starts_with("DESTRUCTIVE:") && asked.ends_with("Press Y again to copy."),
+        "{asked}"
+    );
     let commands = press(&mut app, "Y");
     let [Command::Copy(all)] = commands.as_slice() else {
-        panic!()
+        panic!("{commands:?}")
     };
     assert!(all.lines().count() > 1 && all.starts_with(text.as_str()));
+}
+
+/// Where `needle` is drawn: (column, row) of its first character.
+fn find_on_screen(
+    terminal: &ratatui::Terminal<ratatui::backend::TestBackend>,
+    needle: &str,
+) -> Option<(u16, u16)> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height).find_map(|y| {
+        let cells: Vec<&str> = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        let row: String = cells.concat();
+        let at = row.find(needle)?;
+        // Columns, not bytes: every cell before the match holds one symbol.
+        let mut bytes = 0;
+        let column = cells.iter().position(|c| {
+            let here = bytes;
+            bytes += c.len();
+            here >= at
+        })?;
+        Some((column as u16, y))
+    })
+}
+
+/// A log with one apt lock line: its remedy reads first, then kills the lock holder (a
+/// destructive step), close enough to the top to be seen in the hit panel.
+fn apt_lock_app(lang: Lang, color: bool) -> triage::app::App {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("apt.log");
+    // The wording of the catalogue's own apt-lock example (apt's message), with a timestamp.
+    std::fs::write(
+        &path,
+        "2026-11-28T14:03:05.1Z E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 2187 (unattended-upgr)\n",
+    )
+    .unwrap();
+    let file = LogFile::open("apt.log", LogData::Path(path), None).unwrap();
+    let mut options = options(lang);
+    options.color = color;
+    let mut app = app_with(vec![file], options, 240, 60);
+    if app.selected.is_none() {
+        press(&mut app, "n");
+    }
+    app
+}
+
+#[test]
+fn a_destructive_step_is_drawn_apart_with_its_warning_and_copied_only_after_a_second_press() {
+    let mut app = apt_lock_app(Lang::En, true);
+    let r = app.selected.expect("the lock line is a hit");
+    let entry = app.entry_of(r).unwrap().clone();
+    assert_eq!(entry.id, "apt-lock");
+    let destructive = entry.remedy.iter().position(|s| s.destructive).unwrap();
+    let terminal = render(&app);
+    let buffer = terminal.backend().buffer();
+    let label = format!("{}. [DESTRUCTIVE]", destructive + 1);
+    let (x, y) = find_on_screen(&terminal, &label).expect("the destructive step is shown");
+    assert_eq!(buffer[(x + 3, y)].fg, Color::LightRed);
+    assert!(buffer[(x + 3, y)].modifier.contains(Modifier::BOLD));
+    let warning = entry.remedy[destructive].warning.as_ref().unwrap();
+    let (wx, wy) = find_on_screen(&terminal, &format!("! {}", &warning.en[..20]))
+        .expect("its warning is shown");
+    assert!(wy > y);
+    assert_eq!(buffer[(wx, wy)].fg, Color::LightRed);
+    // Its command, filled from the hit, is drawn in the same style; a reading step's command
+    // in the usual one.
+    let (cx, cy) = find_on_screen(&terminal, "$ sudo kill 2187").expect("the filled command");
+    assert_eq!(buffer[(cx, cy)].fg, Color::LightRed);
+    let (rx, ry) = find_on_screen(&terminal, &entry.remedy[0].run[0][..20]).unwrap();
+    assert_eq!(buffer[(rx, ry)].fg, Color::Green);
+    insta::assert_snapshot!("destructive_step_240x60", screen_text(&app));
+
+    // `y` copies only the first command, which reads: no question.
+    let copied = press(&mut app, "y");
+    assert!(matches!(copied.as_slice(), [Command::Copy(c)] if c == &entry.remedy[0].run[0]));
+    // `Y` asks once more, with the warning; any other key in between forgets the request.
+    assert!(press(&mut app, "Y").is_empty());
+    let asked = app.message.clone().unwrap();
+    assert!(
+        asked.starts_with("DESTRUCTIVE: Ends a package installation half-way"),
+        "{asked}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(press(&mut app, "Y").is_empty());
+    let copied = press(&mut app, "Y");
+    let [Command::Copy(script)] = copied.as_slice() else {
+        panic!("the second Y copies: {copied:?}")
+    };
+    assert!(script.contains("sudo kill 2187"));
+    // What the hit could not fill is named, so it is typed in before Enter.
+    let message = app.message.as_deref().unwrap();
+    assert!(
+        message.ends_with("fill in <package> before running"),
+        "{message}"
+    );
+    // The full entry (`e`) shows the step and its warning too, and copies the same way.
+    press(&mut app, "e");
+    assert!(screen_text(&app).contains(&format!("! {}", &warning.en[..20])));
+    assert!(press(&mut app, "Y").is_empty());
+    assert_eq!(press(&mut app, "Y").len(), 1);
+
+    // Without colour the step is still set apart (bold and underlined).
+    let app = apt_lock_app(Lang::En, false);
+    let terminal = render(&app);
+    let (x, y) = find_on_screen(&terminal, &label).unwrap();
+    let cell = &terminal.backend().buffer()[(x + 3, y)];
+    assert!(
+        cell.modifier
+            .contains(Modifier::BOLD | Modifier::UNDERLINED)
+    );
+
+    // In Chinese the step, its warning and the question are in Chinese.
+    let mut app = apt_lock_app(Lang::Zh, true);
+    let screen = screen_text(&app);
+    assert!(screen.contains("[危险操作]"), "{screen}");
+    assert!(press(&mut app, "Y").is_empty());
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with("危险操作：会让软件包安装中途结束")
+    );
 }
 
 #[test]

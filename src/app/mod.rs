@@ -22,7 +22,7 @@ pub use keymap::Action;
 pub use pane::{Filter, FilterKind, Pane, PaneHit, PaneId, Source, SourceState};
 
 use crate::{
-    catalogue::{Catalogue, Entry, Lang, Severity},
+    catalogue::{Catalogue, Entry, Lang, RemedyStep, Severity},
     explain::fill_command,
 };
 
@@ -114,6 +114,18 @@ pub struct App {
     pub live: bool,
     pub quit: bool,
     filter_generation: u64,
+    /// A copy of a destructive remedy step waits for its confirmation: the same key again,
+    /// pressed next. Any other key forgets it.
+    armed_copy: Option<CopyRequest>,
+    /// The request the previous key armed, while the current key is handled.
+    confirmed_copy: Option<CopyRequest>,
+}
+
+/// What `y` (the first command) or `Y` (the whole remedy) asked to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CopyRequest {
+    hit: HitRef,
+    all: bool,
 }
 
 impl App {
@@ -147,6 +159,8 @@ impl App {
             live: options.live,
             quit: false,
             filter_generation: 0,
+            armed_copy: None,
+            confirmed_copy: None,
         };
         if app.replay.is_some() {
             for pane in &mut app.panes {
@@ -436,15 +450,22 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
+        self.confirmed_copy = self.armed_copy.take();
+        let commands = self.handle_key(key);
+        self.confirmed_copy = None;
+        commands
+    }
+
+    fn handle_key(&mut self, key: KeyEvent) -> Vec<Command> {
         self.message = None;
         // Over a slow link Esc and the next key arrive together and read as Alt+key: in a
         // prompt or window, take that as the Esc it was, then the key.
         if key.modifiers.contains(KeyModifiers::ALT)
             && (self.prompt.is_some() || self.overlay.is_some())
         {
-            let mut commands = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let mut commands = self.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
             let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
-            commands.extend(self.on_key(plain));
+            commands.extend(self.handle_key(plain));
             return commands;
         }
         if self.prompt.is_some() {
@@ -688,23 +709,60 @@ impl App {
         let Some(entry) = self.entry_of(r) else {
             return Vec::new();
         };
-        let commands: Vec<String> = entry
+        // `y` copies the first command, `Y` every command of the remedy.
+        let mut copied: Vec<(&RemedyStep, &String)> = entry
             .remedy
             .iter()
-            .flat_map(|step| step.run.iter())
-            .map(|cmd| fill_command(cmd, &captures))
+            .flat_map(|step| step.run.iter().map(move |cmd| (step, cmd)))
             .collect();
-        let Some(first) = commands.first().cloned() else {
+        if !all {
+            copied.truncate(1);
+        }
+        if copied.is_empty() {
             self.message = Some(self.text(
                 "This remedy has no command to copy.",
                 "该解决方法没有可复制的命令。",
             ));
             return Vec::new();
-        };
-        let text = if all { commands.join("\n") } else { first };
-        self.message = Some(match self.lang {
-            Lang::En => format!("Copied to clipboard: {}", text.lines().next().unwrap_or("")),
-            Lang::Zh => format!("已复制到剪贴板：{}", text.lines().next().unwrap_or("")),
+        }
+        let request = CopyRequest { hit: r, all };
+        let destructive = copied.iter().find(|(step, _)| step.destructive);
+        if let Some((step, _)) = destructive.filter(|_| self.confirmed_copy != Some(request)) {
+            let key = if all { 'Y' } else { 'y' };
+            let warning = fill_command(step.warning(self.lang).unwrap_or("").trim(), &captures);
+            self.message = Some(match self.lang {
+                Lang::En => format!("DESTRUCTIVE: {warning} Press {key} again to copy."),
+                Lang::Zh => format!("危险操作：{warning} 再按一次 {key} 复制。"),
+            });
+            self.armed_copy = Some(request);
+            return Vec::new();
+        }
+        let commands: Vec<String> = copied
+            .iter()
+            .map(|(_, cmd)| fill_command(cmd, &captures))
+            .collect();
+        let text = commands.join("\n");
+        // Placeholders the hit could not fill were copied as `<name>`: say which, so that the
+        // user types them in before pressing Enter.
+        let mut unfilled: Vec<String> = copied
+            .iter()
+            .flat_map(|(_, cmd)| crate::explain::placeholder_names(cmd))
+            .filter(|name| !captures.iter().any(|(k, _)| k == name))
+            .map(|name| format!("<{name}>"))
+            .collect();
+        unfilled.dedup();
+        let first = text.lines().next().unwrap_or("");
+        self.message = Some(match (self.lang, unfilled.is_empty()) {
+            (Lang::En, true) => format!("Copied to clipboard: {first}"),
+            (Lang::Zh, true) => format!("已复制到剪贴板：{first}"),
+            (Lang::En, false) => format!(
+                "Copied to clipboard: {first}   fill in {} before running",
+                unfilled.join(", ")
+            ),
+            (Lang::Zh, false) => format!(
+                "已复制到剪贴板：{first}   运行前请填写 {}",
+                unfilled.join("、")
+            ),
         });
         vec![Command::Copy(text)]
     }

@@ -195,6 +195,39 @@ fn validate(entry: &Entry) -> Result<(), PatternError> {
             "needs at least one `regex`, or `symptoms` for a symptom-only entry".to_string(),
         ));
     }
+    for (n, step) in entry.remedy.iter().enumerate() {
+        let has_warning = step
+            .warning
+            .as_ref()
+            .is_some_and(|w| !w.en.trim().is_empty() && !w.zh.trim().is_empty());
+        if step.destructive && !has_warning {
+            return Err(fail(
+                entry.origin.line,
+                format!(
+                    "remedy step {} is destructive but has no `warning.en` and `warning.zh`",
+                    n + 1
+                ),
+            ));
+        }
+        if !step.destructive && step.warning.is_some() {
+            return Err(fail(
+                entry.origin.line,
+                format!(
+                    "remedy step {} has a warning but is not marked `destructive = true`",
+                    n + 1
+                ),
+            ));
+        }
+        if step.destructive && step.run.is_empty() {
+            return Err(fail(
+                entry.origin.line,
+                format!(
+                    "remedy step {} is destructive but has no command to run",
+                    n + 1
+                ),
+            ));
+        }
+    }
     // Parsing finds every syntax error in a fraction of the time compiling takes; the
     // matcher compiles each regex when it first needs it.
     for (pattern, &line) in entry.regex.iter().zip(&entry.regex_lines) {
@@ -229,5 +262,66 @@ fn syntax_error(err: &regex_syntax::Error) -> String {
         regex_syntax::Error::Parse(e) => e.kind().to_string(),
         regex_syntax::Error::Translate(e) => e.kind().to_string(),
         other => first_line(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry_with_step(step: &str) -> String {
+        format!(
+            r#"
+[[entry]]
+id = "x"
+severity = "error"
+title.en = "t"
+title.zh = "t"
+cause.en = "c"
+cause.zh = "c"
+regex = ['boom']
+examples = ["boom"]
+
+[[entry.remedy]]
+{step}
+"#
+        )
+    }
+
+    #[test]
+    fn a_destructive_step_loads_with_its_warning_in_both_languages() {
+        let text = entry_with_step(
+            "en = \"Remove it.\"\nzh = \"删除。\"\nrun = [\"rm x\"]\ndestructive = true\nwarning.en = \"Deletes x.\"\nwarning.zh = \"会删除 x。\"",
+        );
+        let (entries, errors) = parse_file("t.toml", &text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let step = &entries[0].remedy[0];
+        assert!(step.destructive);
+        assert_eq!(step.warning(crate::catalogue::Lang::Zh), Some("会删除 x。"));
+    }
+
+    #[test]
+    fn a_destructive_step_without_a_warning_is_rejected() {
+        let text = entry_with_step(
+            "en = \"Remove it.\"\nzh = \"删除。\"\nrun = [\"rm x\"]\ndestructive = true",
+        );
+        let (entries, errors) = parse_file("t.toml", &text);
+        assert!(entries.is_empty());
+        assert!(errors[0].message.contains("no `warning.en`"), "{errors:?}");
+        // Half a warning is no warning: the Chinese reader must be told too.
+        let text = entry_with_step(
+            "en = \"Remove it.\"\nzh = \"删除。\"\nrun = [\"rm x\"]\ndestructive = true\nwarning.en = \"Deletes x.\"\nwarning.zh = \"\"",
+        );
+        assert_eq!(parse_file("t.toml", &text).1.len(), 1);
+    }
+
+    #[test]
+    fn a_warning_on_a_step_not_marked_destructive_is_rejected() {
+        let text = entry_with_step(
+            "en = \"Look.\"\nzh = \"看。\"\nrun = [\"ls\"]\nwarning.en = \"w\"\nwarning.zh = \"w\"",
+        );
+        let (entries, errors) = parse_file("t.toml", &text);
+        assert!(entries.is_empty());
+        assert!(errors[0].message.contains("not marked"), "{errors:?}");
     }
 }

@@ -103,6 +103,14 @@ pub struct RemedyStep {
     pub zh: String,
     #[serde(default)]
     pub run: Vec<String>,
+    /// The step deletes, overwrites, kills or opens something to the world: pasted at 2 a.m.
+    /// without reading, it can lose data or lock the user out. Such a step carries a `warning`,
+    /// is drawn apart, and the viewer asks once more before copying it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub destructive: bool,
+    /// What the step can destroy, and what to check first. Required when `destructive`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<Text>,
 }
 
 impl RemedyStep {
@@ -111,6 +119,11 @@ impl RemedyStep {
             Lang::En => &self.en,
             Lang::Zh => &self.zh,
         }
+    }
+
+    /// The warning of a destructive step, in `lang`.
+    pub fn warning(&self, lang: Lang) -> Option<&str> {
+        self.warning.as_ref().map(|w| w.get(lang))
     }
 }
 

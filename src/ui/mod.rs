@@ -355,11 +355,30 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         theme.heading(),
     ))];
     for (n, step) in entry.remedy.iter().enumerate() {
-        remedy.push(Line::from(format!("{}. {}", n + 1, step.text(lang).trim())));
+        if step.destructive {
+            let style = theme.destructive();
+            remedy.push(Line::from(vec![
+                Span::styled(format!("{}. {} ", n + 1, labels.destructive), style),
+                Span::raw(step.text(lang).trim().to_string()),
+            ]));
+            if let Some(warning) = step.warning(lang) {
+                remedy.push(Line::from(Span::styled(
+                    format!("   ! {}", fill_command(warning.trim(), &hit.captures)),
+                    style,
+                )));
+            }
+        } else {
+            remedy.push(Line::from(format!("{}. {}", n + 1, step.text(lang).trim())));
+        }
+        let command_style = if step.destructive {
+            theme.destructive()
+        } else {
+            theme.command()
+        };
         for cmd in &step.run {
             remedy.push(Line::from(Span::styled(
                 format!("   $ {}", fill_command(cmd, &hit.captures)),
-                theme.command(),
+                command_style,
             )));
         }
     }

@@ -93,6 +93,17 @@ impl Theme {
         )
     }
 
+    /// A remedy step that can destroy something (data, access): it must not look like the
+    /// others, with or without colour.
+    pub fn destructive(&self) -> Style {
+        self.pick(
+            Style::new()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
+    }
+
     pub fn heading(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
