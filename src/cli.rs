@@ -20,6 +20,7 @@ use crate::{
     matcher::Matcher,
     parse::LogFormat,
     report::{Layout, Printer},
+    sanitize,
     scan::{self, ScanError},
     source::{self, docker::DockerOptions, journal::JournalOptions},
     tui,
@@ -374,10 +375,20 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "triage: {err:#}");
+            complain(format_args!("{err:#}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error or warning on stderr. Messages carry file names and text from the input, which
+/// may hold terminal escapes: they are written as visible escapes like log text.
+fn complain(message: impl std::fmt::Display) {
+    let _ = writeln!(
+        io::stderr(),
+        "triage: {}",
+        sanitize::visible(message.to_string().as_bytes())
+    );
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -547,7 +558,7 @@ fn run_view(
                         files[pane.index()].push(file);
                     }
                     Err(err) => {
-                        eprintln!("triage: {err}");
+                        complain(&err);
                         failed = true;
                     }
                 }
@@ -637,7 +648,11 @@ fn load_catalogue(sources: &CatalogueSources) -> (Catalogue, Vec<PatternError>) 
 fn report_pattern_errors(errors: &[PatternError]) {
     let mut stderr = io::stderr().lock();
     for err in errors {
-        let _ = writeln!(stderr, "triage: pattern error: {err}");
+        let _ = writeln!(
+            stderr,
+            "triage: pattern error: {}",
+            sanitize::visible(err.to_string().as_bytes())
+        );
     }
     if !errors.is_empty() {
         let _ = writeln!(
@@ -723,7 +738,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         let input = match input {
             Ok(input) => input,
             Err(message) => {
-                eprintln!("triage: {message}");
+                complain(&message);
                 failed = true;
                 continue;
             }
@@ -732,7 +747,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             Ok(_) => {}
             Err(ScanError::Output(err)) => return Err(err).context("writing output"),
             Err(err) => {
-                eprintln!("triage: {err}");
+                complain(&err);
                 failed = true;
             }
         }
@@ -741,7 +756,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         let docker = args.docker.then(|| args.live.docker(args.follow, None));
         let journal = args.journal.then(|| args.live.journal(args.follow, None));
         let mut report = |source: &str, why: &str| {
-            eprintln!("triage: {source}: {why}");
+            complain(format_args!("{source}: {why}"));
             failed = true;
         };
         match scan::scan_live(
@@ -755,7 +770,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             Ok(()) => {}
             Err(ScanError::Output(err)) => return Err(err).context("writing output"),
             Err(err) => {
-                eprintln!("triage: {err}");
+                complain(&err);
                 failed = true;
             }
         }
@@ -867,7 +882,10 @@ fn patterns_check(dir: Option<PathBuf>, sources: &CatalogueSources) -> Result<Ex
     let mut problems = errors;
     problems.append(&mut report.problems);
     report.problems = problems;
-    println!("{report}");
+    // File names and entry ids in the report come from the user's files.
+    for line in report.to_string().lines() {
+        println!("{}", sanitize::visible(line.as_bytes()));
+    }
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
     } else {

@@ -104,6 +104,7 @@ impl<'c, W: Write> Printer<'c, W> {
             let tally = self.tally.entry(hit.entry).or_default();
             tally.count += 1;
             if tally.count == 1 {
+                // Kept as it is for JSON (serde escapes it); made safe where printed as text.
                 tally.first = format!("{}:{}", found.file, found.line);
             }
             match self.layout {
@@ -111,7 +112,7 @@ impl<'c, W: Write> Printer<'c, W> {
                 Layout::Grouped => {
                     let line = format!(
                         "  {}  {}",
-                        self.paint(style_location(), &format!("{}:{}", found.file, found.line)),
+                        self.paint(style_location(), &location(found)),
                         self.excerpt(found.text, &hit.spans, entry.severity)
                     );
                     self.tally
@@ -153,7 +154,7 @@ impl<'c, W: Write> Printer<'c, W> {
         entry: &Entry,
         spans: &[Range<usize>],
     ) -> io::Result<()> {
-        let location = format!("{}:{}", found.file, found.line);
+        let location = location(found);
         let mut header = format!(
             "{} {} {}",
             self.paint(style_location(), &location),
@@ -223,7 +224,10 @@ impl<'c, W: Write> Printer<'c, W> {
                         ),
                         entry.id,
                         entry.title.get(self.lang),
-                        self.paint(style_location(), &format!("(first: {})", tally.first)),
+                        self.paint(
+                            style_location(),
+                            &format!("(first: {})", sanitize::visible(tally.first.as_bytes()))
+                        ),
                     )?;
                 }
             }
@@ -328,6 +332,16 @@ impl<'c, W: Write> Printer<'c, W> {
         }
         out
     }
+}
+
+/// Where a hit was, `file:line`, the file name made safe like log text: a name can hold
+/// anything but `/` and NUL, escapes included.
+fn location(found: &Found) -> String {
+    format!(
+        "{}:{}",
+        sanitize::visible(found.file.as_bytes()),
+        found.line
+    )
 }
 
 /// A window of at most `max` bytes of `text` that shows `focus` (or its start), cut at

@@ -5,9 +5,12 @@ mod common;
 
 use std::{
     collections::BTreeSet,
-    io::Write,
-    process::{Command, Stdio},
+    io::{Read, Write},
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
 };
+
+use common::triage;
 
 use triage::{
     catalogue::Catalogue,
@@ -233,6 +236,106 @@ fn captures_cannot_plant_commands_in_any_remedy() {
             words.as_ref(),
             Some(&expected),
             "{id}: {hostile:?} in {{{name}}} changed the shell words of {filled:?}"
+        );
+    }
+}
+
+/// How long any run of the binary may take before the test kills it and fails.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// Run `cmd` to completion with `stdin` fed in, killing it and failing the test if it is not
+/// done within [`DEADLINE`].
+fn run_with_deadline(mut cmd: Command, stdin: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn triage");
+    let mut pipe = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&data);
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.read_to_end(&mut buf);
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} still running after {DEADLINE:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = writer.join();
+    Output {
+        status,
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    }
+}
+
+/// Bytes a terminal would obey: C0 controls but tab and newline, DEL, and C1 controls (as
+/// UTF-8, and as the raw bytes some terminals take).
+fn terminal_controls(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.char_indices()
+        .filter(|&(_, c)| c.is_control() && c != '\n' && c != '\t')
+        .map(|(at, c)| format!("{c:?} at {at}"))
+        .collect()
+}
+
+/// A line the catalogue knows, to make a hit.
+fn known_line() -> String {
+    let (catalogue, _) = Catalogue::builtin();
+    catalogue.get("oom-kill").unwrap().examples[0].clone()
+}
+
+#[test]
+fn file_names_are_never_written_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\x1b]0;pwned\x07\x1b[2J\u{9b}31m.log";
+    let path = dir.path().join(name);
+    std::fs::write(&path, format!("{}\n", known_line())).unwrap();
+    let missing = dir.path().join("gone\x1b[31m\x07.log");
+    for args in [
+        vec!["scan"],
+        vec!["scan", "--group"],
+        vec!["scan", "--summary"],
+    ] {
+        let mut cmd = triage();
+        cmd.args(&args).arg(&path).arg(&missing);
+        let out = run_with_deadline(cmd, b"");
+        let (stdout, stderr) = (common::stdout(&out), common::stderr(&out));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert!(
+            terminal_controls(&out.stdout).is_empty() && terminal_controls(&out.stderr).is_empty(),
+            "{args:?}: raw controls {:?} {:?}\n{stdout}\n{stderr}",
+            terminal_controls(&out.stdout),
+            terminal_controls(&out.stderr)
+        );
+        // The names are there, shown as escapes.
+        assert!(
+            stdout.contains(r"evil\x1b]0;pwned\x07\x1b[2J\u{9b}31m.log"),
+            "{args:?}: {stdout}"
+        );
+        assert!(
+            stderr.contains(r"gone\x1b[31m\x07.log"),
+            "{args:?}: {stderr}"
         );
     }
 }
