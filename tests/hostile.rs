@@ -339,3 +339,64 @@ fn file_names_are_never_written_raw() {
         );
     }
 }
+
+/// The hits of `scan --format jsonl` on `line`: (text, the text of each span).
+fn jsonl_spans(line: &[u8]) -> (Vec<u8>, Vec<(String, Vec<String>)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("line.log");
+    let mut bytes = line.to_vec();
+    bytes.push(b'\n');
+    std::fs::write(&path, bytes).unwrap();
+    let mut cmd = triage();
+    cmd.args(["scan", "--format", "jsonl"]).arg(&path);
+    let out = run_with_deadline(cmd, b"");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let hits = common::jsonl(&out)
+        .iter()
+        .map(|hit| {
+            let text = hit["text"].as_str().unwrap().to_string();
+            // Documented unit: byte offsets into `text` as UTF-8.
+            let spans = hit["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|span| {
+                    let (start, end) = (
+                        span[0].as_u64().unwrap() as usize,
+                        span[1].as_u64().unwrap() as usize,
+                    );
+                    text.get(start..end)
+                        .unwrap_or_else(|| panic!("span {start}..{end} out of {text:?}"))
+                        .to_string()
+                })
+                .collect();
+            (text, spans)
+        })
+        .collect();
+    (out.stdout, hits)
+}
+
+#[test]
+fn jsonl_spans_point_into_text_and_strings_escape_terminal_controls() {
+    let known = known_line();
+    let (_, plain) = jsonl_spans(known.as_bytes());
+    assert!(!plain.is_empty(), "{known:?} is not a hit");
+    // Invalid bytes (each U+FFFD, 3 bytes, in `text`), a C1 CSI, DEL, a bidi override and a
+    // zero-width space before the match.
+    let mut hostile = b"\xff\xfe\xc0 \xc2\x9b2J \x7f \xe2\x80\xae \xe2\x80\x8b ".to_vec();
+    hostile.extend_from_slice(known.as_bytes());
+    let (stdout, hits) = jsonl_spans(&hostile);
+    assert_eq!(hits.len(), plain.len(), "{hits:?}");
+    for ((_, spans), (_, plain_spans)) in hits.iter().zip(&plain) {
+        assert_eq!(spans, plain_spans, "spans must cover the same text");
+    }
+    assert!(hits[0].0.contains('\u{9b}') && hits[0].0.contains('\u{202e}'));
+    let raw = String::from_utf8(stdout).unwrap();
+    for c in ['\u{9b}', '\u{7f}', '\u{202e}', '\u{200b}'] {
+        assert!(!raw.contains(c), "{c:?} written raw: {raw}");
+    }
+    assert!(
+        raw.contains(r"\u009b") && raw.contains(r"\u202e") && raw.contains(r"\u200b"),
+        "{raw}"
+    );
+}
