@@ -120,7 +120,7 @@ pub struct ScanArgs {
     pub demo: bool,
 
     /// Threads to search with [default: cores, at most 4]
-    #[arg(short = 'j', long, value_name = "N")]
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 
     /// Scan Docker containers' logs, events and state (through the Engine API)
@@ -274,6 +274,35 @@ impl LiveArgs {
     }
 }
 
+/// Replay speeds the viewer's `+`/`-` keys move between; `--replay` takes the same.
+const REPLAY_SPEEDS: std::ops::RangeInclusive<f64> = 0.125..=1e6;
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    let speed: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if REPLAY_SPEEDS.contains(&speed) {
+        Ok(speed)
+    } else {
+        Err(format!(
+            "a speed from {} to {} times real time, e.g. 60",
+            REPLAY_SPEEDS.start(),
+            REPLAY_SPEEDS.end()
+        ))
+    }
+}
+
+/// More threads than this only adds contention: reading is the bottleneck beyond a few.
+const MAX_THREADS: usize = 64;
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("a number of threads from 1 to {MAX_THREADS}")),
+    }
+}
+
 /// Backlog the viewer shows by default when watching live.
 const VIEWER_TAIL: u64 = 1000;
 
@@ -281,7 +310,7 @@ const VIEWER_TAIL: u64 = 1000;
 #[derive(Debug, Args, Clone)]
 pub struct ViewArgs {
     /// Re-enact the logs in time at SPEED times real time (+/- change it, space pauses)
-    #[arg(long, value_name = "SPEED", num_args = 0..=1, default_missing_value = "1")]
+    #[arg(long, value_name = "SPEED", num_args = 0..=1, default_missing_value = "1", value_parser = parse_speed)]
     pub replay: Option<f64>,
 
     /// Let the mouse scroll (off by default: it stops copying text in GNU screen)
@@ -609,7 +638,7 @@ fn run_view(
     let options = app::Options {
         lang,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        replay: view.replay.filter(|s| s.is_finite() && *s > 0.0),
+        replay: view.replay,
         scrollback,
         live: docker.is_some() || journal.is_some() || flood.is_some(),
     };

@@ -400,3 +400,40 @@ fn jsonl_spans_point_into_text_and_strings_escape_terminal_controls() {
         "{raw}"
     );
 }
+
+#[test]
+fn replay_speeds_and_thread_counts_out_of_range_are_refused_clearly() {
+    for speed in ["1e308", "0", "-1", "nan", "inf", "-inf", "1e-9", "fast"] {
+        let mut cmd = triage();
+        cmd.args(["demo", &format!("--replay={speed}")]);
+        let out = run_with_deadline(cmd, b"");
+        let stderr = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "--replay={speed}: {stderr}");
+        assert!(
+            stderr.contains("--replay") && !stderr.contains("panicked"),
+            "--replay={speed}: {stderr}"
+        );
+    }
+    // In range: accepted (not a terminal, so the demo's hits are printed).
+    for speed in ["60", "0.5", "1e6"] {
+        let mut cmd = triage();
+        cmd.args(["demo", &format!("--replay={speed}")]);
+        let out = run_with_deadline(cmd, b"");
+        assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    }
+    for threads in ["100000", "0", "-3", "18446744073709551616"] {
+        let mut cmd = triage();
+        cmd.args(["scan", "--demo", &format!("-j{threads}")]);
+        let out = run_with_deadline(cmd, b"");
+        let stderr = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "-j{threads}: {stderr}");
+        assert!(
+            stderr.contains("threads from 1 to") && !stderr.contains("panicked"),
+            "-j{threads}: {stderr}"
+        );
+    }
+    let mut cmd = triage();
+    cmd.args(["scan", "--demo", "-j", "64"]);
+    let out = run_with_deadline(cmd, b"");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+}
