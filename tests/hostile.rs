@@ -437,3 +437,33 @@ fn replay_speeds_and_thread_counts_out_of_range_are_refused_clearly() {
     let out = run_with_deadline(cmd, b"");
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
 }
+
+#[test]
+fn a_fifo_in_a_patterns_dir_is_skipped_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::fixture("override/oom.toml"),
+        dir.path().join("oom.toml"),
+    )
+    .unwrap();
+    let fifo = dir.path().join("a-fifo.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let mut cmd = triage();
+    cmd.arg("--patterns")
+        .arg(dir.path())
+        .args(["scan", "--format", "jsonl"])
+        .arg(common::fixture("bad-patterns/input.log"));
+    let out = run_with_deadline(cmd, b"");
+    let stderr = common::stderr(&out);
+    assert!(
+        stderr.contains("a-fifo.toml") && stderr.contains("not a regular file (a FIFO)"),
+        "{stderr}"
+    );
+    // The other file still loads: its wording of oom-kill is used.
+    let oom = common::jsonl(&out)
+        .into_iter()
+        .find(|h| h["pattern"] == "oom-kill")
+        .expect("an oom-kill hit");
+    assert_eq!(oom["title"], "OOM (our own wording)");
+}

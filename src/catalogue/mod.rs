@@ -167,6 +167,42 @@ impl Catalogue {
     }
 }
 
+/// The bytes of `path` if it is a regular file. A FIFO, socket or device named `*.toml` is
+/// refused, not read: reading a FIFO would wait forever for a writer and hang start-up. It is
+/// opened without blocking and checked on the handle, so it cannot be swapped in between.
+fn read_regular_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::{io::Read, os::unix::fs::OpenOptionsExt};
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(std::io::Error::other(format!(
+            "not a regular file ({}); skipped",
+            describe_file_type(kind)
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn describe_file_type(kind: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
 /// `*.toml` files of a directory, sorted by name; unreadable ones become errors.
 fn read_dir_files(
     dir: &Path,
@@ -194,7 +230,7 @@ fn read_dir_files(
         .into_iter()
         .map(|path| {
             let name = path.display().to_string();
-            let text = fs::read(&path)
+            let text = read_regular_file(&path)
                 .map_err(|err| io_error(&path, err))
                 .and_then(|bytes| {
                     String::from_utf8(bytes).map_err(|err| PatternError {
