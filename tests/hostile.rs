@@ -467,3 +467,34 @@ fn a_fifo_in_a_patterns_dir_is_skipped_not_waited_on() {
         .expect("an oom-kill hit");
     assert_eq!(oom["title"], "OOM (our own wording)");
 }
+
+#[test]
+fn a_user_regex_over_the_size_limit_is_reported_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |id: &str, regex: &str| {
+        format!(
+            "[[entry]]\nid = \"{id}\"\nseverity = \"error\"\ntitle.en = \"t\"\ntitle.zh = \"t\"\n\
+             cause.en = \"c\"\ncause.zh = \"c\"\nregex = ['''{regex}''']\n\n\
+             [[entry.remedy]]\nen = \"r\"\nzh = \"r\"\n\n"
+        )
+    };
+    // The too-big regex is on line 8 of the file.
+    let text = entry("too-big", "a{1000}{1000}") + &entry("fine-one", "DEMO-ONE-FAILED");
+    assert_eq!(text.lines().nth(7), Some("regex = ['''a{1000}{1000}''']"));
+    std::fs::write(dir.path().join("mine.toml"), text).unwrap();
+    let mut cmd = triage();
+    cmd.arg("--patterns")
+        .arg(dir.path())
+        .args(["scan", "--format", "jsonl"])
+        .arg(common::fixture("bad-patterns/input.log"));
+    let out = run_with_deadline(cmd, b"");
+    let stderr = common::stderr(&out);
+    assert!(
+        stderr.contains("mine.toml:8: entry `too-big`: regex does not compile")
+            && stderr.contains("size limit"),
+        "{stderr}"
+    );
+    // The rest of the file still loads and matches.
+    let hits = common::jsonl(&out);
+    assert!(hits.iter().any(|h| h["pattern"] == "fine-one"), "{hits:?}");
+}

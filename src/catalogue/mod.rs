@@ -65,15 +65,15 @@ impl Catalogue {
             let files = BUILTIN_PATTERNS
                 .iter()
                 .map(|(name, text)| (name.to_string(), Ok(text.to_string())));
-            catalogue.add_layer(files, &mut errors);
+            catalogue.add_layer(files, &mut errors, false);
         }
         for dir in &sources.optional_dirs {
             if dir.is_dir() {
-                catalogue.add_layer(read_dir_files(dir, &mut errors), &mut errors);
+                catalogue.add_layer(read_dir_files(dir, &mut errors), &mut errors, true);
             }
         }
         for dir in &sources.dirs {
-            catalogue.add_layer(read_dir_files(dir, &mut errors), &mut errors);
+            catalogue.add_layer(read_dir_files(dir, &mut errors), &mut errors, true);
         }
         (catalogue, errors)
     }
@@ -95,10 +95,16 @@ impl Catalogue {
     }
 
     /// Add one layer: within it an id may appear once; across layers the later one wins.
+    /// With `compile`, each regex is compiled as the matcher will run it, and an entry with
+    /// one that does not compile (over the size limit: `a{1000}{1000}` parses fine) is
+    /// reported and skipped; else it would load and silently never match. The user's files
+    /// get this; the built-in ones are checked by the tests, and compiling them all would cost
+    /// most of the start-up time.
     fn add_layer(
         &mut self,
         files: impl IntoIterator<Item = (String, Result<String, PatternError>)>,
         errors: &mut Vec<PatternError>,
+        compile: bool,
     ) {
         let mut seen_in_layer: HashMap<String, Origin> = HashMap::new();
         for (name, text) in files {
@@ -112,6 +118,12 @@ impl Catalogue {
             let (entries, file_errors) = parse_file(&name, &text);
             errors.extend(file_errors);
             for entry in entries {
+                if compile {
+                    if let Err(err) = compile_regexes(&entry) {
+                        errors.push(err);
+                        continue;
+                    }
+                }
                 if let Some(first) = seen_in_layer.get(&entry.id) {
                     errors.push(PatternError {
                         file: entry.origin.file.clone(),
@@ -165,6 +177,25 @@ impl Catalogue {
             .iter()
             .filter(move |e| e.leads_to.iter().any(|next| next == id))
     }
+}
+
+/// Compile each regex of `entry` as the matcher will; the first that fails, located.
+fn compile_regexes(entry: &Entry) -> Result<(), PatternError> {
+    for (pattern, &line) in entry.regex.iter().zip(&entry.regex_lines) {
+        if let Err(err) = crate::matcher::compile_regex(pattern) {
+            let why = err.to_string();
+            return Err(PatternError {
+                file: entry.origin.file.clone(),
+                line,
+                entry: Some(entry.id.clone()),
+                message: format!(
+                    "regex does not compile: {}",
+                    why.lines().next().unwrap_or(&why).trim()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The bytes of `path` if it is a regular file. A FIFO, socket or device named `*.toml` is
