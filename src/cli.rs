@@ -42,15 +42,15 @@ pub struct Cli {
 
     /// Saved logs to open in the viewer (format detected per file; gzip too)
     #[arg(value_name = "FILE")]
-    pub files: Vec<String>,
+    pub files: Vec<PathBuf>,
 
     /// Open this log in the containers pane, whatever its format
     #[arg(long, value_name = "FILE")]
-    pub containers: Vec<String>,
+    pub containers: Vec<PathBuf>,
 
     /// Open this log in the host pane, whatever its format
     #[arg(long, value_name = "FILE")]
-    pub host: Vec<String>,
+    pub host: Vec<PathBuf>,
 
     /// The log format of the files, instead of detecting it
     #[arg(long = "format", value_name = "FORMAT", value_parser = LogFormat::from_str)]
@@ -92,7 +92,7 @@ pub enum Command {
 pub struct ScanArgs {
     /// Log files to read (gzip is recognised by content); `-` or nothing reads stdin
     #[arg(value_name = "FILE")]
-    pub files: Vec<String>,
+    pub files: Vec<PathBuf>,
 
     /// Output format (text, jsonl) and/or log format (plain, docker, compose, short,
     /// short-iso, short-precise, json, export, nginx-access, nginx-error, syslog); repeatable
@@ -141,7 +141,7 @@ pub struct ScanArgs {
 
 impl ScanArgs {
     /// The grouped scan the viewer falls back to when stdout is not a terminal.
-    fn grouped(files: Vec<String>, color: ColorWhen) -> ScanArgs {
+    fn grouped(files: Vec<PathBuf>, color: ColorWhen) -> ScanArgs {
         ScanArgs {
             files,
             format: Vec::new(),
@@ -446,9 +446,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             (&cli.containers, Some(PaneId::Containers)),
             (&cli.host, Some(PaneId::Host)),
         ] {
-            logs.extend(names.iter().map(|name| ViewLog {
-                name: name.clone(),
-                data: LogData::Path(PathBuf::from(name)),
+            // Names need not be UTF-8: the path is opened as given, and shown with any
+            // invalid bytes as `\xNN`.
+            logs.extend(names.iter().map(|path| ViewLog {
+                name: sanitize::path_name(path),
+                data: LogData::Path(path.clone()),
                 pane,
             }));
         }
@@ -491,7 +493,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             let scan = ScanArgs {
                 format: cli.log_format.map(FormatArg::Log).into_iter().collect(),
-                ..ScanArgs::grouped(logs.into_iter().map(|l| l.name).collect(), ColorWhen::Auto)
+                ..ScanArgs::grouped(
+                    logs.into_iter()
+                        .filter_map(|l| match l.data {
+                            LogData::Path(path) => Some(path),
+                            LogData::Static(_) => None,
+                        })
+                        .collect(),
+                    ColorWhen::Auto,
+                )
             };
             return run_scan(&catalogue, scan, lang);
         }
@@ -742,7 +752,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     } else {
         args.files
             .iter()
-            .map(|f| input::open(f).map_err(|e| e.to_string()))
+            .map(|f| input::open_path(f).map_err(|e| e.to_string()))
             .collect()
     };
 

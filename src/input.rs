@@ -35,14 +35,21 @@ const JOURNAL_MAGIC: &[u8] = b"LPKSHHRH";
 
 /// Open a file, or stdin for `-`; gzip is decompressed transparently.
 pub fn open(name: &str) -> Result<LogInput, InputError> {
+    open_path(Path::new(name))
+}
+
+/// Open a file by its path as the OS gives it (not necessarily UTF-8), or stdin for `-`. The
+/// input's name shows any bytes of the path that are not UTF-8 as `\xNN`.
+pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
+    let name = crate::sanitize::path_name(path);
+    let name = name.as_str();
     let io_err = |source| InputError::Io {
         name: name.to_string(),
         source,
     };
-    if name == "-" {
+    if path.as_os_str() == "-" {
         return from_reader(name, Box::new(io::stdin()), None).map_err(io_err);
     }
-    let path = Path::new(name);
     let metadata = std::fs::metadata(path).map_err(io_err)?;
     if metadata.is_dir() {
         return Err(InputError::Directory {

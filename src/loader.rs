@@ -114,7 +114,7 @@ fn current_year() -> i16 {
 
 fn open_input(name: &str, data: &LogData) -> Result<input::LogInput, input::InputError> {
     match data {
-        LogData::Path(path) => input::open(&path.to_string_lossy()),
+        LogData::Path(path) => input::open_path(path),
         LogData::Static(bytes) => input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
             .map_err(|source| input::InputError::Io {
                 name: name.to_string(),

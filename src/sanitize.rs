@@ -27,6 +27,20 @@ pub fn visible(bytes: &[u8]) -> String {
     out
 }
 
+/// A path as a name to show and report: its UTF-8 text as it is (printers make that safe like
+/// log text), any byte that is not UTF-8 as `\xNN`, so two names never look the same.
+pub fn path_name(path: &std::path::Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
 fn push_char(out: &mut String, c: char, keep_tabs: bool) {
     match c {
         '\t' if keep_tabs => out.push('\t'),

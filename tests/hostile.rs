@@ -566,3 +566,37 @@ fn a_search_regex_over_the_size_limit_says_why() {
     let message = app.message.as_deref().unwrap_or("");
     assert!(message.contains("Regex too big"), "{message:?}");
 }
+
+#[test]
+fn file_names_that_are_not_utf8_are_scanned() {
+    use std::{ffi::OsStr, os::unix::ffi::OsStrExt};
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join(OsStr::from_bytes(b"caf\xe9-\xff.log"));
+    let good = dir.path().join("good.log");
+    for path in [&bad, &good] {
+        std::fs::write(path, format!("{}\n", known_line())).unwrap();
+    }
+    let mut cmd = triage();
+    cmd.args(["scan", "--format", "jsonl"]).arg(&bad).arg(&good);
+    let out = run_with_deadline(cmd, b"");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let files: Vec<String> = common::jsonl(&out)
+        .iter()
+        .map(|h| h["file"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.ends_with(r"caf\xe9-\xff.log"))
+            && files.iter().any(|f| f.ends_with("good.log")),
+        "{files:?}"
+    );
+    // The text output names it the same way.
+    let mut cmd = triage();
+    cmd.arg("scan").arg(&bad);
+    let out = run_with_deadline(cmd, b"");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(
+        common::stdout(&out).contains(r"caf\xe9-\xff.log:1"),
+        "{}",
+        common::stdout(&out)
+    );
+}
