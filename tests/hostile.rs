@@ -381,9 +381,10 @@ fn jsonl_spans_point_into_text_and_strings_escape_terminal_controls() {
     let known = known_line();
     let (_, plain) = jsonl_spans(known.as_bytes());
     assert!(!plain.is_empty(), "{known:?} is not a hit");
-    // Invalid bytes (each U+FFFD, 3 bytes, in `text`), a C1 CSI, DEL, a bidi override and a
+    // Invalid bytes (each U+FFFD, 3 bytes, in `text`; not first, where FF FE would be read as
+    // a UTF-16 byte order mark), a C1 CSI, DEL, a bidi override and a
     // zero-width space before the match.
-    let mut hostile = b"\xff\xfe\xc0 \xc2\x9b2J \x7f \xe2\x80\xae \xe2\x80\x8b ".to_vec();
+    let mut hostile = b"x\xff\xfe\xc0 \xc2\x9b2J \x7f \xe2\x80\xae \xe2\x80\x8b ".to_vec();
     hostile.extend_from_slice(known.as_bytes());
     let (stdout, hits) = jsonl_spans(&hostile);
     assert_eq!(hits.len(), plain.len(), "{hits:?}");
@@ -599,4 +600,73 @@ fn file_names_that_are_not_utf8_are_scanned() {
         "{}",
         common::stdout(&out)
     );
+}
+
+#[test]
+fn utf16_logs_with_a_byte_order_mark_are_decoded() {
+    let line = known_line();
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("first line\r\n{line}\r\nlast line\r\n");
+    let little: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let big: Vec<u8> = [0xfe, 0xff]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    for (name, bytes) in [("le.log", little), ("be.log", big)] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let mut cmd = triage();
+        cmd.args(["scan", "--format", "jsonl"]).arg(&path);
+        let out = run_with_deadline(cmd, b"");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            common::stderr(&out)
+        );
+        let hits = common::jsonl(&out);
+        assert!(
+            hits.iter().any(|h| h["pattern"] == "oom-kill"
+                && h["line"] == 2
+                && h["text"].as_str().unwrap().trim_end() == line),
+            "{name}: {hits:?}"
+        );
+        // Through a pipe too.
+        let mut cmd = triage();
+        cmd.args(["scan", "--format", "jsonl", "-"]);
+        let out = run_with_deadline(cmd, &bytes);
+        assert!(
+            common::jsonl(&out)
+                .iter()
+                .any(|h| h["pattern"] == "oom-kill"),
+            "{name} from stdin: {}",
+            common::stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn the_viewer_decodes_utf16_files_too() {
+    use triage::loader::{LogData, LogFile};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("utf16.log");
+    let text = format!("first line\n{}\n", known_line());
+    let bytes: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(&path, bytes).unwrap();
+    let log = LogFile::open("utf16.log", LogData::Path(path), None).unwrap();
+    let mut app = common::app_with(
+        vec![log],
+        common::options(triage::catalogue::Lang::En),
+        160,
+        48,
+    );
+    common::press(&mut app, "n");
+    let selected = app.selected.expect("a hit in the UTF-16 file");
+    assert_eq!(app.entry_of(selected).unwrap().id, "oom-kill");
 }
