@@ -119,7 +119,7 @@ pub struct ScanArgs {
     #[arg(long, conflicts_with = "files")]
     pub demo: bool,
 
-    /// Threads to search with [default: cores, at most 4]
+    /// Threads to search with, 1 to 64 [default: cores, at most 4]
     #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 
@@ -309,7 +309,7 @@ const VIEWER_TAIL: u64 = 1000;
 /// How the viewer runs.
 #[derive(Debug, Args, Clone)]
 pub struct ViewArgs {
-    /// Re-enact the logs in time at SPEED times real time (+/- change it, space pauses)
+    /// Re-enact the logs in time at SPEED (0.125 to 1e6) times real time (+/- change it, space pauses)
     #[arg(long, value_name = "SPEED", num_args = 0..=1, default_missing_value = "1", value_parser = parse_speed)]
     pub replay: Option<f64>,
 
