@@ -670,3 +670,99 @@ fn the_viewer_decodes_utf16_files_too() {
     let selected = app.selected.expect("a hit in the UTF-16 file");
     assert_eq!(app.entry_of(selected).unwrap().id, "oom-kill");
 }
+
+/// Templates in every quoting context the filler handles, beyond those the catalogue uses
+/// today, so that a catalogue change cannot leave a context untested.
+const CONTEXTS: [&str; 6] = [
+    "grep -F {x} /var/log/syslog",
+    "grep 'at {x}' /var/log/syslog",
+    "grep \"at {x} now\" /var/log/syslog",
+    "docker ps --filter name={x}",
+    "echo pre{x}post 'mid {x}' \"{x}\" {x}",
+    "docker inspect --format '{{.Name}} {x}' {x} | grep -B2 \"{x}\"",
+];
+
+#[test]
+fn random_values_keep_the_words_of_every_template() {
+    let (catalogue, _) = Catalogue::builtin();
+    let mut templates: Vec<String> = catalogue
+        .entries()
+        .iter()
+        .flat_map(|e| e.remedy.iter().flat_map(|s| s.run.iter().cloned()))
+        .filter(|c| !placeholders(c).is_empty())
+        .collect();
+    templates.extend(CONTEXTS.iter().map(|c| c.to_string()));
+    let alphabet: Vec<char> = "'\"\\$()`;|&*?[]{}!~#=<>^% \u{a0}ab-,.:/é数"
+        .chars()
+        .collect();
+    // A fixed xorshift sequence: the same values on every run, so a failure reproduces.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut filled_count = 0;
+    let mut pairs: Vec<(String, String, String)> = Vec::new();
+    for _ in 0..1500 {
+        let len = (next() % 14) as usize;
+        let value: String = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        for template in &templates {
+            let names = placeholders(template);
+            let with = |v: &str| -> Vec<(String, String)> {
+                names.iter().map(|n| (n.clone(), v.to_string())).collect()
+            };
+            let benign = fill_command(template, &with(BENIGN));
+            let filled = fill_command(template, &with(&value));
+            if !filled.is_complete() {
+                // Only a leading `-` where a word begins may be refused here.
+                assert!(
+                    value.starts_with('-')
+                        && filled
+                            .unfilled
+                            .iter()
+                            .all(|u| u.reason == UnfilledReason::LooksLikeOption),
+                    "{template:?} with {value:?}: {filled:?}"
+                );
+                continue;
+            }
+            filled_count += 1;
+            let expected: Vec<String> = shell_words::split(&benign.text)
+                .unwrap()
+                .iter()
+                .map(|w| w.replace(BENIGN, &value))
+                .collect();
+            let words = shell_words::split(&filled.text)
+                .unwrap_or_else(|e| panic!("{template:?} with {value:?}: {filled:?}: {e}"));
+            assert_eq!(
+                words, expected,
+                "{template:?} with {value:?}: {:?}",
+                filled.text
+            );
+            pairs.push((benign.text, filled.text, value.clone()));
+        }
+    }
+    assert!(filled_count > 10_000, "{filled_count}");
+    // The same through Python's shlex, which also splits off unquoted shell operators.
+    let mut commands: Vec<String> = Vec::new();
+    for (benign, filled, _) in &pairs {
+        commands.push(benign.clone());
+        commands.push(filled.clone());
+    }
+    let parsed = shlex_words(&commands);
+    for (n, (benign, filled, value)) in pairs.iter().enumerate() {
+        let benign_words = parsed[2 * n].as_ref().expect("benign command parses");
+        let expected: Vec<String> = benign_words
+            .iter()
+            .map(|w| w.replace(BENIGN, value))
+            .collect();
+        assert_eq!(
+            parsed[2 * n + 1].as_ref(),
+            Some(&expected),
+            "{benign:?} → {filled:?} with {value:?}"
+        );
+    }
+}
