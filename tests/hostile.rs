@@ -590,6 +590,16 @@ fn file_names_that_are_not_utf8_are_scanned() {
             && files.iter().any(|f| f.ends_with("good.log")),
         "{files:?}"
     );
+    // The viewer's own arguments too (not a terminal here: it prints the hits instead).
+    let mut cmd = triage();
+    cmd.arg(&bad);
+    let out = run_with_deadline(cmd, b"");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(
+        common::stdout(&out).contains(r"caf\xe9-\xff.log:1"),
+        "{}",
+        common::stdout(&out)
+    );
     // The text output names it the same way.
     let mut cmd = triage();
     cmd.arg("scan").arg(&bad);
