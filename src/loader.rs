@@ -104,7 +104,7 @@ fn current_year() -> i16 {
 
 fn open_input(name: &str, data: &LogData) -> Result<input::LogInput, input::InputError> {
     match data {
-        LogData::Path(path) => input::open(&path.to_string_lossy()),
+        LogData::Path(path) => input::open_path(path),
         LogData::Static(bytes) => input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
             .map_err(|source| input::InputError::Io {
                 name: name.to_string(),
@@ -128,7 +128,7 @@ pub fn load_pane(
     };
     if let [file] = files {
         let result = match (&file.data, file.format.is_structured()) {
-            (LogData::Path(path), false) if !is_gzip(path) => loader.mapped(file, path),
+            (LogData::Path(path), false) if !needs_decoding(path) => loader.mapped(file, path),
             (_, false) => loader.read(file),
             (_, true) => loader.structured(file),
         };
@@ -145,11 +145,13 @@ fn clone_io(err: &io::Error) -> io::Error {
     io::Error::new(err.kind(), err.to_string())
 }
 
-fn is_gzip(path: &std::path::Path) -> bool {
+/// Whether the file's bytes are not its lines as they are: gzip, or UTF-16 with a byte order
+/// mark. Such a file is read through the decoding reader, not mapped.
+fn needs_decoding(path: &std::path::Path) -> bool {
     let mut magic = [0u8; 2];
     File::open(path)
         .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok_and(|()| magic == [0x1f, 0x8b])
+        .is_ok_and(|()| matches!(magic, [0x1f, 0x8b] | [0xff, 0xfe] | [0xfe, 0xff]))
 }
 
 struct Loader<'a> {
@@ -400,7 +402,7 @@ impl FieldLines {
 impl LogFile {
     fn data_is_gzip(&self) -> bool {
         match &self.data {
-            LogData::Path(path) => is_gzip(path),
+            LogData::Path(path) => needs_decoding(path),
             LogData::Static(bytes) => bytes.starts_with(&[0x1f, 0x8b]),
         }
     }

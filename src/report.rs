@@ -104,6 +104,7 @@ impl<'c, W: Write> Printer<'c, W> {
             let tally = self.tally.entry(hit.entry).or_default();
             tally.count += 1;
             if tally.count == 1 {
+                // Kept as it is for JSON (serde escapes it); made safe where printed as text.
                 tally.first = format!("{}:{}", found.file, found.line);
             }
             match self.layout {
@@ -111,7 +112,7 @@ impl<'c, W: Write> Printer<'c, W> {
                 Layout::Grouped => {
                     let line = format!(
                         "  {}  {}",
-                        self.paint(style_location(), &format!("{}:{}", found.file, found.line)),
+                        self.paint(style_location(), &location(found)),
                         self.excerpt(found.text, &hit.spans, entry.severity)
                     );
                     self.tally
@@ -121,6 +122,7 @@ impl<'c, W: Write> Printer<'c, W> {
                         .push(line);
                 }
                 Layout::Jsonl => {
+                    let decoded = Lossy::decode(found.text);
                     let record = JsonHit {
                         pattern: &entry.id,
                         severity: entry.severity,
@@ -130,16 +132,28 @@ impl<'c, W: Write> Printer<'c, W> {
                         ts: found.ts.map(|t| t.to_string()),
                         source: found.label,
                         stream: found.stream,
-                        text: String::from_utf8_lossy(found.text).into_owned(),
-                        spans: hit.spans.iter().map(|s| [s.start, s.end]).collect(),
+                        text: decoded.text.clone(),
+                        spans: hit
+                            .spans
+                            .iter()
+                            .map(|s| {
+                                let start = decoded.offset(s.start, false);
+                                // An empty match stays empty, even inside an invalid sequence.
+                                let end = if s.is_empty() {
+                                    start
+                                } else {
+                                    decoded.offset(s.end, true)
+                                };
+                                [start, end]
+                            })
+                            .collect(),
                         captures: hit
                             .captures
                             .iter()
                             .map(|(k, v)| (k.as_str(), v.as_str()))
                             .collect(),
                     };
-                    serde_json::to_writer(&mut self.out, &record)?;
-                    self.out.write_all(b"\n")?;
+                    write_json(&mut self.out, &record)?;
                 }
                 Layout::Summary | Layout::JsonlSummary => {}
             }
@@ -154,7 +168,7 @@ impl<'c, W: Write> Printer<'c, W> {
         spans: &[Range<usize>],
         captures: &[(String, String)],
     ) -> io::Result<()> {
-        let location = format!("{}:{}", found.file, found.line);
+        let location = location(found);
         let mut header = format!(
             "{} {} {}",
             self.paint(style_location(), &location),
@@ -226,7 +240,10 @@ impl<'c, W: Write> Printer<'c, W> {
                         ),
                         entry.id,
                         entry.title.get(self.lang),
-                        self.paint(style_location(), &format!("(first: {})", tally.first)),
+                        self.paint(
+                            style_location(),
+                            &format!("(first: {})", sanitize::visible(tally.first.as_bytes()))
+                        ),
                     )?;
                 }
             }
@@ -241,8 +258,7 @@ impl<'c, W: Write> Printer<'c, W> {
                         count: tally.count,
                         first: &tally.first,
                     };
-                    serde_json::to_writer(&mut self.out, &record)?;
-                    self.out.write_all(b"\n")?;
+                    write_json(&mut self.out, &record)?;
                 }
             }
             Layout::InOrder | Layout::Jsonl => {}
@@ -349,6 +365,90 @@ impl<'c, W: Write> Printer<'c, W> {
     }
 }
 
+/// A line as JSON carries it: decoded as `String::from_utf8_lossy` does (each invalid sequence
+/// becomes U+FFFD, 3 bytes in UTF-8), with what maps byte offsets in the line to byte offsets
+/// in the decoded text, so that spans point at the same characters in both.
+struct Lossy {
+    text: String,
+    /// Each invalid sequence: (offset in the line, its length there, offset in `text`).
+    invalid: Vec<(usize, usize, usize)>,
+}
+
+impl Lossy {
+    fn decode(bytes: &[u8]) -> Lossy {
+        let mut text = String::with_capacity(bytes.len());
+        let mut invalid = Vec::new();
+        let mut at = 0;
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            at += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                invalid.push((at, chunk.invalid().len(), text.len()));
+                text.push(char::REPLACEMENT_CHARACTER);
+                at += chunk.invalid().len();
+            }
+        }
+        Lossy { text, invalid }
+    }
+
+    /// The offset in `text` of byte `at` of the line. An offset inside an invalid sequence
+    /// moves to the start of its U+FFFD, or past it for the `end` of a range.
+    fn offset(&self, at: usize, end: bool) -> usize {
+        let before = self
+            .invalid
+            .partition_point(|&(start, len, _)| start + len <= at);
+        if let Some(&(start, _, text_at)) = self.invalid.get(before) {
+            if start < at {
+                return text_at + if end { 3 } else { 0 };
+            }
+        }
+        match before.checked_sub(1).map(|i| self.invalid[i]) {
+            None => at,
+            Some((start, len, text_at)) => text_at + 3 + (at - start - len),
+        }
+    }
+}
+
+/// One JSON record and a newline. Beyond what serde_json escapes (C0 controls, `"`, `\`), C1
+/// controls, DEL, bidi controls and zero-width characters are written as `\uXXXX`: a script
+/// that prints a field must not reorder or drive the terminal either.
+fn write_json<W: Write, T: Serialize>(out: &mut W, record: &T) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, SafeJson);
+    record.serialize(&mut serializer).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+struct SafeJson;
+
+impl serde_json::ser::Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut from = 0;
+        for (at, c) in fragment.char_indices() {
+            if c.is_control() || sanitize::is_invisible_format(c) {
+                writer.write_all(&fragment.as_bytes()[from..at])?;
+                // All of these are in the Basic Multilingual Plane: one escape each.
+                write!(writer, "\\u{:04x}", c as u32)?;
+                from = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[from..])
+    }
+}
+
+/// Where a hit was, `file:line`, the file name made safe like log text: a name can hold
+/// anything but `/` and NUL, escapes included.
+fn location(found: &Found) -> String {
+    format!(
+        "{}:{}",
+        sanitize::visible(found.file.as_bytes()),
+        found.line
+    )
+}
+
 /// A window of at most `max` bytes of `text` that shows `focus` (or its start), cut at
 /// UTF-8 character boundaries.
 fn excerpt_window(text: &[u8], focus: Range<usize>, max: usize) -> Range<usize> {
@@ -398,6 +498,46 @@ fn style_command() -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_map_into_the_lossily_decoded_text() {
+        let line = b"a\xffb\xe2\x82c\xf0";
+        let lossy = Lossy::decode(line);
+        assert_eq!(lossy.text, String::from_utf8_lossy(line));
+        // a \xff b \xe2\x82 c \xf0 -> a U+FFFD b U+FFFD c U+FFFD
+        assert_eq!(lossy.offset(0, false), 0);
+        assert_eq!(lossy.offset(1, false), 1);
+        assert_eq!(lossy.offset(2, false), 4);
+        assert_eq!(
+            &lossy.text[lossy.offset(2, false)..lossy.offset(3, true)],
+            "b"
+        );
+        assert_eq!(
+            &lossy.text[lossy.offset(3, false)..lossy.offset(5, true)],
+            "\u{fffd}"
+        );
+        assert_eq!(lossy.offset(4, true), 8);
+        assert_eq!(
+            &lossy.text[lossy.offset(5, false)..lossy.offset(6, true)],
+            "c"
+        );
+        assert_eq!(lossy.offset(7, true), lossy.text.len());
+        let plain = Lossy::decode("数据 ok".as_bytes());
+        assert_eq!(plain.offset(6, false), 6);
+    }
+
+    #[test]
+    fn json_strings_escape_what_a_terminal_would_obey() {
+        let mut out = Vec::new();
+        write_json(&mut out, &"a\u{9b}b\u{7f}c\u{202e}d\u{200b}e\u{feff}\x1b").unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "\"a\\u009bb\\u007fc\\u202ed\\u200be\\ufeff\\u001b\"\n"
+        );
+        let back: String = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, "a\u{9b}b\u{7f}c\u{202e}d\u{200b}e\u{feff}\x1b");
+    }
 
     #[test]
     fn excerpt_windows_keep_the_match_and_whole_characters() {

@@ -27,6 +27,20 @@ pub fn visible(bytes: &[u8]) -> String {
     out
 }
 
+/// A path as a name to show and report: its UTF-8 text as it is (printers make that safe like
+/// log text), any byte that is not UTF-8 as `\xNN`, so two names never look the same.
+pub fn path_name(path: &std::path::Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
 fn push_char(out: &mut String, c: char, keep_tabs: bool) {
     match c {
         '\t' if keep_tabs => out.push('\t'),
@@ -40,7 +54,7 @@ fn push_char(out: &mut String, c: char, keep_tabs: bool) {
 
 /// Characters that change how the text around them is shown without being seen themselves:
 /// bidi embeddings, overrides and isolates (the "Trojan Source" characters), and marks.
-fn is_invisible_format(c: char) -> bool {
+pub(crate) fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'

@@ -23,7 +23,7 @@ pub use pane::{Filter, FilterKind, Pane, PaneHit, PaneId, Source, SourceState};
 
 use crate::{
     catalogue::{Catalogue, Entry, Lang, RemedyStep, Severity},
-    explain::fill_command,
+    explain::{FilledCommand, fill_command},
 };
 
 /// A hit, by pane and position in that pane's hit list (positions never change).
@@ -737,30 +737,33 @@ impl App {
             self.armed_copy = Some(request);
             return Vec::new();
         }
-        let commands: Vec<String> = copied
+        let commands: Vec<FilledCommand> = copied
             .iter()
             .map(|(_, cmd)| fill_command(cmd, &captures))
             .collect();
-        let text = commands.join("\n");
-        // Placeholders the hit could not fill were copied as `<name>`: say which, so that the
-        // user types them in before pressing Enter.
-        let mut unfilled: Vec<String> = copied
+        let text = commands
             .iter()
-            .flat_map(|(_, cmd)| crate::explain::placeholder_names(cmd))
-            .filter(|name| !captures.iter().any(|(k, _)| k == name))
-            .map(|name| format!("<{name}>"))
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        // Placeholders the hit could not fill (no capture, or a value unsafe to paste) were
+        // copied as `<name>`: say which, so the user types them in before pressing Enter.
+        let mut unfilled: Vec<String> = commands
+            .iter()
+            .flat_map(|c| &c.unfilled)
+            .map(|u| format!("<{}>", u.name))
             .collect();
         unfilled.dedup();
-        let first = text.lines().next().unwrap_or("");
+        let first_line = text.lines().next().unwrap_or("");
         self.message = Some(match (self.lang, unfilled.is_empty()) {
-            (Lang::En, true) => format!("Copied to clipboard: {first}"),
-            (Lang::Zh, true) => format!("已复制到剪贴板：{first}"),
+            (Lang::En, true) => format!("Copied to clipboard: {first_line}"),
+            (Lang::Zh, true) => format!("已复制到剪贴板：{first_line}"),
             (Lang::En, false) => format!(
-                "Copied to clipboard: {first}   fill in {} before running",
+                "Copied; fill in {} before running: {first_line}",
                 unfilled.join(", ")
             ),
             (Lang::Zh, false) => format!(
-                "已复制到剪贴板：{first}   运行前请填写 {}",
+                "已复制；运行前请先填写 {}：{first_line}",
                 unfilled.join("、")
             ),
         });
@@ -828,6 +831,19 @@ impl App {
                     Ok(regex) => {
                         self.search = Some((text.clone(), regex.clone()));
                         filter::FilterTest::Regex(regex)
+                    }
+                    Err(regex::Error::CompiledTooBig(limit)) => {
+                        // It parses: say why it is refused, or it reads as a bug.
+                        let mib = limit >> 20;
+                        self.message = Some(match self.lang {
+                            Lang::En => format!(
+                                "Regex too big: it compiles to more than {mib} MiB; use fewer or smaller repetitions"
+                            ),
+                            Lang::Zh => format!(
+                                "正则表达式过大：编译后超过 {mib} MiB；请减少重复次数或范围"
+                            ),
+                        });
+                        return Vec::new();
                     }
                     Err(err) => {
                         let detail = err.to_string();

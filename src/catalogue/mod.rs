@@ -65,15 +65,15 @@ impl Catalogue {
             let files = BUILTIN_PATTERNS
                 .iter()
                 .map(|(name, text)| (name.to_string(), Ok(text.to_string())));
-            catalogue.add_layer(files, &mut errors);
+            catalogue.add_layer(files, &mut errors, false);
         }
         for dir in &sources.optional_dirs {
             if dir.is_dir() {
-                catalogue.add_layer(read_dir_files(dir, &mut errors), &mut errors);
+                catalogue.add_layer(read_dir_files(dir, &mut errors), &mut errors, true);
             }
         }
         for dir in &sources.dirs {
-            catalogue.add_layer(read_dir_files(dir, &mut errors), &mut errors);
+            catalogue.add_layer(read_dir_files(dir, &mut errors), &mut errors, true);
         }
         (catalogue, errors)
     }
@@ -95,10 +95,16 @@ impl Catalogue {
     }
 
     /// Add one layer: within it an id may appear once; across layers the later one wins.
+    /// With `compile`, each regex is compiled as the matcher will run it, and an entry with
+    /// one that does not compile (over the size limit: `a{1000}{1000}` parses fine) is
+    /// reported and skipped; else it would load and silently never match. The user's files
+    /// get this; the built-in ones are checked by the tests, and compiling them all would cost
+    /// most of the start-up time.
     fn add_layer(
         &mut self,
         files: impl IntoIterator<Item = (String, Result<String, PatternError>)>,
         errors: &mut Vec<PatternError>,
+        compile: bool,
     ) {
         let mut seen_in_layer: HashMap<String, Origin> = HashMap::new();
         for (name, text) in files {
@@ -112,6 +118,12 @@ impl Catalogue {
             let (entries, file_errors) = parse_file(&name, &text);
             errors.extend(file_errors);
             for entry in entries {
+                if compile {
+                    if let Err(err) = compile_regexes(&entry) {
+                        errors.push(err);
+                        continue;
+                    }
+                }
                 if let Some(first) = seen_in_layer.get(&entry.id) {
                     errors.push(PatternError {
                         file: entry.origin.file.clone(),
@@ -167,6 +179,61 @@ impl Catalogue {
     }
 }
 
+/// Compile each regex of `entry` as the matcher will; the first that fails, located.
+fn compile_regexes(entry: &Entry) -> Result<(), PatternError> {
+    for (pattern, &line) in entry.regex.iter().zip(&entry.regex_lines) {
+        if let Err(err) = crate::matcher::compile_regex(pattern) {
+            let why = err.to_string();
+            return Err(PatternError {
+                file: entry.origin.file.clone(),
+                line,
+                entry: Some(entry.id.clone()),
+                message: format!(
+                    "regex does not compile: {}",
+                    why.lines().next().unwrap_or(&why).trim()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The bytes of `path` if it is a regular file. A FIFO, socket or device named `*.toml` is
+/// refused, not read: reading a FIFO would wait forever for a writer and hang start-up. It is
+/// opened without blocking and checked on the handle, so it cannot be swapped in between.
+fn read_regular_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::{io::Read, os::unix::fs::OpenOptionsExt};
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(std::io::Error::other(format!(
+            "not a regular file ({}); skipped",
+            describe_file_type(kind)
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn describe_file_type(kind: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
 /// `*.toml` files of a directory, sorted by name; unreadable ones become errors.
 fn read_dir_files(
     dir: &Path,
@@ -194,7 +261,7 @@ fn read_dir_files(
         .into_iter()
         .map(|path| {
             let name = path.display().to_string();
-            let text = fs::read(&path)
+            let text = read_regular_file(&path)
                 .map_err(|err| io_error(&path, err))
                 .and_then(|bytes| {
                     String::from_utf8(bytes).map_err(|err| PatternError {

@@ -476,8 +476,17 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
                 SourceState::Loading { .. } => t(app.lang, "loading", "加载中").to_string(),
                 SourceState::Loaded => "ok".to_string(),
                 SourceState::Live => t(app.lang, "live", "实时").to_string(),
-                SourceState::Waiting(why) => format!("{}: {why}", t(app.lang, "waiting", "等待")),
-                SourceState::Failed(why) => format!("{}: {why}", t(app.lang, "failed", "失败")),
+                // Errors name files and carry what the OS or a daemon said: made safe too.
+                SourceState::Waiting(why) => format!(
+                    "{}: {}",
+                    t(app.lang, "waiting", "等待"),
+                    sanitize::visible(why.as_bytes())
+                ),
+                SourceState::Failed(why) => format!(
+                    "{}: {}",
+                    t(app.lang, "failed", "失败"),
+                    sanitize::visible(why.as_bytes())
+                ),
             };
             let style = match source.state {
                 SourceState::Failed(_) => theme.severity(Severity::Error),
