@@ -543,10 +543,7 @@ fn the_viewer_copies_a_hostile_path_quoted_and_an_unpasteable_one_marked() {
         "{text}"
     );
     assert!(
-        app.message
-            .as_deref()
-            .unwrap()
-            .starts_with("Copied"),
+        app.message.as_deref().unwrap().starts_with("Copied"),
         "{:?}",
         app.message
     );

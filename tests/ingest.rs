@@ -7,6 +7,7 @@ mod common;
 use std::{
     collections::{BTreeMap, BTreeSet},
     io::Write,
+    sync::Arc,
 };
 
 use common::{fixture, repo};
@@ -479,4 +480,106 @@ fn an_anchored_regex_means_the_same_in_every_format() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("\"ssh-kex-closed\""), "{text}");
+}
+
+/// An outage is a flood of hits: every line a hit, time stepping back at each pass (sources
+/// merged, a file holding several runs). Followed with a bounded scrollback, the hits stay
+/// bounded too (the first and newest of each entry kept, the rest counted), the time order of
+/// all hits stays whole, and the selection follows its hit when positions move.
+#[test]
+fn a_flood_of_hits_stays_bounded_while_following() {
+    use triage::{
+        app::{App, Event, Options, Source, SourceState},
+        catalogue::Lang,
+        model::LineFields,
+        source::{self, LiveLine},
+    };
+    let (catalogue, errors) = Catalogue::builtin();
+    assert!(errors.is_empty());
+    let catalogue = Arc::new(catalogue);
+    let matcher = Matcher::new(&catalogue);
+    let searcher = Searcher::new(&matcher);
+    let scrollback = 5_000;
+    let source = Source {
+        name: "flood".into(),
+        format: LogFormat::Plain,
+        year: 2026,
+        state: SourceState::Live,
+    };
+    let mut app = App::new(
+        catalogue.clone(),
+        [vec![source], Vec::new()],
+        &Options {
+            lang: Lang::En,
+            color: true,
+            replay: None,
+            scrollback: Some(scrollback),
+            live: true,
+        },
+    );
+    app.update(Event::Resize(160, 48));
+    let start: jiff::Timestamp = "2026-11-28T14:00:00Z".parse().unwrap();
+    let (passes, per_pass, burst) = (3u64, 20_000u64, 1_000u64);
+    let mut sent_hits = 0usize;
+    for pass in 0..passes {
+        for first in (0..per_pass).step_by(burst as usize) {
+            let lines: Vec<LiveLine> = (first..first + burst)
+                .map(|n| LiveLine {
+                    origin: Arc::from("docker:flood"),
+                    fields: LineFields {
+                        ts: Some(start + jiff::SignedDuration::from_millis(n as i64 * 10)),
+                        label: Some(Arc::from("nginx")),
+                        ..LineFields::default()
+                    },
+                    // The access log of a 502 storm (the postmortem's nginx, one per request).
+                    text: format!(
+                        r#"172.18.0.1 - - [28/Nov/2026:14:03:05 +0000] "GET /api/items/{n}?pass={pass} HTTP/1.1" 502 157 "-" "curl/8.5.0""#
+                    )
+                    .into_bytes(),
+                })
+                .collect();
+            let block = source::block_of(&lines, 0);
+            let hits = ingest::match_block(&block, &searcher);
+            assert_eq!(hits.len(), burst as usize, "every line is a hit");
+            sent_hits += hits.len();
+            if pass == 1 && first == 0 {
+                // Select the newest hit, then keep following: it must stay selected.
+                common::press(&mut app, "G");
+            }
+            app.update(Event::Block {
+                pane: PaneId::Containers,
+                block: Arc::new(block),
+                hits,
+            });
+        }
+    }
+    let pane = &app.panes[0];
+    let dropped: u64 = pane.dropped_hits.values().sum();
+    assert_eq!(
+        pane.hits.len() + dropped as usize,
+        sent_hits,
+        "every hit kept or counted"
+    );
+    assert!(dropped > 0, "old hits were dropped");
+    let bound = (scrollback as usize + 1024) + 2 * triage::app::pane::KEPT_HITS_PER_ENTRY;
+    assert!(
+        pane.hits.len() <= bound,
+        "{} hits kept, bound {bound}",
+        pane.hits.len()
+    );
+    assert!(pane.store.len() <= scrollback + 1024);
+    // The time order of all hits is whole and sorted.
+    assert_eq!(app.hit_order.len(), pane.hits.len());
+    let keys: Vec<_> = app
+        .hit_order
+        .iter()
+        .map(|r| {
+            let h = app.hit(*r).unwrap();
+            (h.ts, h.line)
+        })
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "hit order sorted");
+    if let Some(r) = app.selected {
+        assert!(app.hit(r).is_some(), "the selection points at a hit");
+    }
 }

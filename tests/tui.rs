@@ -344,7 +344,7 @@ fn a_destructive_step_is_drawn_apart_with_its_warning_and_copied_only_after_a_se
     // What the hit could not fill is named, so it is typed in before Enter.
     let message = app.message.as_deref().unwrap();
     assert!(
-        message.ends_with("fill in <package> before running"),
+        message.starts_with("Copied; fill in <package> before running"),
         "{message}"
     );
     // The full entry (`e`) shows the step and its warning too, and copies the same way.

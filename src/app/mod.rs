@@ -304,9 +304,36 @@ impl App {
     }
 
     fn on_block(&mut self, pane_id: PaneId, block: Arc<Block>, hits: Vec<Hit>) {
+        // The selected hit, by what it is, in case positions in this pane's list move.
+        let selected = self
+            .selected
+            .filter(|r| r.pane == pane_id)
+            .and_then(|r| self.hit(r))
+            .map(|h| (h.line, h.entry));
         let first_new_hit = self.pane(pane_id).hits.len();
-        self.pane_mut(pane_id).push_block(block, hits);
-        self.after_new_lines(pane_id, first_new_hit);
+        let dropped = self.pane_mut(pane_id).push_block(block, hits);
+        if dropped == 0 {
+            self.after_new_lines(pane_id, first_new_hit);
+            return;
+        }
+        // Old hits went with their lines: find the selection again and order all hits anew.
+        if let Some((line, entry)) = selected {
+            let pane = self.pane(pane_id);
+            self.selected = pane
+                .hits
+                .iter()
+                .position(|h| h.line == line && h.entry == entry)
+                .map(|index| HitRef {
+                    pane: pane_id,
+                    index,
+                });
+        }
+        self.rebuild_hit_order();
+        if let Some(Overlay::HitList { selected }) = &mut self.overlay {
+            *selected = (*selected).min(self.hit_order.len().saturating_sub(1));
+        }
+        let len = self.pane(pane_id).hits.len();
+        self.after_new_lines(pane_id, len);
     }
 
     fn after_new_lines(&mut self, pane_id: PaneId, first_new_hit: usize) {
@@ -339,26 +366,41 @@ impl App {
     }
 
     /// Put a pane's new hits into the time order of all hits. New hits are nearly always the
-    /// latest, so this is an append; a late one is inserted where it belongs.
+    /// latest, so this is an append; late ones (sources merged, a clock stepping back) are
+    /// merged in, in one pass, never inserted one by one.
     fn order_hits(&mut self, pane: PaneId, from: usize) {
-        for index in from..self.pane(pane).hits.len() {
-            let r = HitRef { pane, index };
-            let key = |r: &HitRef| {
-                let h = &self.pane(r.pane).hits[r.index];
-                (h.ts, r.pane, h.line)
-            };
-            let new_key = key(&r);
-            let at = if self
-                .hit_order
-                .last()
-                .is_none_or(|last| key(last) <= new_key)
-            {
-                self.hit_order.len()
-            } else {
-                self.hit_order.partition_point(|o| key(o) <= new_key)
-            };
-            self.hit_order.insert(at, r);
+        let key = |app: &App, r: &HitRef| {
+            let h = &app.pane(r.pane).hits[r.index];
+            (h.ts, r.pane, h.line)
+        };
+        let mut new: Vec<HitRef> = (from..self.pane(pane).hits.len())
+            .map(|index| HitRef { pane, index })
+            .collect();
+        if new.is_empty() {
+            return;
         }
+        new.sort_by_key(|r| key(self, r));
+        let in_order = self
+            .hit_order
+            .last()
+            .is_none_or(|last| key(self, last) <= key(self, &new[0]));
+        if in_order {
+            self.hit_order.extend(new);
+            return;
+        }
+        let old = std::mem::take(&mut self.hit_order);
+        let mut merged = Vec::with_capacity(old.len() + new.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), new.into_iter().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            if key(self, x) <= key(self, y) {
+                merged.push(a.next().expect("peeked"));
+            } else {
+                merged.push(b.next().expect("peeked"));
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        self.hit_order = merged;
     }
 
     /// Opening a log puts the cursor on its first critical hit (in time), else its first hit.

@@ -51,6 +51,9 @@ pub struct Filter {
     pub pending: bool,
 }
 
+/// Hits of each entry kept, at each end, once their lines have left a bounded scrollback.
+pub const KEPT_HITS_PER_ENTRY: usize = 64;
+
 /// How far back a line without its own timestamp looks for one (a traceback's frames).
 const TS_LOOKBACK: u64 = 64;
 
@@ -59,8 +62,11 @@ pub struct Pane {
     pub id: PaneId,
     pub sources: Vec<Source>,
     pub store: LineStore,
-    /// Sorted by line.
+    /// Sorted by line. Bounded while following: see [`KEPT_HITS_PER_ENTRY`].
     pub hits: Vec<PaneHit>,
+    /// Per entry, hits no longer in `hits` (their lines left the scrollback): counts are kept
+    /// for good even where the hits are not.
+    pub dropped_hits: std::collections::BTreeMap<usize, u64>,
     /// The line under the cursor.
     pub cursor: u64,
     /// First row shown.
@@ -83,6 +89,7 @@ impl Pane {
             sources,
             store: LineStore::new(scrollback),
             hits: Vec::new(),
+            dropped_hits: std::collections::BTreeMap::new(),
             cursor: 0,
             top: 0,
             follow: false,
@@ -279,12 +286,53 @@ impl Pane {
     }
 
     /// Append a block of lines with their hits (line indices relative to the block).
-    pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<Hit>) {
+    /// Returns how many hits were dropped with old lines (positions in `hits` moved if any).
+    pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<Hit>) -> usize {
         let anchor = self.view_anchor();
         let mut evicted = Vec::new();
         let first = self.store.push_block(block, &mut evicted);
         self.add_hits(first, hits);
+        let dropped = if evicted.is_empty() {
+            0
+        } else {
+            self.drop_old_hits()
+        };
         self.after_growth(first, evicted, anchor);
+        dropped
+    }
+
+    /// Of the hits whose lines have left the scrollback, keep the first and the newest
+    /// [`KEPT_HITS_PER_ENTRY`] of each entry and count the rest: a week of following a crash
+    /// loop keeps its story (how it began, how it goes now) in bounded memory.
+    fn drop_old_hits(&mut self) -> usize {
+        let first_line = self.store.range().start;
+        let old = self.hits.partition_point(|h| h.line < first_line);
+        if old == 0 {
+            return 0;
+        }
+        let mut per_entry: std::collections::HashMap<usize, usize> = Default::default();
+        for hit in &self.hits {
+            *per_entry.entry(hit.entry).or_default() += 1;
+        }
+        let mut rank: std::collections::HashMap<usize, usize> = Default::default();
+        let mut index = 0;
+        let before = self.hits.len();
+        let dropped = &mut self.dropped_hits;
+        self.hits.retain(|hit| {
+            let old_line = index < old;
+            index += 1;
+            let seen = rank.entry(hit.entry).or_default();
+            let r = *seen;
+            *seen += 1;
+            let keep = !old_line
+                || r < KEPT_HITS_PER_ENTRY
+                || r + KEPT_HITS_PER_ENTRY >= per_entry[&hit.entry];
+            if !keep {
+                *dropped.entry(hit.entry).or_default() += 1;
+            }
+            keep
+        });
+        before - self.hits.len()
     }
 
     fn add_hits(&mut self, first: u64, hits: Vec<Hit>) {
@@ -324,6 +372,12 @@ impl Pane {
             }
         }
         if let Some(filter) = &mut self.filter {
+            // Rows of lines no longer stored go with them.
+            let first = self.store.range().start;
+            let gone = filter.rows.partition_point(|&l| l < first);
+            if gone > 0 {
+                filter.rows.drain(..gone);
+            }
             let end = self.store.range().end;
             match &filter.test {
                 Some(test) => {

@@ -617,6 +617,16 @@ fn draw_hit_list(frame: &mut Frame, app: &App, selected: usize, theme: Theme) {
             }
         }
     }
+    // Hits whose lines left the scrollback are counted still.
+    for pane in &app.panes {
+        for (&index, &n) in &pane.dropped_hits {
+            let entry = &app.catalogue.entries()[index];
+            match counts.iter_mut().find(|c| c.2 == entry.id) {
+                Some(c) => c.1 += n as usize,
+                None => counts.push((entry.severity, n as usize, entry.id.clone())),
+            }
+        }
+    }
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let summary: Vec<Span> = counts
         .iter()
