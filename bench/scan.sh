@@ -46,28 +46,6 @@ NENTRY=$("$TRIAGE" patterns list | wc -l)
 export XDG_CONFIG_HOME=$OUT/no-config
 cat "$CORPUS" > /dev/null   # hot cache for everyone
 
-# measure NAME FILE CMD...: RUNS runs, median seconds and max RSS; prints a table row.
-measure() {
-  local name=$1 file=$2; shift 2
-  local bytes times=() rss=0 out
-  bytes=$(stat -c %s "$file")
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > "$OUT/last.out" 2>/dev/null || true
-    out=$(tail -1 "$OUT/time.txt")
-    times+=("${out% *}")
-    [ "${out#* }" -gt "$rss" ] && rss=${out#* }
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (RUNS + 1) / 2 ))p")
-  python3 - "$name" "$bytes" "$median" "$rss" <<'PY'
-import sys
-name, size, secs, rss = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-mbs = size / 1e6 / max(secs, 1e-3)
-print(f"| {name} | {size/1e6:,.0f} MB | {secs:.2f} s | {mbs:,.0f} MB/s | {rss/1024:,.1f} MiB |")
-open("target/bench/rows.tsv", "a").write(f"{name}\t{mbs}\t{rss}\n")
-PY
-}
-
 rm -f "$OUT/rows.tsv"
 echo "## triage scan vs ripgrep and grep ($(date -u +%Y-%m-%d), $(nproc) cores, corpus $SIZE, median of $RUNS)"
 echo
