@@ -46,7 +46,9 @@ rm -f "$OUT/live.err" "$OUT/live.rss"
 tmux -L "$SOCK" -f /dev/null new-session -d -x 160 -y 48 \
   "$TRIAGE --flood $CORPUS --flood-lines $LINES --exit-when-loaded 2>$OUT/live.err"
 sleep 0.5
-PID=$(pgrep -nx triage)
+# This session's triage (not another one running on the machine): the pane's process or its child.
+PANE=$(tmux -L "$SOCK" display -p '#{pane_pid}')
+PID=$(pgrep -P "$PANE" -x triage || echo "$PANE")
 # Resident memory every second while it runs (in `hits` mode, SIGTERM after TERM_AFTER
 # seconds, timing how long the viewer takes to end).
 TERM_AFTER=${TERM_AFTER:-0}
