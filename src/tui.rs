@@ -74,7 +74,7 @@ pub fn run(run: Run) -> anyhow::Result<Timings> {
     drop(guard);
     // Loader and filter threads stop at their next send, now that the channel is closed;
     // dropping the runtime's tasks kills journalctl (kill_on_drop); this makes sure.
-    runtime.shutdown_timeout(Duration::from_millis(100));
+    runtime.shutdown_timeout(Duration::from_millis(50));
     children::kill_all();
     result
 }
@@ -185,7 +185,8 @@ async fn event_loop(
             source::flood::run(path, lines, source_tx)
         });
     }
-    spawn_signal_listener(tx.clone())?;
+    let (signal_tx, mut signals) = mpsc::channel::<Event>(1);
+    spawn_signal_listener(signal_tx)?;
 
     let mut input = EventStream::new();
     // Start from a blank screen: without an alternate screen the shell's text is still there,
@@ -228,6 +229,7 @@ async fn event_loop(
         let mut commands = Vec::new();
         tokio::select! {
             biased;
+            Some(event) = signals.recv() => commands.extend(app.update(event)),
             maybe = input.next() => match maybe {
                 Some(Ok(event)) => {
                     if let Some(event) = translate(event) {
@@ -240,8 +242,10 @@ async fn event_loop(
             },
             Some(event) = rx.recv() => {
                 commands.extend(app.update(event));
-                // Take whatever else is waiting: one frame for the whole batch.
-                for _ in 0..1024 {
+                // Take whatever else is waiting, one frame for the whole batch, but for no
+                // longer than a frame: keys and signals are looked at between batches.
+                let batch_started = Instant::now();
+                while batch_started.elapsed() < FRAME_INTERVAL && signals.is_empty() {
                     match rx.try_recv() {
                         Ok(event) => commands.extend(app.update(event)),
                         Err(_) => break,
@@ -331,6 +335,8 @@ fn translate(event: ct::Event) -> Option<Event> {
 
 /// SIGHUP (the SSH session dropped), SIGTERM, SIGINT become events: the loop ends normally
 /// and the terminal is restored on the way out.
+/// Signals come on a channel of their own, which the loop looks at before anything else: a
+/// flood of lines queued for the app must not keep a SIGTERM waiting.
 fn spawn_signal_listener(tx: mpsc::Sender<Event>) -> io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut hangup = signal(SignalKind::hangup())?;
