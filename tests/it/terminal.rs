@@ -2,7 +2,7 @@
 //! need tmux and screen (`scripts/install-deps` installs them); without them they fail, they
 //! never pass silently.
 
-mod common;
+use crate::common;
 
 use std::{
     path::Path,

@@ -1,11 +1,11 @@
 //! The viewer's model driven by events (keys, resizes, lines arriving, time passing) without
 //! a terminal, and its screens drawn on a test backend.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::{app_with, demo_app, key, options, press, render, run_commands, screen_text};
+use crate::common::{app_with, demo_app, key, options, press, render, run_commands, screen_text};
 use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use triage::{

@@ -1,7 +1,7 @@
 //! `triage scan` end to end: the real binary over the bundled incident, every log format,
 //! hostile input, and the contract scripts rely on (JSON lines, exit codes, pipes).
 
-mod common;
+use crate::common;
 
 use std::{
     collections::BTreeSet,
@@ -9,7 +9,7 @@ use std::{
     process::Stdio,
 };
 
-use common::{fixture, jsonl, repo, run_with_stdin, stderr, stdout, triage};
+use crate::common::{fixture, jsonl, repo, run_with_stdin, stderr, stdout, triage};
 
 type Hit = (String, u64, String);
 

@@ -1,7 +1,7 @@
 //! Against a real dockerd (`scripts/services up` starts one, with the `local/busybox` image).
 //! With `CI` set these fail when dockerd is not there; they never pass silently.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::HashMap,
@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{jsonl, stderr, triage};
+use crate::common::{jsonl, stderr, triage};
 use triage::source::{
     SourceMsg,
     docker::{self, DockerOptions},

@@ -2,11 +2,11 @@
 //! counter-example behaves, the postmortem's failures are all there, and real logs from
 //! unrelated systems do not set it off.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::{fixture, jsonl, repo, stdout, triage};
+use crate::common::{fixture, jsonl, repo, stdout, triage};
 use triage::{
     catalogue::{self, Catalogue, Lang, Severity},
     explain,

@@ -1,9 +1,9 @@
 //! A user's own catalogue files: added, overriding built-ins by id, and when broken, reported
 //! precisely without losing anything else.
 
-mod common;
+use crate::common;
 
-use common::{fixture, jsonl, stderr, stdout, triage};
+use crate::common::{fixture, jsonl, stderr, stdout, triage};
 
 fn scan_with(patterns: &str) -> std::process::Output {
     triage()

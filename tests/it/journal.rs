@@ -2,7 +2,7 @@
 //! systemd-journal-remote), and a real systemd-journald (`scripts/services up`). With `CI`
 //! set these fail when the tools are missing; they never pass silently.
 
-mod common;
+use crate::common;
 
 use std::{
     io::Write,
@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{jsonl, stderr, triage};
+use crate::common::{jsonl, stderr, triage};
 
 const JOURNAL_REMOTE: &str = "/lib/systemd/systemd-journal-remote";
 
