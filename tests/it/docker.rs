@@ -516,6 +516,8 @@ impl OwnDaemon {
             .arg(format!("--exec-root={}/exec", d.display()))
             .arg(format!("--pidfile={}/dockerd.pid", d.display()))
             .args([
+                // The ticker (PID 1, ignoring SIGTERM) is killed after 1 s, not dockerd's 15.
+                "--shutdown-timeout=1",
                 "--bridge=none",
                 "--iptables=false",
                 "--ip6tables=false",
