@@ -769,7 +769,12 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         printer.found(&scan::Found {
             hits: &kept,
             ..*found
-        })
+        })?;
+        // Following, a hit is news: out now, not when 64 KiB have gathered or at the end.
+        if args.follow {
+            printer.flush()?;
+        }
+        Ok(())
     };
     let mut failed = false;
     for input in inputs {

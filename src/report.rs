@@ -97,6 +97,12 @@ impl<'c, W: Write> Printer<'c, W> {
         self.hits
     }
 
+    /// Push what is written so far to the output: a follower's hits must show as they
+    /// happen, not when a buffer fills or the scan ends.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     pub fn found(&mut self, found: &Found) -> io::Result<()> {
         for hit in found.hits {
             let entry = &self.catalogue.entries()[hit.entry];

@@ -207,7 +207,14 @@ mod tests {
     fn candidate_lines_are_the_lines_holding_an_anchor() {
         let literals = vec![b"NO_PUBKEY ".to_vec(), b"dpkg was interrupted".to_vec()];
         let Some(plan) = AnchorPlan::new(&literals, b"") else {
-            return; // No Teddy on this CPU: the matcher keeps its automaton.
+            // No Teddy on this CPU: the matcher keeps its automaton, and this test cannot run.
+            // CI must not report it passed.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "Teddy is not available on this CPU: the anchor prefilter is untested"
+            );
+            eprintln!("SKIPPED: no Teddy on this CPU (with CI set this fails)");
+            return;
         };
         let buf =
             b"a line\nW: NO_PUBKEY 7EA0\nmore\nE: dpkg was interrupted, you must\nlast".repeat(20);

@@ -1,7 +1,7 @@
 //! Hostile input (issue 8): what a log line, a file name or an argument can do to triage, and
 //! to the person who pastes its remedy commands into a root shell.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::BTreeSet,
@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::triage;
+use crate::common::triage;
 
 use triage::{
     catalogue::Catalogue,

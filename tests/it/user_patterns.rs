@@ -1,9 +1,7 @@
 //! A user's own catalogue files: added, overriding built-ins by id, and when broken, reported
 //! precisely without losing anything else.
 
-mod common;
-
-use common::{fixture, jsonl, stderr, stdout, triage};
+use crate::common::{COMMAND, Deadline, fixture, jsonl, stderr, stdout, triage};
 
 fn scan_with(patterns: &str) -> std::process::Output {
     triage()
@@ -11,8 +9,7 @@ fn scan_with(patterns: &str) -> std::process::Output {
         .arg(fixture(patterns))
         .args(["scan", "--format", "jsonl"])
         .arg(fixture("bad-patterns/input.log"))
-        .output()
-        .unwrap()
+        .output_within(COMMAND)
 }
 
 fn patterns_found(output: &std::process::Output) -> Vec<String> {
@@ -106,8 +103,7 @@ fn a_missing_patterns_dir_is_an_error_not_silence() {
             "jsonl",
         ])
         .arg(fixture("bad-patterns/input.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(
         stderr(&out).contains("/nonexistent/dir"),
         "{}",
@@ -144,8 +140,7 @@ fn the_config_dir_is_read_too() {
         .env("XDG_CONFIG_HOME", dir.path())
         .args(["scan", "--format", "jsonl"])
         .arg(fixture("bad-patterns/input.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(
         patterns_found(&out).contains(&"local-payment-timeout".to_string()),
         "{}",
@@ -158,8 +153,7 @@ fn patterns_check_reports_every_problem() {
     let out = triage()
         .args(["patterns", "check"])
         .arg(fixture("bad-patterns/check"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     for expected in [
@@ -177,8 +171,7 @@ fn patterns_check_reports_load_errors_too() {
     let out = triage()
         .args(["patterns", "check"])
         .arg(fixture("bad-patterns/syntax"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out).contains("entry `demo-broken`: invalid basic string"),

@@ -2,15 +2,15 @@
 //! counter-example behaves, the postmortem's failures are all there, and real logs from
 //! unrelated systems do not set it off.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
-use common::{fixture, jsonl, repo, stdout, triage};
+use crate::common::{COMMAND, Deadline, fixture, jsonl, repo, stdout, triage};
 use triage::{
     catalogue::{self, Catalogue, Lang, Severity},
     explain,
-    matcher::Matcher,
+    matcher::{Matcher, Prefilter, Searcher},
 };
 
 /// Ids other tools and reports refer to: they must exist, spelled exactly so.
@@ -69,8 +69,7 @@ fn patterns_check_command_agrees() {
     let out = triage()
         .args(["patterns", "check"])
         .arg(repo("patterns"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(
         stdout(&out).trim_end().ends_with(": ok"),
@@ -242,8 +241,7 @@ fn real_logs_of_unrelated_systems_raise_only_real_errors() {
     let out = triage()
         .args(["scan", "--format", "jsonl"])
         .args(&files)
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for hit in jsonl(&out) {
         let file = hit["file"]
@@ -324,8 +322,7 @@ fn explain_finds_symptom_only_entries_and_pasted_lines() {
 fn explain_command_prints_cause_and_remedy_in_both_languages() {
     let out = triage()
         .args(["explain", "ERR_CONNECTION_TIMED_OUT"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(
@@ -334,8 +331,7 @@ fn explain_command_prints_cause_and_remedy_in_both_languages() {
     );
     let out = triage()
         .args(["--lang", "zh", "explain", "dpkg-interrupted"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let text = stdout(&out);
     assert!(
         text.contains("原因:")
@@ -343,7 +339,9 @@ fn explain_command_prints_cause_and_remedy_in_both_languages() {
             && text.contains("dpkg --configure -a"),
         "{text}"
     );
-    let out = triage().args(["explain", "qqqqzzzzxxxx"]).output().unwrap();
+    let out = triage()
+        .args(["explain", "qqqqzzzzxxxx"])
+        .output_within(COMMAND);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -352,8 +350,7 @@ fn language_follows_the_locale() {
     let out = triage()
         .env("LANG", "zh_CN.UTF-8")
         .args(["explain", "apt-lock"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(stdout(&out).contains("原因"), "{}", stdout(&out));
     assert_eq!(Lang::En, Lang::default());
 }
@@ -365,4 +362,27 @@ fn severities_are_ordered() {
             && Severity::Error > Severity::Warning
             && Severity::Warning > Severity::Info
     );
+}
+
+/// The fast path for big inputs is Teddy over shared anchors; on a CPU without Teddy the
+/// matcher quietly keeps an automaton instead. CI must not pass having tested the other one.
+#[test]
+fn big_inputs_get_the_anchor_prefilter() {
+    let (catalogue, errors) = Catalogue::builtin();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let matcher = Matcher::new(&catalogue);
+    let sample = std::fs::read(repo("examples/athena-eye/host.log")).unwrap();
+    let anchors = match Searcher::for_big_input(&matcher, &sample).prefilter() {
+        Prefilter::Anchors(n) => n,
+        _ => 0,
+    };
+    if !common::component_present(
+        "Teddy (SIMD) for the anchor prefilter",
+        anchors > 0,
+        "a CPU with SSSE3 or AVX2",
+    ) {
+        return;
+    }
+    // Shared anchors: far fewer than the literals they cover (the README: ~140 for ~490).
+    assert!((20..400).contains(&anchors), "{anchors} anchors");
 }

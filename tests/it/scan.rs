@@ -1,7 +1,7 @@
 //! `triage scan` end to end: the real binary over the bundled incident, every log format,
 //! hostile input, and the contract scripts rely on (JSON lines, exit codes, pipes).
 
-mod common;
+use crate::common;
 
 use std::{
     collections::BTreeSet,
@@ -9,7 +9,9 @@ use std::{
     process::Stdio,
 };
 
-use common::{fixture, jsonl, repo, run_with_stdin, stderr, stdout, triage};
+use crate::common::{
+    COMMAND, Deadline, Running, fixture, jsonl, repo, run_with_stdin, stderr, stdout, triage,
+};
 
 type Hit = (String, u64, String);
 
@@ -58,16 +60,14 @@ fn the_bundled_incident_yields_exactly_its_known_failures() {
     // and nothing else: the ordinary traffic around them raises nothing.
     let embedded = triage()
         .args(["scan", "--demo", "--format", "jsonl"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(embedded.status.code(), Some(0), "{}", stderr(&embedded));
     assert_eq!(hits_of(&embedded), expected);
     let files = triage()
         .args(["scan", "--format", "jsonl"])
         .arg(repo("examples/athena-eye/docker-compose.log"))
         .arg(repo("examples/athena-eye/host.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(hits_of(&files), expected);
 }
 
@@ -75,8 +75,7 @@ fn the_bundled_incident_yields_exactly_its_known_failures() {
 fn demo_tells_the_story_grouped_with_causes_and_remedies() {
     let out = triage()
         .args(["demo", "--color", "never"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     // Most severe first; each group has its cause and numbered remedy with commands.
@@ -98,8 +97,7 @@ fn jsonl_carries_the_documented_fields() {
     let out = triage()
         .args(["scan", "--format", "jsonl"])
         .arg(fixture("formats/compose-t.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let hits = jsonl(&out);
     assert_eq!(hits.len(), 2);
     let hit = &hits[0];
@@ -133,8 +131,7 @@ fn detail(file: &str) -> Vec<(u64, String, String, String)> {
     let out = triage()
         .args(["scan", "--format", "jsonl"])
         .arg(fixture(file))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     jsonl(&out)
         .iter()
@@ -276,16 +273,14 @@ fn a_forced_format_overrides_detection() {
     let out = triage()
         .args(["scan", "--format", "jsonl", "--format", "plain"])
         .arg(fixture("formats/compose-t.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let hits = jsonl(&out);
     assert_eq!(hits.len(), 2);
     assert!(hits.iter().all(|h| h["source"].is_null()));
     let out = triage()
         .args(["scan", "--format", "nonsense"])
         .arg(fixture("formats/plain.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("unknown log format `nonsense`"),
@@ -309,8 +304,7 @@ fn gzip_is_read_by_content_not_name() {
     let out = triage()
         .args(["scan", "--format", "jsonl"])
         .arg(&path)
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let got: Vec<_> = hits_of(&out).into_iter().map(|(_, l, p)| (l, p)).collect();
     assert_eq!(
         got,
@@ -338,22 +332,19 @@ fn exit_codes_follow_ripgrep() {
     let found = triage()
         .args(["scan"])
         .arg(fixture("formats/plain.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(found.status.code(), Some(0));
     let nothing = triage()
         .args(["scan"])
         .arg(fixture("loghub/Apache_2k.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(nothing.status.code(), Some(1));
     assert!(stdout(&nothing).is_empty(), "{}", stdout(&nothing));
     // A missing file is an error, but the other files are still scanned.
     let mixed = triage()
         .args(["scan", "--format", "jsonl", "/no/such/file.log"])
         .arg(fixture("formats/plain.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(mixed.status.code(), Some(2));
     assert!(
         stderr(&mixed).contains("/no/such/file.log: No such file or directory"),
@@ -364,8 +355,7 @@ fn exit_codes_follow_ripgrep() {
     let dir = triage()
         .args(["scan"])
         .arg(fixture("formats"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(dir.status.code(), Some(2));
     assert!(stderr(&dir).contains("is a directory"), "{}", stderr(&dir));
 }
@@ -375,7 +365,7 @@ fn a_binary_journal_file_gets_directions() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("system.journal");
     std::fs::write(&path, b"LPKSHHRH\0\0\0\0rest of a journal file").unwrap();
-    let out = triage().args(["scan"]).arg(&path).output().unwrap();
+    let out = triage().args(["scan"]).arg(&path).output_within(COMMAND);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("binary journal file") && stderr(&out).contains("journalctl --file"),
@@ -401,12 +391,21 @@ fn a_closed_pipe_ends_quietly() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    assert!(first.contains("dpkg-interrupted"));
-    let out = child.wait_with_output().unwrap();
+    let pipe = child.stdout.take().unwrap();
+    let child = Running::adopt(child, "triage scan many.log".into());
+    // The first line, read on a thread of its own so a silent triage fails the test in time;
+    // the pipe closes when the thread ends.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = String::new();
+        let _ = BufReader::new(pipe).read_line(&mut first);
+        let _ = tx.send(first);
+    });
+    let first = rx
+        .recv_timeout(COMMAND)
+        .unwrap_or_else(|_| panic!("no first line: {}", child.stderr_so_far()));
+    assert!(first.contains("dpkg-interrupted"), "{first}");
+    let out = child.finish_within(COMMAND);
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
@@ -415,8 +414,7 @@ fn a_closed_pipe_ends_quietly() {
 fn summary_counts_per_entry() {
     let out = triage()
         .args(["scan", "--summary", "--demo", "--color", "never"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let text = stdout(&out);
     let line = text.lines().find(|l| l.contains(" nginx-502 ")).unwrap();
     let expected = expected_incident()
@@ -430,8 +428,7 @@ fn summary_counts_per_entry() {
     );
     let out = triage()
         .args(["scan", "--summary", "--demo", "--format", "jsonl"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let counts = jsonl(&out);
     let total: u64 = counts.iter().map(|c| c["count"].as_u64().unwrap()).sum();
     assert_eq!(total as usize, expected_incident().len());
@@ -448,11 +445,28 @@ fn min_severity_filters() {
             "--min-severity",
             "critical",
         ])
-        .output()
-        .unwrap();
-    let hits = jsonl(&out);
-    assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| h["severity"] == "critical"));
+        .output_within(COMMAND);
+    // Exactly the incident's hits whose entry is critical: every one of them, nothing else.
+    let (catalogue, errors) = triage::catalogue::Catalogue::builtin();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let critical: BTreeSet<Hit> = expected_incident()
+        .into_iter()
+        .filter(|(_, _, id)| {
+            catalogue
+                .entries()
+                .iter()
+                .find(|e| &e.id == id)
+                .unwrap_or_else(|| panic!("expected.tsv names {id}, not in the catalogue"))
+                .severity
+                == triage::catalogue::Severity::Critical
+        })
+        .collect();
+    assert!(
+        !critical.is_empty() && critical.len() < expected_incident().len(),
+        "the incident must have critical hits and others for this test to mean anything"
+    );
+    assert_eq!(hits_of(&out), critical);
+    assert!(jsonl(&out).iter().all(|h| h["severity"] == "critical"));
 }
 
 #[test]
@@ -461,33 +475,29 @@ fn colour_only_when_wanted() {
     let always = triage()
         .args(["scan", "--color", "always"])
         .arg(&plain)
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(stdout(&always).contains("\x1b["));
     let never = triage()
         .args(["scan", "--color", "never"])
         .env("CLICOLOR_FORCE", "1")
         .arg(&plain)
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(!stdout(&never).contains('\x1b'));
     // Piped (not a terminal): plain by default; NO_COLOR beats CLICOLOR_FORCE.
-    let piped = triage().args(["scan"]).arg(&plain).output().unwrap();
+    let piped = triage().args(["scan"]).arg(&plain).output_within(COMMAND);
     assert!(!stdout(&piped).contains('\x1b'));
     let no_color = triage()
         .args(["scan"])
         .env("CLICOLOR_FORCE", "1")
         .env("NO_COLOR", "1")
         .arg(&plain)
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(!stdout(&no_color).contains('\x1b'));
     let forced = triage()
         .args(["scan"])
         .env("CLICOLOR_FORCE", "1")
         .arg(&plain)
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(stdout(&forced).contains("\x1b["));
 }
 
@@ -496,15 +506,13 @@ fn text_output_reads_well() {
     let out = triage()
         .args(["scan", "--color", "never"])
         .arg(fixture("formats/compose.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let text = stdout(&out).replace(env!("CARGO_MANIFEST_DIR"), "<repo>");
     insta::assert_snapshot!("scan_in_order", text);
     let out = triage()
         .args(["scan", "--group", "--color", "never"])
         .arg(fixture("formats/compose.log"))
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let text = stdout(&out).replace(env!("CARGO_MANIFEST_DIR"), "<repo>");
     insta::assert_snapshot!("scan_grouped", text);
 }
@@ -529,8 +537,7 @@ fn hostile_input_is_matched_and_never_reaches_the_terminal_raw() {
     let json = triage()
         .args(["scan", "--format", "jsonl"])
         .arg(&path)
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let got: Vec<_> = hits_of(&json).into_iter().map(|(_, l, p)| (l, p)).collect();
     assert_eq!(
         got,
@@ -552,8 +559,7 @@ fn hostile_input_is_matched_and_never_reaches_the_terminal_raw() {
         let text = triage()
             .args(["scan", "--color", color])
             .arg(&path)
-            .output()
-            .unwrap();
+            .output_within(COMMAND);
         let raw = text.stdout.clone();
         let without_our_colours = strip_sgr(&raw);
         assert!(
@@ -616,8 +622,7 @@ fn lines_split_across_chunks_and_threads_are_numbered_right() {
         let out = triage()
             .args(["scan", "--format", "jsonl", "-j", threads])
             .arg(&path)
-            .output()
-            .unwrap();
+            .output_within(COMMAND);
         let lines: Vec<u64> = jsonl(&out)
             .iter()
             .map(|h| h["line"].as_u64().unwrap())

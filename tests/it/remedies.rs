@@ -6,7 +6,7 @@
 //! Each rule is a function that returns what is wrong; a test runs it over the whole catalogue
 //! and another proves on bad commands that the rule does find them.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::BTreeSet,

@@ -2,42 +2,32 @@
 //! systemd-journal-remote), and a real systemd-journald (`scripts/services up`). With `CI`
 //! set these fail when the tools are missing; they never pass silently.
 
-mod common;
+use crate::common;
 
 use std::{
     io::Write,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    process::{Command, Stdio},
 };
 
-use common::{jsonl, stderr, triage};
+use crate::common::{COMMAND, Deadline, Running, WAIT, can_run, jsonl, stderr, triage};
 
 const JOURNAL_REMOTE: &str = "/lib/systemd/systemd-journal-remote";
 
 fn tools_ready() -> bool {
-    let ready = Path::new(JOURNAL_REMOTE).exists()
-        && Command::new("journalctl").arg("--version").output().is_ok();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "journalctl or systemd-journal-remote is missing: scripts/install-deps installs them"
-        );
-        eprintln!("SKIPPED: journalctl / systemd-journal-remote missing (with CI set this fails)");
-    }
-    ready
+    common::component_present(
+        "journalctl or systemd-journal-remote",
+        Path::new(JOURNAL_REMOTE).exists() && can_run("journalctl", &["--version"]),
+        "scripts/install-deps installs them",
+    )
 }
 
 fn journald_ready() -> bool {
-    let ready = Path::new("/run/systemd/journal/socket").exists();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "systemd-journald is not running: scripts/services up starts it"
-        );
-        eprintln!("SKIPPED: systemd-journald is not running (with CI set this fails)");
-    }
-    ready
+    common::component_present(
+        "systemd-journald",
+        Path::new("/run/systemd/journal/socket").exists(),
+        "scripts/services up starts it",
+    )
 }
 
 /// Journal files of the test's own: entries are appended with systemd-journal-remote, as a
@@ -84,16 +74,16 @@ impl Journal {
             }
             writeln!(export).unwrap();
         }
-        let mut remote = Command::new(JOURNAL_REMOTE)
-            .arg("-o")
-            .arg(self.file())
-            .arg("-")
-            .stdin(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        remote.stdin.take().unwrap().write_all(&export).unwrap();
-        let out = remote.wait_with_output().unwrap();
+        let mut remote = Running::start(
+            Command::new(JOURNAL_REMOTE)
+                .arg("-o")
+                .arg(self.file())
+                .arg("-")
+                .stdin(Stdio::piped()),
+        );
+        // Dropped after the write: journal-remote sees the end of its input.
+        remote.take_stdin().write_all(&export).unwrap();
+        let out = remote.finish_within(COMMAND);
         assert!(
             out.status.success(),
             "journal-remote: {}",
@@ -148,8 +138,7 @@ fn units_and_the_kernel_filter_as_journalctl_does() {
             .args(["scan", "--journal", "--format", "jsonl", "--journal-file"])
             .arg(&file)
             .args(extra)
-            .output()
-            .unwrap()
+            .output_within(COMMAND)
     };
     let all = scan(&[]);
     assert_eq!(
@@ -175,48 +164,34 @@ fn units_and_the_kernel_filter_as_journalctl_does() {
 }
 
 /// `triage scan --journal --follow` on a journal file, running until stopped.
-fn follow(file: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args([
-            "scan",
-            "--journal",
-            "--follow",
-            "--format",
-            "jsonl",
-            "--journal-file",
-        ])
-        .arg(file)
-        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+fn follow(file: &Path) -> Running {
+    Running::start(
+        Command::new(env!("CARGO_BIN_EXE_triage"))
+            .args([
+                "scan",
+                "--journal",
+                "--follow",
+                "--format",
+                "jsonl",
+                "--journal-file",
+            ])
+            .arg(file)
+            .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+            .stdin(Stdio::null()),
+    )
 }
 
-fn stop(child: Child) -> std::process::Output {
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
-    }
-    child.wait_with_output().unwrap()
-}
-
-/// The journalctl that triage (pid `parent`) runs.
-fn journalctl_of(parent: u32) -> Option<String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
+/// The journalctl that triage (pid `parent`) runs, other than `not`, once there is one.
+fn journalctl_of(parent: u32, not: Option<&str>) -> String {
+    common::wait_for("triage's journalctl", WAIT, || {
         let out = Command::new("pgrep")
             .args(["-P", &parent.to_string(), "journalctl"])
-            .output()
-            .unwrap();
-        let pid = String::from_utf8_lossy(&out.stdout)
+            .output_within(COMMAND);
+        String::from_utf8_lossy(&out.stdout)
             .lines()
-            .next()
-            .map(str::to_string);
-        if pid.is_some() || Instant::now() > deadline {
-            return pid;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+            .find(|pid| Some(*pid) != not && !common::process_gone(pid))
+            .map(str::to_string)
+    })
 }
 
 #[test]
@@ -227,24 +202,24 @@ fn following_picks_up_new_entries_and_a_killed_journalctl_resumes_from_its_curso
     let mut journal = Journal::new();
     let numbered = |n: u32| unit_entry("apt-daily.service", "apt-get", &format!("{DPKG} #{n}"));
     journal.append(&(1..=3).map(numbered).collect::<Vec<_>>());
-    let child = follow(&journal.file());
-    let first = journalctl_of(child.id()).expect("journalctl runs");
-    std::thread::sleep(Duration::from_millis(700));
+    let mut child = follow(&journal.file());
+    let first = journalctl_of(child.pid(), None);
+    // Each step waits for what it needs, not for a time: the entries reached the output.
+    let shown = |n: u32| move |out: &str| out.contains(&format!("#{n}\""));
+    child.wait_for_stdout("#3", WAIT, shown(3));
     journal.append(&(4..=6).map(numbered).collect::<Vec<_>>());
-    std::thread::sleep(Duration::from_millis(700));
+    child.wait_for_stdout("#6", WAIT, shown(6));
     // journalctl dies; triage starts another after the last cursor it saw.
-    Command::new("kill").args(["-9", &first]).status().unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-9", &first])
+        .status_within(COMMAND);
     journal.append(&(7..=9).map(numbered).collect::<Vec<_>>());
-    let second = journalctl_of(child.id());
-    std::thread::sleep(Duration::from_millis(2500));
+    let second = journalctl_of(child.pid(), Some(&first));
+    assert_ne!(second, first, "journalctl was not restarted");
+    child.wait_for_stdout("#9 from the new journalctl", WAIT, shown(9));
     journal.append(&(10..=12).map(numbered).collect::<Vec<_>>());
-    std::thread::sleep(Duration::from_millis(1000));
-    let out = stop(child);
-    assert!(
-        second.is_some_and(|p| p != first),
-        "journalctl was not restarted"
-    );
+    child.wait_for_stdout("#12", WAIT, shown(12));
+    let out = child.stop(libc::SIGINT, COMMAND);
     let seen: Vec<String> = jsonl(&out)
         .iter()
         .map(|h| {
@@ -261,32 +236,36 @@ fn a_live_journald_is_followed() {
     if !tools_ready() || !journald_ready() {
         return;
     }
-    let marker = format!("triage-test-{}", std::process::id());
-    let child = Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args([
-            "scan",
-            "--journal",
-            "--follow",
-            "--since",
-            "1m",
-            "--format",
-            "jsonl",
-        ])
-        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
+    let marker = format!("triage-test-{}-entry", std::process::id());
+    let mut child = Running::start(
+        Command::new(env!("CARGO_BIN_EXE_triage"))
+            .args([
+                "scan",
+                "--journal",
+                "--follow",
+                "--since",
+                "1m",
+                "--format",
+                "jsonl",
+            ])
+            .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+            .stdin(Stdio::null()),
+    );
     // systemd-cat must outlive the message a little for journald to read its cgroup.
-    let status = Command::new("systemd-cat")
-        .args(["-t", "mysqld", "-p", "err", "sh", "-c"])
-        .arg(format!("echo \"{UNKNOWN_VAR} {marker}\"; sleep 0.3"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::thread::sleep(Duration::from_millis(1500));
-    let out = stop(child);
+    let log = |text: &str| {
+        let status = Command::new("systemd-cat")
+            .args(["-t", "mysqld", "-p", "err", "sh", "-c"])
+            .arg(format!("echo \"{UNKNOWN_VAR} {text}\"; sleep 0.3"))
+            .status_within(COMMAND);
+        assert!(status.success());
+    };
+    // Head start, as a condition: a first entry (inside --since) shows, so triage follows.
+    let warm_up = format!("triage-test-{}-warm-up", std::process::id());
+    log(&warm_up);
+    child.wait_for_stdout("the warm-up entry", WAIT, |out| out.contains(&warm_up));
+    log(&marker);
+    child.wait_for_stdout("the entry", WAIT, |out| out.contains(&marker));
+    let out = child.stop(libc::SIGINT, COMMAND);
     let hits = jsonl(&out);
     let ours: Vec<_> = hits
         .iter()
@@ -304,8 +283,7 @@ fn no_permission_to_read_the_journal_is_explained() {
     }
     let out = common::triage_as_nobody()
         .args(["scan", "--journal", "--format", "jsonl"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert!(
         patterns(&out).contains(&"journal-permission".to_string()),
         "{:?}\n{}",
@@ -319,8 +297,7 @@ fn a_missing_journalctl_is_explained() {
     let out = triage()
         .args(["scan", "--journal", "--format", "jsonl"])
         .env("PATH", "/nonexistent")
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(patterns(&out), ["journalctl-missing"]);
     assert!(
         stderr(&out).contains("journalctl: command not found"),
@@ -339,22 +316,12 @@ fn journalctl_does_not_outlive_triage() {
     journal.append(&[kernel_entry(OOM)]);
     for signal in [libc::SIGTERM, libc::SIGKILL] {
         let child = follow(&journal.file());
-        let pid = journalctl_of(child.id()).expect("journalctl runs");
-        unsafe {
-            libc::kill(child.id() as i32, signal);
-        }
-        let _ = child.wait_with_output();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Path::new(&format!("/proc/{pid}")).exists()
-            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .unwrap_or_default()
-                .contains(") Z ")
-        {
-            assert!(
-                Instant::now() < deadline,
-                "journalctl {pid} outlived triage (signal {signal})"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let pid = journalctl_of(child.pid(), None);
+        let _ = child.stop(signal, COMMAND);
+        common::wait_until(
+            &format!("journalctl {pid} to end with triage (signal {signal})"),
+            WAIT,
+            || common::process_gone(&pid),
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! line gets the same hits however it arrives (as raw text, in a docker or compose log, in the
 //! journal's text or structured outputs; through `triage scan` or through the viewer).
 
-mod common;
+use crate::common;
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -10,7 +10,7 @@ use std::{
     sync::Arc,
 };
 
-use common::{fixture, repo};
+use crate::common::{fixture, repo};
 use triage::{
     catalogue::Catalogue,
     ingest,

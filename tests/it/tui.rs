@@ -1,11 +1,13 @@
 //! The viewer's model driven by events (keys, resizes, lines arriving, time passing) without
 //! a terminal, and its screens drawn on a test backend.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::{app_with, demo_app, key, options, press, render, run_commands, screen_text};
+use crate::common::{
+    app_with, demo_app, key, options, press, render, run_commands, screen_text, style_map,
+};
 use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use triage::{
@@ -174,9 +176,32 @@ fn the_severity_filter_shows_only_hits_of_that_level_and_up_in_both_panes() {
     press(&mut app, "ss"); // info+, then warning+
     press(&mut app, "ss"); // error+, then critical
     assert_eq!(app.severity_filter, Some(Severity::Critical));
-    for id in PaneId::BOTH {
+    // As many rows as the incident has lines with a critical hit (examples/athena-eye/
+    // expected.tsv: file, line, entry), each of them showing one.
+    let critical_lines = |file: &str| {
+        std::fs::read_to_string(common::repo("examples/athena-eye/expected.tsv"))
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').collect::<Vec<_>>())
+            .filter(|f| f[0] == file)
+            .filter(|f| {
+                app.catalogue
+                    .entries()
+                    .iter()
+                    .find(|e| e.id == f[2])
+                    .is_some_and(|e| e.severity == Severity::Critical)
+            })
+            .map(|f| f[1].to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    for (id, file) in [
+        (PaneId::Containers, "docker-compose.log"),
+        (PaneId::Host, "host.log"),
+    ] {
         let pane = app.pane(id);
-        assert!(pane.row_count() > 0);
+        assert!(critical_lines(file) > 0);
+        assert_eq!(pane.row_count(), critical_lines(file) as u64, "{id:?}");
         for row in 0..pane.row_count() {
             let line = pane.line_at_row(row).unwrap();
             assert!(
@@ -252,6 +277,33 @@ fn y_copies_the_remedy_command_with_the_hits_details_filled_in() {
         panic!("{commands:?}")
     };
     assert!(all.lines().count() > 1 && all.starts_with(text.as_str()));
+
+    // A command with a placeholder: apt-lock's "sudo kill {pid}", the pid captured from the
+    // incident's host.log line 199 "...It is held by process 2187 (unattended-upgr)...".
+    let apt_lock = *app
+        .hit_order
+        .iter()
+        .find(|r| entry_id(&app, **r) == "apt-lock")
+        .expect("the incident has an apt-lock hit");
+    app.jump_to_hit(apt_lock);
+    let template = app
+        .entry_of(apt_lock)
+        .unwrap()
+        .remedy
+        .iter()
+        .flat_map(|s| &s.run)
+        .find(|c| c.contains("{pid}"))
+        .expect("apt-lock's remedy kills {pid}")
+        .clone();
+    let commands = press(&mut app, "Y");
+    let [Command::Copy(all)] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    assert!(
+        all.lines().any(|l| l == template.replace("{pid}", "2187")),
+        "{all}"
+    );
+    assert!(!all.contains("{pid}") && !all.contains("<pid>"), "{all}");
 }
 
 /// Where `needle` is drawn: (column, row) of its first character.
@@ -492,6 +544,8 @@ fn screens_in_english_and_chinese_at_two_sizes() {
         for (w, h) in [(80, 24), (160, 48)] {
             let app = demo_app(lang, w, h);
             insta::assert_snapshot!(format!("demo_{name}_{w}x{h}"), screen_text(&app));
+            // Beside the characters, their styles: cursor row, gutter badges, severities.
+            insta::assert_snapshot!(format!("demo_{name}_{w}x{h}_styles"), style_map(&app));
         }
     }
 }
@@ -501,6 +555,7 @@ fn overlay_screens() {
     let mut app = demo_app(Lang::En, 160, 48);
     press(&mut app, "H");
     insta::assert_snapshot!("hit_list_160x48", screen_text(&app));
+    insta::assert_snapshot!("hit_list_160x48_styles", style_map(&app));
     key(&mut app, KeyCode::Esc);
     press(&mut app, "e");
     insta::assert_snapshot!("entry_160x48", screen_text(&app));

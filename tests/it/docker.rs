@@ -1,43 +1,44 @@
 //! Against a real dockerd (`scripts/services up` starts one, with the `local/busybox` image).
 //! With `CI` set these fail when dockerd is not there; they never pass silently.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::HashMap,
     process::{Command, Stdio},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
-use common::{jsonl, stderr, triage};
-use triage::source::{
-    SourceMsg,
-    docker::{self, DockerOptions},
+use crate::common::{COMMAND, Deadline, Running, WAIT, can_run, jsonl, stderr, triage};
+use triage::{
+    app::SourceState,
+    source::{
+        SourceMsg,
+        docker::{self, DockerOptions},
+    },
 };
 
-/// Is dockerd there? With `CI` set, a missing daemon fails the test.
-fn docker_ready() -> bool {
-    let up = Command::new("docker")
-        .arg("info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+/// Is dockerd there, with the `local/busybox` image? With `CI` set, a missing daemon fails
+/// the test.
+pub(crate) fn docker_ready() -> bool {
+    let up = can_run("docker", &["--version"])
+        && Command::new("docker")
+            .arg("info")
+            .status_within(COMMAND)
+            .success()
         && Command::new("docker")
             .args(["image", "inspect", "local/busybox"])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-    if !up {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "dockerd or the local/busybox image is missing: scripts/services up starts them"
-        );
-        eprintln!(
-            "SKIPPED: dockerd is not running here (scripts/test starts it; with CI set this fails)"
-        );
-    }
-    up
+            .status_within(COMMAND)
+            .success();
+    common::component_present(
+        "dockerd or the local/busybox image",
+        up,
+        "scripts/services up starts them",
+    )
 }
 
 /// A container removed when dropped.
@@ -46,7 +47,9 @@ struct Container(String);
 impl Container {
     fn name(test: &str) -> Container {
         let name = format!("triage-test-{test}-{}", std::process::id());
-        let _ = Command::new("docker").args(["rm", "-f", &name]).output();
+        let _ = Command::new("docker")
+            .args(["rm", "-f", &name])
+            .output_within(COMMAND);
         Container(name)
     }
 
@@ -56,8 +59,7 @@ impl Container {
             .args(["run", "-d", "--network", "none", "--name", &self.0])
             .args(args)
             .args(["local/busybox", "sh", "-c", script])
-            .output()
-            .unwrap();
+            .output_within(COMMAND);
         assert!(
             out.status.success(),
             "docker run: {}",
@@ -69,67 +71,141 @@ impl Container {
     fn inspect(&self, format: &str) -> String {
         let out = Command::new("docker")
             .args(["inspect", "-f", format, &self.0])
-            .output()
-            .unwrap();
+            .output_within(COMMAND);
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
     fn wait_for(&self, format: &str, want: &str) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.inspect(format) != want {
-            assert!(
-                Instant::now() < deadline,
-                "{}: {format} never became {want} (is {})",
-                self.0,
-                self.inspect(format)
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        common::wait_until(
+            &format!("{}: {format} to become {want}", self.0),
+            WAIT,
+            || self.inspect(format) == want,
+        );
+    }
+
+    /// Wait until `docker logs` holds `text` (on either stream).
+    fn wait_for_log(&self, text: &str) {
+        common::wait_until(&format!("{}: {text:?} in its log", self.0), WAIT, || {
+            let out = Command::new("docker")
+                .args(["logs", &self.0])
+                .output_within(COMMAND);
+            String::from_utf8_lossy(&out.stdout).contains(text)
+                || String::from_utf8_lossy(&out.stderr).contains(text)
+        });
+    }
+}
+
+/// A compose project taken down when dropped, even when the test fails half-way.
+struct ComposeProject {
+    name: String,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for ComposeProject {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["compose", "-p", &self.name, "down", "-t", "0"])
+            .current_dir(&self.dir)
+            .output_within(COMMAND);
     }
 }
 
 impl Drop for Container {
     fn drop(&mut self) {
-        let _ = Command::new("docker").args(["rm", "-f", &self.0]).output();
+        let _ = Command::new("docker")
+            .args(["rm", "-f", &self.0])
+            .output_within(COMMAND);
     }
 }
 
-/// Follow `options` with the library's Docker source, collecting its lines, until `done`
-/// holds for them or the time runs out.
+/// The library's Docker source followed on a thread of its own; its lines collect as they
+/// come, so the test can wait for one while the source runs.
+struct Follower {
+    lines: Arc<Mutex<Vec<String>>>,
+    live: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Follower {
+    /// Follow `options` until `done` holds for the lines so far or `timeout` passes.
+    fn start(
+        options: DockerOptions,
+        timeout: Duration,
+        done: impl Fn(&[String]) -> bool + Send + 'static,
+    ) -> Follower {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let live = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (lines, live) = (lines.clone(), live.clone());
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+                    let source = tokio::spawn(docker::run(options, tx));
+                    let deadline = tokio::time::Instant::now() + timeout;
+                    while !done(&lines.lock().unwrap()) {
+                        match tokio::time::timeout_at(deadline, rx.recv()).await {
+                            Ok(Some(SourceMsg::Lines(batch))) => {
+                                // Each line as `docker logs -t` prints it, from the fields
+                                // it arrived with.
+                                lines.lock().unwrap().extend(batch.into_iter().map(|l| {
+                                    let ts = l
+                                        .fields
+                                        .ts
+                                        .map_or_else(|| "-".to_string(), |t| t.to_string());
+                                    format!("{ts} {}", String::from_utf8_lossy(&l.text))
+                                }));
+                            }
+                            Ok(Some(SourceMsg::State(SourceState::Live))) => {
+                                live.store(true, Ordering::SeqCst)
+                            }
+                            Ok(Some(SourceMsg::State(_))) => {}
+                            Ok(None) | Err(_) => break,
+                        }
+                    }
+                    source.abort();
+                })
+            })
+        };
+        Follower {
+            lines,
+            live,
+            thread,
+        }
+    }
+
+    /// Wait until the source says it is live (connected to dockerd, following).
+    fn wait_live(&self) {
+        common::wait_until("the docker source to be live", WAIT, || {
+            self.live.load(Ordering::SeqCst)
+        });
+    }
+
+    /// Wait until a line satisfies `wanted`.
+    fn wait_for_line(&self, what: &str, wanted: impl Fn(&str) -> bool) {
+        common::wait_until(what, WAIT, || {
+            self.lines.lock().unwrap().iter().any(|l| wanted(l))
+        });
+    }
+
+    /// The lines, once the follower is done (its condition met or its time up).
+    fn join(self) -> Vec<String> {
+        self.thread.join().expect("follower thread");
+        std::mem::take(&mut *self.lines.lock().unwrap())
+    }
+}
+
+/// Follow `options` on this thread until `done` holds for the lines or `timeout` passes.
 fn follow_until(
     options: DockerOptions,
     timeout: Duration,
-    done: impl Fn(&[String]) -> bool,
+    done: impl Fn(&[String]) -> bool + Send + 'static,
 ) -> Vec<String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-        let source = tokio::spawn(docker::run(options, tx));
-        let mut lines = Vec::new();
-        let deadline = tokio::time::Instant::now() + timeout;
-        while !done(&lines) {
-            match tokio::time::timeout_at(deadline, rx.recv()).await {
-                Ok(Some(SourceMsg::Lines(batch))) => {
-                    // Each line as `docker logs -t` prints it, from the fields it arrived with.
-                    lines.extend(batch.into_iter().map(|l| {
-                        let ts = l
-                            .fields
-                            .ts
-                            .map_or_else(|| "-".to_string(), |t| t.to_string());
-                        format!("{ts} {}", String::from_utf8_lossy(&l.text))
-                    }));
-                }
-                Ok(Some(SourceMsg::State(_))) => {}
-                Ok(None) | Err(_) => break,
-            }
-        }
-        source.abort();
-        lines
-    })
+    Follower::start(options, timeout, done).join()
 }
 
 /// A line of `docker logs -t` with its time written the way triage writes a time.
@@ -154,11 +230,10 @@ fn known_errors_on_stdout_and_stderr_are_found_with_their_stream() {
     }
     let c = Container::name("streams");
     c.run(&[], r#"echo "starting up"; echo "FileNotFoundError: [Errno 2] No such file or directory: '/app/logs/athena_eye.log'" >&2; echo "[2026-11-28 14:03:05 +0000] [1] [ERROR] Reason: Worker failed to boot."; sleep 30"#);
-    std::thread::sleep(Duration::from_millis(800));
+    c.wait_for_log("Worker failed to boot");
     let out = triage()
         .args(["scan", "--docker", "--container", &c.0, "--format", "jsonl"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let hits: HashMap<String, serde_json::Value> = jsonl(&out)
         .into_iter()
@@ -189,8 +264,7 @@ fn a_restarting_container_delivers_every_line_once() {
     // Exactly what docker has, in its order, each once.
     let out = Command::new("docker")
         .args(["logs", "-t", &c.0])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let expected: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(canonical_time)
@@ -215,36 +289,51 @@ fn an_oom_killed_container_shows_oom_kill_even_when_its_log_says_nothing() {
         return;
     }
     let c = Container::name("oom");
+    // Follow all containers (the OOM kill may be over before the name is known).
     let follower = {
         let name = c.0.clone();
-        std::thread::spawn(move || {
-            // Follow all containers (the OOM kill may be over before the name is known).
-            follow_until(
-                DockerOptions {
-                    follow: true,
-                    ..DockerOptions::default()
-                },
-                Duration::from_secs(30),
-                |lines| {
-                    lines
+        Follower::start(
+            DockerOptions {
+                follow: true,
+                ..DockerOptions::default()
+            },
+            Duration::from_secs(60),
+            move |lines| {
+                lines
+                    .iter()
+                    .any(|l| l.contains(&name) && l.contains("event: oom"))
+                    && lines
                         .iter()
-                        .any(|l| l.contains(&name) && l.contains("event: oom"))
-                        && lines
-                            .iter()
-                            .any(|l| l.contains(&name) && l.contains("OOMKilled=true"))
-                },
-            )
-        })
+                        .any(|l| l.contains(&name) && l.contains("OOMKilled=true"))
+            },
+        )
     };
-    std::thread::sleep(Duration::from_millis(800));
+    // Head start: the source is live and its event stream delivers (a probe container's
+    // start is seen), so the hog's short life cannot fall before the subscription.
+    follower.wait_live();
+    let probe = Container::name("oom-probe");
+    probe.run(&[], "echo probe");
+    follower.wait_for_line("the probe container's start event", |l| {
+        l.contains(&probe.0) && l.contains("event: start")
+    });
     // The hog is PID 1 (exec): the container dies with it, its log holding one quiet line.
     c.run(
         &["--memory", "20m"],
         "echo 'initializing'; exec dd if=/dev/zero of=/dev/null bs=200M count=1",
     );
     c.wait_for("{{.State.OOMKilled}}", "true");
-    let live = follower.join().unwrap();
-    assert!(live.iter().any(|l| l.contains("event: oom")), "{live:#?}");
+    let live = follower.join();
+    let ours: Vec<&String> = live.iter().filter(|l| l.contains(&c.0)).collect();
+    assert!(
+        ours.iter().any(|l| l.contains("event: oom")),
+        "no oom event for {}: {ours:#?}",
+        c.0
+    );
+    // The follower stopped as soon as it saw both, or at its time limit: both must be there.
+    assert!(
+        ours.iter().any(|l| l.contains("OOMKilled=true")),
+        "the die event does not say OOMKilled=true: {ours:#?}"
+    );
     // The one-shot scan finds it from inspect alone.
     let out = triage()
         .args([
@@ -256,8 +345,7 @@ fn an_oom_killed_container_shows_oom_kill_even_when_its_log_says_nothing() {
             "--format",
             "jsonl",
         ])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let patterns: Vec<String> = jsonl(&out)
         .iter()
         .map(|h| h["pattern"].as_str().unwrap().to_string())
@@ -289,13 +377,10 @@ fn an_unhealthy_container_shows_and_compose_reports_the_dependency() {
         return;
     }
     let c = Container::name("sick");
-    let name = c.0.clone();
-    let follower = std::thread::spawn(move || {
-        follow_until(following(&name), Duration::from_secs(30), |lines| {
-            lines.iter().any(|l| l.contains("health_status: unhealthy"))
-        })
+    let follower = Follower::start(following(&c.0), Duration::from_secs(60), |lines| {
+        lines.iter().any(|l| l.contains("health_status: unhealthy"))
     });
-    std::thread::sleep(Duration::from_millis(500));
+    follower.wait_live();
     c.run(
         &[
             "--health-cmd",
@@ -309,7 +394,7 @@ fn an_unhealthy_container_shows_and_compose_reports_the_dependency() {
         ],
         "echo db starting; sleep 60",
     );
-    let lines = follower.join().unwrap();
+    let lines = follower.join();
     let event = lines
         .iter()
         .find(|l| l.contains("health_status: unhealthy"))
@@ -327,11 +412,14 @@ fn an_unhealthy_container_shows_and_compose_reports_the_dependency() {
     )
     .unwrap();
     let project = format!("triagetest{}", std::process::id());
+    let _down = ComposeProject {
+        name: project.clone(),
+        dir: dir.path().to_path_buf(),
+    };
     let up = Command::new("docker")
         .args(["compose", "-p", &project, "up"])
         .current_dir(dir.path())
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     // Only this project's containers: named, or found from the compose file in the current
     // directory (COMPOSE_PROJECT_NAME names it, as for compose itself).
     let named = triage()
@@ -344,18 +432,12 @@ fn an_unhealthy_container_shows_and_compose_reports_the_dependency() {
             "--format",
             "jsonl",
         ])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let detected = triage()
         .args(["scan", "--docker", "--all", "--format", "jsonl"])
         .env("COMPOSE_PROJECT_NAME", &project)
         .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let _ = Command::new("docker")
-        .args(["compose", "-p", &project, "down", "-t", "0"])
-        .current_dir(dir.path())
-        .output();
+        .output_within(COMMAND);
     for out in [&named, &detected] {
         let hits = jsonl(out);
         assert!(
@@ -396,8 +478,7 @@ fn a_socket_the_user_may_not_open_gets_the_docker_group_remedy() {
     // As `nobody`, without the docker group, the socket refuses us.
     let out = common::triage_as_nobody()
         .args(["scan", "--docker", "--format", "jsonl"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let hits = jsonl(&out);
     assert_eq!(hits.len(), 1, "{}", stderr(&out));
     assert_eq!(hits[0]["pattern"], "docker-sock-denied");
@@ -410,8 +491,7 @@ fn a_socket_the_user_may_not_open_gets_the_docker_group_remedy() {
     // And the text output carries the remedy.
     let out = common::triage_as_nobody()
         .args(["scan", "--docker", "--group", "--color", "never"])
-        .output()
-        .unwrap();
+        .output_within(COMMAND);
     let text = common::stdout(&out);
     assert!(
         text.contains("usermod -aG docker") && text.contains("screen"),
@@ -447,6 +527,8 @@ impl OwnDaemon {
             .arg(format!("--exec-root={}/exec", d.display()))
             .arg(format!("--pidfile={}/dockerd.pid", d.display()))
             .args([
+                // The ticker (PID 1, ignoring SIGTERM) is killed after 1 s, not dockerd's 15.
+                "--shutdown-timeout=1",
                 "--bridge=none",
                 "--iptables=false",
                 "--ip6tables=false",
@@ -457,23 +539,33 @@ impl OwnDaemon {
             .spawn()
             .unwrap();
         self.process = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + WAIT;
         while !self.docker(&["info"]).status.success() {
             assert!(
                 Instant::now() < deadline,
-                "own dockerd did not start: {}",
+                "own dockerd did not start within {WAIT:?}: {}",
                 std::fs::read_to_string(d.join("dockerd.log")).unwrap_or_default()
             );
-            std::thread::sleep(Duration::from_millis(200));
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 
+    /// SIGTERM, and wait for the exit; SIGKILL if it has not come within `WAIT`.
     fn stop(&mut self) {
         if let Some(mut child) = self.process.take() {
+            // SAFETY: kill(2) on our own child, not yet reaped.
             unsafe {
                 libc::kill(child.id() as i32, libc::SIGTERM);
             }
-            let _ = child.wait();
+            let deadline = Instant::now() + WAIT;
+            while child.try_wait().ok().flatten().is_none() {
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
     }
 
@@ -482,8 +574,7 @@ impl OwnDaemon {
             .arg("-H")
             .arg(self.socket())
             .args(args)
-            .output()
-            .unwrap()
+            .output_within(COMMAND)
     }
 }
 
@@ -501,24 +592,16 @@ fn dockerd_stopping_and_starting_mid_follow_is_reported_and_loses_nothing() {
     }
     let mut daemon = OwnDaemon::start(tempfile::tempdir().unwrap());
     // The busybox image, moved over from the main daemon.
-    let mut save = Command::new("docker")
-        .args(["save", "local/busybox"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let load = Command::new("docker")
-        .arg("-H")
-        .arg(daemon.socket())
-        .arg("load")
-        .stdin(save.stdout.take().unwrap())
-        .output()
-        .unwrap();
+    let load = Command::new("bash")
+        .args(["-o", "pipefail", "-c"])
+        .arg("docker save local/busybox | docker -H \"$1\" load")
+        .args(["bash", &daemon.socket()])
+        .output_within(COMMAND);
     assert!(
         load.status.success(),
         "{}",
         String::from_utf8_lossy(&load.stderr)
     );
-    save.wait().unwrap();
     // Every line is a known error, so every line is a hit in the output.
     let run = daemon.docker(&["run", "-d", "--name", "ticker", "--network", "none", "--restart", "always", "local/busybox", "sh", "-c",
         "i=0; while :; do i=$((i+1)); echo \"E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem. tick $i\"; sleep 0.1; done"]);
@@ -528,24 +611,26 @@ fn dockerd_stopping_and_starting_mid_follow_is_reported_and_loses_nothing() {
         String::from_utf8_lossy(&run.stderr)
     );
 
-    let scan = Command::new(env!("CARGO_BIN_EXE_triage"))
-        .args(["scan", "--docker", "--follow", "--format", "jsonl"])
-        .env("DOCKER_HOST", daemon.socket())
-        .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_secs(2));
+    let mut scan = Running::start(
+        Command::new(env!("CARGO_BIN_EXE_triage"))
+            .args(["scan", "--docker", "--follow", "--format", "jsonl"])
+            .env("DOCKER_HOST", daemon.socket())
+            .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+            .stdin(Stdio::null()),
+    );
+    // Conditions, not sleeps: the follower delivers, notices the outage, and comes back
+    // after it through its 1, 2, 4 s backoff (within WAIT whatever the backoff has reached).
+    scan.wait_for_stdout("the first ticks", WAIT, |out| out.contains("tick 3\""));
     daemon.stop();
-    std::thread::sleep(Duration::from_secs(3));
+    scan.wait_for_stdout("the outage reported", WAIT, |out| {
+        out.contains("docker-daemon-down")
+    });
     daemon.restart();
-    // The container comes back with the daemon (restart: always) and prints on.
-    std::thread::sleep(Duration::from_secs(4));
-    unsafe {
-        libc::kill(scan.id() as i32, libc::SIGINT);
-    }
-    let out = scan.wait_with_output().unwrap();
+    // The container comes back with the daemon (restart: always) and prints on from tick 1.
+    scan.wait_for_stdout("ticks from after the restart", WAIT, |out| {
+        out.matches("tick 1\"").count() >= 2 && out.matches("tick 3\"").count() >= 2
+    });
+    let out = scan.stop(libc::SIGINT, COMMAND);
     let hits = jsonl(&out);
     let seen: Vec<String> = hits
         .iter()

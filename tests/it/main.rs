@@ -1,0 +1,15 @@
+//! Every integration test in one binary: each file under tests/ used to be its own crate, and
+//! each relinked bollard, tokio and ratatui. Modules share the helpers in `common`.
+
+mod common;
+
+mod catalogue;
+mod docker;
+mod hostile;
+mod ingest;
+mod journal;
+mod remedies;
+mod scan;
+mod terminal;
+mod tui;
+mod user_patterns;
