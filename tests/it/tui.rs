@@ -295,6 +295,8 @@ fn y_copies_the_remedy_command_with_the_hits_details_filled_in() {
         .find(|c| c.contains("{pid}"))
         .expect("apt-lock's remedy kills {pid}")
         .clone();
+    // Killing a process is a destructive step: the first `Y` asks, the second copies.
+    assert!(press(&mut app, "Y").is_empty(), "{:?}", app.message);
     let commands = press(&mut app, "Y");
     let [Command::Copy(all)] = commands.as_slice() else {
         panic!("{commands:?}")
