@@ -178,7 +178,10 @@ impl Drop for Tmux {
 fn demo_session(tmux: &Tmux, start: &str) {
     tmux.run("stty -g > before.stty");
     tmux.run(start);
-    let screen = tmux.wait_for("the demo", |s| s.contains("oom-kill") && s.contains("ok]"));
+    // Loaded: both panes read (`ok]`) and every hit counted (the first frame may come sooner).
+    let screen = tmux.wait_for("the demo, loaded", |s| {
+        s.contains("oom-kill") && s.contains("ok]") && s.contains("/79")
+    });
     assert!(
         screen.contains("containers") && screen.contains("host"),
         "{screen}"
