@@ -755,6 +755,10 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             .collect()
     };
 
+    // A pipe (`tail -f … | triage scan -`) is read as it comes; its hits go out as they come.
+    let streaming = inputs
+        .iter()
+        .any(|input| input.as_ref().is_ok_and(|i| i.streaming));
     // Every hit at least `min_severity` severe goes to the printer.
     let mut sink = |found: &scan::Found| {
         let kept: Vec<_> = found
@@ -771,7 +775,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             ..*found
         })?;
         // Following, a hit is news: out now, not when 64 KiB have gathered or at the end.
-        if args.follow {
+        if args.follow || streaming {
             printer.flush()?;
         }
         Ok(())

@@ -28,6 +28,9 @@ pub struct LogInput {
     pub reader: Box<dyn BufRead + Send>,
     /// The year of the file's last change, for timestamps printed without a year.
     pub year: Option<i16>,
+    /// A pipe or terminal (`tail -f … | triage scan -`): lines are handed on as they come,
+    /// not gathered into big chunks first.
+    pub streaming: bool,
 }
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
@@ -50,7 +53,9 @@ pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
         source,
     };
     if path.as_os_str() == "-" {
-        return from_reader(name, Box::new(io::stdin()), None).map_err(io_err);
+        let mut input = from_reader(name, Box::new(io::stdin()), None).map_err(io_err)?;
+        input.streaming = !stdin_is_a_file();
+        return Ok(input);
     }
     let metadata = std::fs::metadata(path).map_err(io_err)?;
     if metadata.is_dir() {
@@ -66,6 +71,17 @@ pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
     let file = File::open(path).map_err(io_err)?;
     let input = from_reader(name, Box::new(file), year).map_err(io_err)?;
     Ok(input)
+}
+
+/// Is standard input a regular file (`triage scan - < file`), as opposed to a pipe or terminal?
+fn stdin_is_a_file() -> bool {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
 }
 
 /// Wrap any reader, sniffing its first bytes for gzip and binary journal files.
@@ -106,6 +122,7 @@ pub fn from_reader(
         name: name.to_string(),
         reader,
         year,
+        streaming: false,
     })
 }
 
@@ -121,6 +138,8 @@ pub struct ChunkReader<R> {
     consumed: usize,
     target: usize,
     eof: bool,
+    /// Hand on whole lines as soon as a read brings them, rather than waiting for `target`.
+    streaming: bool,
 }
 
 impl<R: Read> ChunkReader<R> {
@@ -132,6 +151,16 @@ impl<R: Read> ChunkReader<R> {
             consumed: 0,
             target,
             eof: false,
+            streaming: false,
+        }
+    }
+
+    /// A reader for a pipe: each read's whole lines are handed on at once (a slow producer's
+    /// lines are not held back until `target` bytes have come).
+    pub fn streaming(reader: R, target: usize) -> Self {
+        ChunkReader {
+            streaming: true,
+            ..ChunkReader::new(reader, target)
         }
     }
 
@@ -165,7 +194,15 @@ impl<R: Read> ChunkReader<R> {
             }
             match self.reader.read(&mut self.buf[self.len..]) {
                 Ok(0) => self.eof = true,
-                Ok(n) => self.len += n,
+                Ok(n) => {
+                    self.len += n;
+                    if self.streaming {
+                        if let Some(last) = memchr::memrchr(b'\n', &self.buf[..self.len]) {
+                            self.consumed = last + 1;
+                            return Ok(Some(&self.buf[..=last]));
+                        }
+                    }
+                }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => return Err(err),
             }

@@ -92,6 +92,7 @@ pub fn scan_input(
         name,
         mut reader,
         year,
+        streaming,
     } = input;
     let year = year.unwrap_or_else(current_year);
     let read_err = |line, source| ScanError::Read {
@@ -107,9 +108,17 @@ pub fn scan_input(
         }
     };
     match format {
-        LogFormat::JournalJson => scan_json(matcher, &name, reader, sink),
+        LogFormat::JournalJson => scan_json(matcher, &name, reader, streaming, sink),
         LogFormat::JournalExport => scan_export(matcher, &name, reader, sink),
-        _ => scan_text(matcher, &name, reader, format, year, options.threads, sink),
+        _ => {
+            let reading = if streaming {
+                // Each line as it comes, matched and reported before the next read.
+                Reading::Streaming
+            } else {
+                Reading::Chunks(options.threads)
+            };
+            scan_text(matcher, &name, reader, format, year, reading, sink)
+        }
     }
 }
 
@@ -145,17 +154,29 @@ fn emit_block(
     Ok(())
 }
 
+/// How a text input is read.
+#[derive(Debug, Clone, Copy)]
+enum Reading {
+    /// In big chunks, searched on this many threads (a file).
+    Chunks(usize),
+    /// Whole lines as each read brings them, on this thread (a pipe or terminal).
+    Streaming,
+}
+
 fn scan_text(
     matcher: &Matcher,
     name: &str,
     reader: Box<dyn BufRead + Send>,
     format: LogFormat,
     year: i16,
-    threads: usize,
+    reading: Reading,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
     let searcher = Searcher::new(matcher);
-    let mut chunks = ChunkReader::new(reader, CHUNK);
+    let (mut chunks, threads) = match reading {
+        Reading::Chunks(threads) => (ChunkReader::new(reader, CHUNK), threads),
+        Reading::Streaming => (ChunkReader::streaming(reader, CHUNK), 1),
+    };
     let mut lines_before_chunk = 0u64;
     let mut bytes = 0u64;
 
@@ -271,6 +292,7 @@ fn scan_json(
     matcher: &Matcher,
     name: &str,
     mut reader: Box<dyn BufRead + Send>,
+    streaming: bool,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
     let searcher = Searcher::new(matcher);
@@ -299,7 +321,9 @@ fn scan_json(
             ..Default::default()
         });
         batch.push(&entry, line);
-        if batch.is_full() {
+        // From a pipe (`journalctl -f -o json | triage scan -`), what has come is matched
+        // before waiting for more.
+        if batch.is_full() || streaming {
             batch
                 .flush(&searcher, name, sink)
                 .map_err(ScanError::Output)?;

@@ -630,3 +630,33 @@ fn lines_split_across_chunks_and_threads_are_numbered_right() {
         assert_eq!(lines, expected, "threads {threads}");
     }
 }
+
+/// `tail -f … | triage scan -`: from a pipe, each hit is printed as soon as its line has come,
+/// not when the producer closes the pipe (here it never does until the test is done).
+#[test]
+fn hits_from_a_slow_pipe_are_printed_as_they_come() {
+    use std::io::Write as _;
+    for format in [
+        "2026-11-28T14:03:05.123456789Z E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 2187 (unattended-upgr)\n",
+        "{\"__REALTIME_TIMESTAMP\":\"1795874585123456\",\"PRIORITY\":\"3\",\"SYSLOG_IDENTIFIER\":\"apt-get\",\"MESSAGE\":\"E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 2187 (unattended-upgr)\"}\n",
+    ] {
+        let mut running = crate::common::Running::start(
+            crate::common::triage()
+                .args(["scan", "--format", "jsonl", "-"])
+                .stdin(std::process::Stdio::piped()),
+        );
+        let mut pipe = running.take_stdin();
+        pipe.write_all(format.as_bytes()).unwrap();
+        pipe.flush().unwrap();
+        // The pipe stays open: the hit must come out before end of input.
+        running.wait_for_stdout(
+            "the apt-lock hit",
+            std::time::Duration::from_secs(20),
+            |out| out.contains("\"apt-lock\""),
+        );
+        pipe.write_all(b"a quiet line\n").unwrap();
+        drop(pipe);
+        let out = running.stdout_so_far();
+        assert_eq!(out.matches("\"apt-lock\"").count(), 1, "{out}");
+    }
+}
