@@ -51,11 +51,16 @@ pub fn explain(catalogue: &Catalogue, matcher: &Matcher, query: &str, limit: usi
             score: i64::MAX - 1,
         });
     }
-    let mut ranked = fuzzy(catalogue, query);
-    if ranked.is_empty() {
-        ranked = shared_words(catalogue, query);
+    // A whole pasted log line is answered by the catalogue's regexes or not at all: words it
+    // happens to share with an entry (`unix socket lock file` in a MySQL line, the docker
+    // socket's entry) are no evidence.
+    if !looks_like_a_log_line(query) {
+        let mut ranked = fuzzy(catalogue, query);
+        if ranked.is_empty() {
+            ranked = shared_words(catalogue, query);
+        }
+        found.extend(ranked);
     }
-    found.extend(ranked);
     let mut seen = HashSet::new();
     found.sort_by(|a, b| a.reason.cmp(&b.reason).then(b.score.cmp(&a.score)));
     found.retain(|f| seen.insert(f.entry));
@@ -75,6 +80,18 @@ fn haystacks(entry: &Entry) -> impl Iterator<Item = &str> {
     .chain(entry.examples.iter().map(String::as_str))
 }
 
+/// The least fuzzy score per character of the query that counts as a match.
+const FUZZY_PER_CHAR: i64 = 11;
+
+/// Does the query look like a whole log line (a known format, a leading timestamp, or a
+/// sentence of many words) rather than a few search words?
+pub fn looks_like_a_log_line(query: &str) -> bool {
+    let bytes = query.as_bytes();
+    crate::parse::sniff(bytes) != crate::parse::LogFormat::Plain
+        || crate::parse::time::leading(bytes, 2000).is_some()
+        || words(query).count() >= 8
+}
+
 fn fuzzy(catalogue: &Catalogue, query: &str) -> Vec<Found> {
     let matcher = SkimMatcherV2::default().ignore_case();
     let mut scored: Vec<Found> = catalogue
@@ -92,8 +109,19 @@ fn fuzzy(catalogue: &Catalogue, query: &str) -> Vec<Found> {
             })
         })
         .collect();
-    // Fuzzy matching finds something for nearly any short query; keep only the entries that
-    // match nearly as well as the best one.
+    // Fuzzy matching finds something for nearly any query (`xyzzy` is a subsequence of many
+    // log lines). A real match scores about 15-20 a character (measured on the catalogue:
+    // `dpkg lock` 195, `502 bad gateway` 315); `lorem ipsum` scores 10 a character, `xyzzy` 5.
+    // A query this short must also appear as it is (`foo` is a subsequence of "Found option").
+    let chars = query.chars().count() as i64;
+    let lower = query.to_lowercase();
+    scored.retain(|f| {
+        f.score >= FUZZY_PER_CHAR * chars
+            && (chars >= 5
+                || haystacks(&catalogue.entries()[f.entry])
+                    .any(|hay| hay.to_lowercase().contains(&lower)))
+    });
+    // Keep only the entries that match nearly as well as the best one.
     let best = scored.iter().map(|f| f.score).max().unwrap_or(0);
     scored.retain(|f| f.score * 10 >= best * 6);
     scored
@@ -137,6 +165,14 @@ fn shared_words(catalogue: &Catalogue, query: &str) -> Vec<Found> {
             })
         })
         .collect();
+    // An entry must share at least half of the query's words to be an answer at all.
+    scored.retain(|f| {
+        let shared = query_words
+            .iter()
+            .filter(|w| vocab[f.entry].contains(*w))
+            .count();
+        shared * 2 >= query_words.len()
+    });
     let best = scored.iter().map(|f| f.score).max().unwrap_or(0);
     scored.retain(|f| f.score * 2 >= best);
     scored

@@ -660,3 +660,49 @@ fn hits_from_a_slow_pipe_are_printed_as_they_come() {
         assert_eq!(out.matches("\"apt-lock\"").count(), 1, "{out}");
     }
 }
+
+/// `explain` says how well it matched, and below a threshold that nothing matches: a word
+/// that is no error, or a real log line no entry covers, must not be answered with an entry.
+#[test]
+fn explain_is_honest_about_how_well_it_matched() {
+    use crate::common::Deadline as _;
+    let explain = |query: &str| {
+        let out = crate::common::triage()
+            .args(["explain", query])
+            .output_within(crate::common::COMMAND);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    for nonsense in ["xyzzy", "lorem ipsum", "foo"] {
+        let (code, out) = explain(nonsense);
+        assert_eq!(code, Some(1), "{nonsense}: {out}");
+        assert!(
+            out.starts_with("Nothing in the catalogue matches"),
+            "{nonsense}: {out}"
+        );
+    }
+    // MySQL 8's real wording (mysqld's error log; MY-010273), which shares "unix socket" and
+    // "lock file" with other entries but is not the docker socket's problem.
+    let (code, out) = explain(
+        "2026-11-28T14:03:05.123456Z 0 [ERROR] [MY-010273] [Server] Could not create unix socket lock file /var/run/mysqld/mysqld.sock.lock.",
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.starts_with("No catalogue entry matches this line"),
+        "{out}"
+    );
+    let (code, out) = explain("kex_exchange_identification: Connection closed by remote host");
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("ssh-kex-closed") && out.contains("Matched by: the line matches its regex"),
+        "{out}"
+    );
+    let (code, out) = explain("dpkg lock");
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("apt-lock") && out.contains("Matched by: close to"),
+        "{out}"
+    );
+}
