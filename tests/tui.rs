@@ -811,3 +811,30 @@ fn replay_time_does_not_count_while_paused() {
     time.set_running(false, at(10_300));
     assert_eq!(time.take(at(20_000)), Duration::ZERO);
 }
+
+#[test]
+fn help_and_the_readme_explain_the_gutter_marks() {
+    for (lang, words) in [
+        (Lang::En, ["known error", "the log's own level"]),
+        (Lang::Zh, ["已知错误", "日志自身的级别"]),
+    ] {
+        let mut app = demo_app(lang, 80, 24);
+        press(&mut app, "?");
+        let screen = screen_text(&app);
+        let row = |marks: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(marks))
+                .map(str::to_owned)
+        };
+        let known = row("! E W i").unwrap_or_default();
+        let level = row("e w ").unwrap_or_default();
+        assert!(known.contains(words[0]), "{screen}");
+        assert!(level.contains(words[1]), "{screen}");
+    }
+    let readme = std::fs::read_to_string(common::repo("README.md")).unwrap();
+    assert!(
+        readme.contains("a lowercase\n`e` or `w` marks"),
+        "README does not explain the lowercase gutter marks"
+    );
+}

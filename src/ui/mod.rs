@@ -576,13 +576,35 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
 
 fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
     let bindings = keymap::bindings();
-    let area = popup(frame.area(), 78, bindings.len() as u16 + 4);
+    // The gutter's marks: what the keys walk between, and the quiet lowercase ones that are
+    // the log's own level rather than a known error.
+    let gutter = [
+        (
+            "! E W i",
+            t(
+                app.lang,
+                "known error: critical, error, warning, info",
+                "已知错误：严重、错误、警告、信息",
+            ),
+        ),
+        (
+            "e w",
+            t(
+                app.lang,
+                "no known error; the log's own level: error, warning",
+                "无已知错误；日志自身的级别：错误、警告",
+            ),
+        ),
+    ];
+    let area = popup(frame.area(), 78, (bindings.len() + gutter.len()) as u16 + 2);
     let lines: Vec<Line> = bindings
         .iter()
-        .map(|b| {
+        .map(|b| (b.1, keymap::describe(b, app.lang)))
+        .chain(gutter)
+        .map(|(keys, meaning)| {
             Line::from(vec![
-                Span::styled(format!("{:<12}", b.1), theme.heading()),
-                Span::raw(keymap::describe(b, app.lang)),
+                Span::styled(format!("{keys:<12}"), theme.heading()),
+                Span::raw(meaning),
             ])
         })
         .collect();
