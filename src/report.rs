@@ -613,7 +613,10 @@ mod tests {
         // Three bytes over: cutting them would cost `…[3 bytes]`, more than it saves.
         let line = format!("- 1123914312 {}", "x".repeat(240));
         let focus = line.len() - 10..line.len();
-        assert_eq!(excerpt_window(line.as_bytes(), focus, 253), 0..line.len());
+        assert_eq!(excerpt_window(line.as_bytes(), focus, 250), 0..line.len());
+        // The same at the end: 11 bytes are shown rather than `…[11 bytes]`.
+        let line = format!("{}12345678901", "a".repeat(240));
+        assert_eq!(excerpt_window(line.as_bytes(), 0..5, 240), 0..line.len());
         // A real cut stops at a space, not inside a word or number.
         let line = format!(
             "{}2026-11-29T08:02:40 {}",
