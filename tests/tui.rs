@@ -838,3 +838,26 @@ fn help_and_the_readme_explain_the_gutter_marks() {
         "README does not explain the lowercase gutter marks"
     );
 }
+
+/// The two panes are at the same moment after the focused pane moved.
+fn assert_aligned(app: &triage::app::App, after: &str) {
+    let focus = app.pane(app.focus);
+    let ts = focus.ts_near(focus.cursor).unwrap();
+    let other = app.pane(app.focus.other());
+    assert_eq!(
+        Some(other.cursor),
+        other.line_near_time(ts),
+        "after {after}: focused at {ts}, other at {:?}",
+        other.ts_near(other.cursor)
+    );
+}
+
+#[test]
+fn filters_that_move_the_cursor_keep_the_panes_aligned() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "\tg&Worker failed\n");
+    assert!(cursor_text(&app, PaneId::Containers).contains("Worker failed"));
+    assert_aligned(&app, "& in the containers pane");
+    press(&mut app, "&\n\tssss");
+    assert_aligned(&app, "s to critical in the host pane");
+}

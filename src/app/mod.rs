@@ -273,12 +273,12 @@ impl App {
                 Vec::new()
             }
             Event::FilterRows {
-                pane,
+                pane: pane_id,
                 generation,
                 rows,
                 done,
             } => {
-                let pane = self.pane_mut(pane);
+                let pane = self.pane_mut(pane_id);
                 if let Some(filter) = pane.filter.as_mut().filter(|f| f.generation == generation) {
                     // The job's rows are older than any a live source added meanwhile.
                     let sorted = filter
@@ -293,6 +293,11 @@ impl App {
                     filter.pending = !done;
                     let cursor = pane.cursor;
                     pane.set_cursor(cursor);
+                    // The filter moved the focused cursor to a row that passes: the other
+                    // pane comes along, as with any move.
+                    if pane_id == self.focus {
+                        self.align_other_pane();
+                    }
                 }
                 Vec::new()
             }
@@ -584,6 +589,7 @@ impl App {
                     Some(Severity::Critical) => None,
                 };
                 self.apply_severity_filter();
+                self.align_other_pane();
             }
             Action::Copy | Action::CopyAll => return self.copy(action == Action::CopyAll),
             Action::OpenEntry => {
