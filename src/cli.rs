@@ -62,6 +62,9 @@ pub struct Cli {
     #[command(flatten)]
     pub live: LiveArgs,
 
+    #[command(flatten)]
+    pub viewer_live: ViewerLiveArgs,
+
     /// Language of titles, causes and remedies [default: from LANG]
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
@@ -168,6 +171,10 @@ pub struct ExplainArgs {
     /// How many entries to show at most
     #[arg(short = 'n', long, default_value_t = 3)]
     pub limit: usize,
+
+    /// When to colour the output
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Args)]
@@ -223,16 +230,20 @@ pub struct LiveArgs {
     /// Journal: this journal file; repeatable
     #[arg(long = "journal-file", value_name = "FILE")]
     pub journal_files: Vec<PathBuf>,
+}
 
+/// Options of the viewer watching the machine live (not of `scan`, which names its sources).
+#[derive(Debug, Args, Clone)]
+pub struct ViewerLiveArgs {
     /// Lines kept per pane while following; older ones are dropped, hits are kept
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub scrollback: u64,
 
-    /// Leave Docker out of the viewer
+    /// Leave Docker out
     #[arg(long)]
     pub no_docker: bool,
 
-    /// Leave the journal out of the viewer
+    /// Leave the journal out
     #[arg(long)]
     pub no_journal: bool,
 }
@@ -378,6 +389,17 @@ pub enum ColorWhen {
     Never,
 }
 
+impl ColorWhen {
+    /// Colour for this stream: `auto` follows the terminal, `NO_COLOR` and `CLICOLOR_FORCE`.
+    fn enabled(self, stdout: &io::Stdout) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => anstream::AutoStream::choice(stdout) != anstream::ColorChoice::Never,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SeverityArg {
     Info,
@@ -459,31 +481,32 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 docker: None,
                 journal: None,
                 flood: Some((path, cli.view.flood_lines)),
-                scrollback: cli.live.scrollback,
+                scrollback: cli.viewer_live.scrollback,
             }));
             return run_view(catalogue, input, None, &cli.view, lang);
         }
         if logs.is_empty() {
             let live = &cli.live;
+            let only = &cli.viewer_live;
             if !io::stdout().is_terminal() {
                 eprintln!(
                     "triage: not a terminal: printing the hits in Docker's and the journal's logs instead (see `triage scan --help`)"
                 );
                 let scan = ScanArgs {
-                    docker: !live.no_docker,
-                    journal: !live.no_journal,
+                    docker: !only.no_docker,
+                    journal: !only.no_journal,
                     live: live.clone(),
                     ..ScanArgs::grouped(Vec::new(), ColorWhen::Auto)
                 };
                 return run_scan(&catalogue, scan, lang);
             }
-            let docker = (!live.no_docker).then(|| live.docker(true, Some(VIEWER_TAIL)));
-            let journal = (!live.no_journal).then(|| live.journal(true, Some(VIEWER_TAIL)));
+            let docker = (!only.no_docker).then(|| live.docker(true, Some(VIEWER_TAIL)));
+            let journal = (!only.no_journal).then(|| live.journal(true, Some(VIEWER_TAIL)));
             let input = ViewInput::Live(Box::new(LiveInput {
                 docker,
                 journal,
                 flood: None,
-                scrollback: live.scrollback,
+                scrollback: only.scrollback,
             }));
             return run_view(catalogue, input, None, &cli.view, lang);
         }
@@ -719,11 +742,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     };
     let stdout = io::stdout();
     let is_terminal = stdout.is_terminal();
-    let color = match args.color {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never,
-    };
+    let color = args.color.enabled(&stdout);
     let min_severity = Severity::from(args.min_severity);
     let options = scan::ScanOptions {
         format: forced,
@@ -837,7 +856,9 @@ fn run_explain(catalogue: &Catalogue, args: &ExplainArgs, lang: Lang) -> Result<
     let matcher = Matcher::new(catalogue);
     let query = args.query.join(" ");
     let found = explain::explain(catalogue, &matcher, &query, args.limit.max(1));
-    let mut out = io::stdout().lock();
+    let stdout = io::stdout();
+    let color = args.color.enabled(&stdout);
+    let mut out = stdout.lock();
     if found.is_empty() {
         let line = explain::looks_like_a_log_line(&query);
         writeln!(
@@ -861,7 +882,12 @@ fn run_explain(catalogue: &Catalogue, args: &ExplainArgs, lang: Lang) -> Result<
             writeln!(out, "\n{}\n", "─".repeat(60))?;
         }
         let entry = &catalogue.entries()[f.entry];
-        write!(out, "{}", explain::render_card(catalogue, entry, lang, &[]))?;
+        let card = explain::render_card(catalogue, entry, lang, &[]);
+        if color {
+            write!(out, "{}", crate::report::paint_card(&card, entry.severity))?;
+        } else {
+            write!(out, "{card}")?;
+        }
         // How well it matched, so a weak answer is read as one.
         let how = match (f.reason, lang) {
             (explain::Reason::Id, Lang::En) => "its id".to_string(),

@@ -350,7 +350,7 @@ impl<'c, W: Write> Printer<'c, W> {
         let window = excerpt_window(text, spans.first().cloned().unwrap_or(0..0), EXCERPT);
         let mut out = String::new();
         if window.start > 0 {
-            out.push_str(&format!("…[{} bytes] ", window.start));
+            out.push_str(&cut_marker(window.start));
         }
         let mut at = window.start;
         for span in spans {
@@ -365,7 +365,7 @@ impl<'c, W: Write> Printer<'c, W> {
         }
         sanitize::push_visible(&mut out, &text[at..window.end], true);
         if window.end < text.len() {
-            out.push_str(&format!(" …[{} bytes]", text.len() - window.end));
+            out.push_str(&cut_marker(text.len() - window.end));
         }
         out
     }
@@ -457,6 +457,9 @@ fn location(found: &Found) -> String {
 
 /// A window of at most `max` bytes of `text` that shows `focus` (or its start), cut at
 /// UTF-8 character boundaries.
+/// The part of a long line shown around `focus`, at most about `max` bytes. A cut ends at a
+/// space when one is near (so no word or number is shown in part), else at a character
+/// boundary; bytes are cut only where the marker saying so takes less room than they do.
 fn excerpt_window(text: &[u8], focus: Range<usize>, max: usize) -> Range<usize> {
     if text.len() <= max {
         return 0..text.len();
@@ -465,17 +468,70 @@ fn excerpt_window(text: &[u8], focus: Range<usize>, max: usize) -> Range<usize> 
     let mut start = focus.start.saturating_sub(before);
     let mut end = (start + max).min(text.len());
     start = end.saturating_sub(max).min(start);
+    // Near the cut, the nearest space inward (not past the match).
+    let keep_from = focus.start.min(text.len());
+    let keep_to = focus.end.clamp(keep_from, text.len());
+    if start > 0 {
+        if let Some(space) = text[start..(start + SNAP).min(keep_from)]
+            .iter()
+            .position(|&b| b == b' ')
+        {
+            start += space;
+        }
+    }
+    if end < text.len() {
+        let from = end.saturating_sub(SNAP).max(keep_to).min(end);
+        if let Some(space) = text[from..end].iter().rposition(|&b| b == b' ') {
+            end = from + space + 1;
+        }
+    }
     while start > 0 && is_continuation(text[start]) {
         start -= 1;
     }
     while end < text.len() && is_continuation(text[end]) {
         end += 1;
     }
+    if cut_marker(start).len() >= start {
+        start = 0;
+    }
+    if cut_marker(text.len() - end).len() >= text.len() - end {
+        end = text.len();
+    }
     start..end
+}
+
+/// How far a cut may move to end at a space.
+const SNAP: usize = 24;
+
+/// What stands for `bytes` cut from a line.
+fn cut_marker(bytes: usize) -> String {
+    format!("…[{bytes} bytes]")
 }
 
 fn is_continuation(byte: u8) -> bool {
     byte & 0b1100_0000 == 0b1000_0000
+}
+
+/// A card from [`crate::explain::render_card`] (plain, already safe) with colour: the
+/// heading in its severity's colour, commands as `scan` shows them.
+pub fn paint_card(card: &str, severity: Severity) -> String {
+    let paint = |style: Style, text: &str| format!("{style}{text}{style:#}");
+    let mut out = String::with_capacity(card.len() + 256);
+    for (n, line) in card.split_inclusive('\n').enumerate() {
+        let (text, newline) = match line.strip_suffix('\n') {
+            Some(text) => (text, "\n"),
+            None => (line, ""),
+        };
+        if n == 0 {
+            out += &paint(style_severity(severity).bold(), text);
+        } else if text.trim_start().starts_with("$ ") {
+            out += &paint(style_command(), text);
+        } else {
+            out += text;
+        }
+        out += newline;
+    }
+    out
 }
 
 fn style_severity(severity: Severity) -> Style {
@@ -556,5 +612,30 @@ mod tests {
         let cjk = "数".repeat(100);
         let w = excerpt_window(cjk.as_bytes(), 151..154, 50);
         assert!(std::str::from_utf8(&cjk.as_bytes()[w]).is_ok());
+    }
+
+    #[test]
+    fn a_cut_saves_more_than_its_marker_takes_and_ends_at_a_space() {
+        // Three bytes over: cutting them would cost `…[3 bytes]`, more than it saves.
+        let line = format!("- 1123914312 {}", "x".repeat(240));
+        let focus = line.len() - 10..line.len();
+        assert_eq!(excerpt_window(line.as_bytes(), focus, 250), 0..line.len());
+        // The same at the end: 11 bytes are shown rather than `…[11 bytes]`.
+        let line = format!("{}12345678901", "a".repeat(240));
+        assert_eq!(excerpt_window(line.as_bytes(), 0..5, 240), 0..line.len());
+        // A real cut stops at a space, not inside a word or number.
+        let line = format!(
+            "{}2026-11-29T08:02:40 {}",
+            "1123914312 ".repeat(10),
+            "z".repeat(300)
+        );
+        let at = line.find("2026").unwrap();
+        for cut in 0..11 {
+            let w = excerpt_window(line.as_bytes(), at + cut..at + 19, 240);
+            assert!(
+                w.start > 0 && line.as_bytes()[w.start] == b' ',
+                "{cut}: {w:?}"
+            );
+        }
     }
 }

@@ -52,6 +52,42 @@ pub struct Run {
     pub flood: Option<(std::path::PathBuf, u64)>,
 }
 
+/// Real time as the replay counts it: only while it runs. A pause (or a finished replay that
+/// new lines restart) is not handed to the next tick as time that passed.
+#[derive(Debug, Clone, Copy)]
+pub struct RunningTime {
+    since: Instant,
+    running: bool,
+}
+
+impl RunningTime {
+    pub fn new(now: Instant, running: bool) -> RunningTime {
+        RunningTime {
+            since: now,
+            running,
+        }
+    }
+
+    /// Called after every event with whether the app wants time to pass.
+    pub fn set_running(&mut self, running: bool, now: Instant) {
+        if running && !self.running {
+            self.since = now;
+        }
+        self.running = running;
+    }
+
+    /// The time run since the last take (zero while stopped).
+    pub fn take(&mut self, now: Instant) -> Duration {
+        if !self.running {
+            self.since = now;
+            return Duration::ZERO;
+        }
+        let elapsed = now.saturating_duration_since(self.since);
+        self.since = now;
+        elapsed
+    }
+}
+
 /// Timings of a run, for `--exit-when-loaded`.
 #[derive(Debug, Default)]
 pub struct Timings {
@@ -197,7 +233,7 @@ async fn event_loop(
     let nesting = clipboard::Nesting::from_env();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut last_tick = Instant::now();
+    let mut replay_time = RunningTime::new(Instant::now(), app.wants_ticks());
     let mut dirty = true;
     let mut last_frame: Option<Instant> = None;
 
@@ -255,15 +291,12 @@ async fn event_loop(
             },
             _ = tokio::time::sleep_until(frame_due.into()), if dirty => {},
             _ = ticker.tick(), if app.wants_ticks() => {
-                let elapsed = last_tick.elapsed();
-                last_tick = Instant::now();
+                let elapsed = replay_time.take(Instant::now());
                 commands.extend(app.update(Event::Tick(elapsed)));
                 dirty = true;
             },
         }
-        if !app.wants_ticks() {
-            last_tick = Instant::now();
-        }
+        replay_time.set_running(app.wants_ticks(), Instant::now());
         for command in commands {
             match command {
                 Command::Quit => app.quit = true,

@@ -273,12 +273,12 @@ impl App {
                 Vec::new()
             }
             Event::FilterRows {
-                pane,
+                pane: pane_id,
                 generation,
                 rows,
                 done,
             } => {
-                let pane = self.pane_mut(pane);
+                let pane = self.pane_mut(pane_id);
                 if let Some(filter) = pane.filter.as_mut().filter(|f| f.generation == generation) {
                     // The job's rows are older than any a live source added meanwhile.
                     let sorted = filter
@@ -293,6 +293,11 @@ impl App {
                     filter.pending = !done;
                     let cursor = pane.cursor;
                     pane.set_cursor(cursor);
+                    // The filter moved the focused cursor to a row that passes: the other
+                    // pane comes along, as with any move.
+                    if pane_id == self.focus {
+                        self.align_other_pane();
+                    }
                 }
                 Vec::new()
             }
@@ -561,6 +566,13 @@ impl App {
                 pane.follow = !pane.follow;
                 if pane.follow {
                     pane.follow_end();
+                    // A move like any other: the other pane comes to the same moment, and
+                    // follows too when that moment is its end.
+                    self.align_other_pane();
+                    let other = self.pane_mut(self.focus.other());
+                    if other.row_count() > 0 && other.cursor_row() + 1 >= other.row_count() {
+                        other.follow = true;
+                    }
                 }
             }
             Action::Search => self.open_prompt(PromptKind::Search),
@@ -577,6 +589,7 @@ impl App {
                     Some(Severity::Critical) => None,
                 };
                 self.apply_severity_filter();
+                self.align_other_pane();
             }
             Action::Copy | Action::CopyAll => return self.copy(action == Action::CopyAll),
             Action::OpenEntry => {
@@ -658,39 +671,66 @@ impl App {
         self.align_other_pane();
     }
 
-    /// `n` / `N`: the next hit in time after where the user is, in either pane.
-    fn step_hit(&mut self, forward: bool) {
-        self.user_moved = true;
-        if self.hit_order.is_empty() {
-            self.message = Some(self.text("No hits.", "没有命中。"));
-            return;
-        }
-        let position = match self
-            .panel_hit()
-            .and_then(|r| self.hit_order.iter().position(|o| *o == r))
-        {
-            Some(at) => at,
+    /// Where `n` (`forward`) or `N` goes from the cursor of the focused pane: a position in
+    /// [`App::hit_order`]. From a hit under the cursor (the selected one, when the line has
+    /// several), else from the cursor's moment; never from a hit visited earlier elsewhere.
+    pub fn hit_from_cursor(&self, forward: bool) -> Option<usize> {
+        let pane = self.pane(self.focus);
+        let position_of = |r: HitRef| self.hit_order.iter().position(|o| *o == r);
+        let on_cursor = self
+            .selected
+            .filter(|r| r.pane == self.focus && self.hit(*r).is_some_and(|h| h.line == pane.cursor))
+            .and_then(position_of)
+            .or_else(|| {
+                let first = pane.hits.partition_point(|h| h.line < pane.cursor);
+                pane.hits
+                    .get(first)
+                    .filter(|h| h.line == pane.cursor)
+                    .and_then(|_| {
+                        position_of(HitRef {
+                            pane: self.focus,
+                            index: first,
+                        })
+                    })
+            });
+        match on_cursor {
+            Some(at) if forward => Some(at + 1).filter(|&next| next < self.hit_order.len()),
+            Some(at) => at.checked_sub(1),
             None => {
-                // Not on a hit: start from the moment of the cursor.
-                let pane = self.pane(self.focus);
                 let ts = pane.ts_near(pane.cursor);
                 let after = self.hit_order.partition_point(|r| {
                     let h = self.hit(*r).expect("hit_order holds valid refs");
                     (h.ts, r.pane, h.line) < (ts, self.focus, pane.cursor)
                 });
                 if forward {
-                    after.wrapping_sub(1)
+                    Some(after).filter(|&next| next < self.hit_order.len())
                 } else {
-                    after
+                    after.checked_sub(1)
                 }
             }
+        }
+    }
+
+    /// The focused pane follows new lines (replay or live).
+    pub fn following(&self) -> bool {
+        self.pane(self.focus).follow
+    }
+
+    /// `n` / `N`: the next hit in time after the cursor, in either pane.
+    fn step_hit(&mut self, forward: bool) {
+        self.user_moved = true;
+        if self.hit_order.is_empty() {
+            self.message = Some(self.text("No hits.", "没有命中。"));
+            return;
+        }
+        let target = match self.hit_from_cursor(forward) {
+            Some(at) => Some(at),
+            // Following, nothing is newer than the cursor yet: the newest hit is the next one
+            // to look at (what the panel's "n: next known error" promises).
+            None if forward && self.following() => self.hit_from_cursor(false),
+            None => None,
         };
-        let next = if forward {
-            position.wrapping_add(1)
-        } else {
-            position.wrapping_sub(1)
-        };
-        match self.hit_order.get(next).copied() {
+        match target.and_then(|at| self.hit_order.get(at).copied()) {
             Some(r) => self.jump_to_hit(r),
             None => {
                 self.message = Some(if forward {
@@ -871,7 +911,11 @@ impl App {
                     .build();
                 match regex {
                     Ok(regex) => {
-                        self.search = Some((text.clone(), regex.clone()));
+                        // A filter is not a search: `&` leaves the search (and its
+                        // highlight, `>`/`<`) as it was.
+                        if prompt.kind == PromptKind::Search {
+                            self.search = Some((text.clone(), regex.clone()));
+                        }
                         filter::FilterTest::Regex(regex)
                     }
                     Err(regex::Error::CompiledTooBig(limit)) => {

@@ -260,11 +260,18 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
                 "No known errors found (yet).  ? help",
                 "（暂未）发现已知错误。  ? 帮助",
             )
-        } else {
+        } else if app.hit_from_cursor(true).is_some() || app.following() {
+            // What `n` does from here (following, it goes to the newest hit).
             t(
                 app.lang,
                 "n: next known error   H: all hits   ? help",
                 "n：下一个已知错误   H：全部命中   ? 帮助",
+            )
+        } else {
+            t(
+                app.lang,
+                "N: previous known error   H: all hits   ? help",
+                "N：上一个已知错误   H：全部命中   ? 帮助",
             )
         };
         frame.render_widget(
@@ -569,13 +576,35 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
 
 fn draw_help(frame: &mut Frame, app: &App, theme: Theme) {
     let bindings = keymap::bindings();
-    let area = popup(frame.area(), 78, bindings.len() as u16 + 4);
+    // The gutter's marks: what the keys walk between, and the quiet lowercase ones that are
+    // the log's own level rather than a known error.
+    let gutter = [
+        (
+            "! E W i",
+            t(
+                app.lang,
+                "known error: critical, error, warning, info",
+                "已知错误：严重、错误、警告、信息",
+            ),
+        ),
+        (
+            "e w",
+            t(
+                app.lang,
+                "no known error; the log's own level: error, warning",
+                "无已知错误；日志自身的级别：错误、警告",
+            ),
+        ),
+    ];
+    let area = popup(frame.area(), 78, (bindings.len() + gutter.len()) as u16 + 2);
     let lines: Vec<Line> = bindings
         .iter()
-        .map(|b| {
+        .map(|b| (b.1, keymap::describe(b, app.lang)))
+        .chain(gutter)
+        .map(|(keys, meaning)| {
             Line::from(vec![
-                Span::styled(format!("{:<12}", b.1), theme.heading()),
-                Span::raw(keymap::describe(b, app.lang)),
+                Span::styled(format!("{keys:<12}"), theme.heading()),
+                Span::raw(meaning),
             ])
         })
         .collect();
@@ -628,20 +657,39 @@ fn draw_hit_list(frame: &mut Frame, app: &App, selected: usize, theme: Theme) {
         }
     }
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let summary: Vec<Span> = counts
+    let [top, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    let items: Vec<String> = counts
         .iter()
-        .flat_map(|(severity, n, id)| {
-            [
-                Span::styled(format!("{id} ×{n}"), theme.severity(*severity)),
-                Span::raw("  "),
-            ]
+        .map(|(_, n, id)| format!("{} ×{n}", sanitize::visible(id.as_bytes())))
+        .collect();
+    let (rows, left_out) = fit_in_rows(&items, top.width as usize, top.height as usize);
+    let mut summary: Vec<Line> = rows
+        .iter()
+        .map(|row| {
+            let spans: Vec<Span> = row
+                .iter()
+                .flat_map(|&i| {
+                    [
+                        Span::styled(items[i].clone(), theme.severity(counts[i].0)),
+                        Span::raw("  "),
+                    ]
+                })
+                .collect();
+            Line::from(spans)
         })
         .collect();
-    let [top, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
-    frame.render_widget(
-        Paragraph::new(Line::from(summary)).wrap(Wrap { trim: true }),
-        top,
-    );
+    if left_out > 0 {
+        // Kinds that did not fit are counted, never dropped silently (`H` lists them all).
+        let more = match app.lang {
+            Lang::En => format!("+{left_out} more"),
+            Lang::Zh => format!("另有 {left_out} 种"),
+        };
+        match summary.last_mut() {
+            Some(line) => line.spans.push(Span::styled(more, theme.dim())),
+            None => summary.push(Line::from(Span::styled(more, theme.dim()))),
+        }
+    }
+    frame.render_widget(Paragraph::new(summary), top);
 
     let height = list.height as usize;
     let first = selected
@@ -656,6 +704,50 @@ fn draw_hit_list(frame: &mut Frame, app: &App, selected: usize, theme: Theme) {
         .map(|(i, r)| hit_list_row(app, *r, i == selected, theme))
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// Room kept on the last row of the hit list header for "+N more" (or its Chinese).
+const MORE_WIDTH: usize = 12;
+
+/// Items (each followed by two spaces) laid out in at most `rows` rows of `width` columns, in
+/// order; what does not fit is counted, with room left on the last row for "+N more".
+fn fit_in_rows(items: &[String], width: usize, rows: usize) -> (Vec<Vec<usize>>, usize) {
+    let mut laid: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for (i, item) in items.iter().enumerate() {
+        let need = item.width() + 2;
+        if laid.is_empty() || used + need > width {
+            if laid.len() == rows || need > width {
+                return make_room(laid, items, width, i);
+            }
+            laid.push(Vec::new());
+            used = 0;
+        }
+        if let Some(row) = laid.last_mut() {
+            row.push(i);
+        }
+        used += need;
+    }
+    (laid, 0)
+}
+
+/// Items from `shown` on did not fit: drop items from the end of the last row until
+/// "+N more" fits beside them.
+fn make_room(
+    mut laid: Vec<Vec<usize>>,
+    items: &[String],
+    width: usize,
+    shown: usize,
+) -> (Vec<Vec<usize>>, usize) {
+    let mut left_out = items.len() - shown;
+    if let Some(last) = laid.last_mut() {
+        let used = |row: &[usize]| row.iter().map(|&i| items[i].width() + 2).sum::<usize>();
+        while !last.is_empty() && used(last) + MORE_WIDTH > width {
+            last.pop();
+            left_out += 1;
+        }
+    }
+    (laid, left_out)
 }
 
 fn hit_list_row<'a>(app: &App, r: HitRef, selected: bool, theme: Theme) -> Line<'a> {

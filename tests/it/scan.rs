@@ -706,3 +706,61 @@ fn explain_is_honest_about_how_well_it_matched() {
         "{out}"
     );
 }
+
+/// Each command's help lists the options it takes, and only those.
+#[test]
+fn help_lists_only_the_options_a_command_applies() {
+    let help = |args: &[&str]| {
+        let output = triage().args(args).arg("--help").output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        stdout(&output)
+    };
+    let viewer_only = ["--scrollback", "--no-docker", "--no-journal"];
+    let scan = help(&["scan"]);
+    for option in viewer_only {
+        assert!(
+            !scan.contains(option),
+            "scan --help lists {option}:\n{scan}"
+        );
+    }
+    assert!(scan.contains("--color"), "{scan}");
+    let viewer = help(&[]);
+    for option in viewer_only {
+        assert!(
+            viewer.contains(option),
+            "triage --help lacks {option}:\n{viewer}"
+        );
+    }
+    for command in [&["explain"][..], &["demo"]] {
+        assert!(help(command).contains("--color"), "{command:?}");
+    }
+    // And they are refused where they do not apply.
+    let output = triage()
+        .args(["scan", "--demo", "--scrollback", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn explain_takes_color_like_scan_and_demo() {
+    let never = triage()
+        .args(["explain", "--color", "never", "oom-kill"])
+        .output()
+        .unwrap();
+    assert!(never.status.success(), "{}", stderr(&never));
+    assert!(stdout(&never).contains("oom-kill"));
+    assert!(!stdout(&never).contains('\x1b'));
+    let always = triage()
+        .args(["explain", "--color=always", "oom-kill"])
+        .output()
+        .unwrap();
+    assert!(always.status.success(), "{}", stderr(&always));
+    let text = stdout(&always);
+    assert!(text.contains("\x1b["), "{text}");
+    // Colour only wraps the card: without the escapes it is the plain one.
+    let plain = regex::Regex::new("\x1b\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(&text, "");
+    assert_eq!(plain, stdout(&never));
+}

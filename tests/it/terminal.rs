@@ -457,3 +457,46 @@ fn the_session_dropping_ends_the_viewer() {
         pids.iter().all(|p| common::process_gone(p))
     });
 }
+
+/// The replay clock in the status line: `replay 60× 09:03:12 playing`.
+fn replay_clock(screen: &str) -> Option<(jiff::civil::Time, String)> {
+    let status = regex::Regex::new(r"replay \S+× (\d\d:\d\d:\d\d) (\w+)").unwrap();
+    let found = status.captures(screen)?;
+    Some((found[1].parse().ok()?, found[2].to_string()))
+}
+
+/// Space pauses a replay; while paused no replay time passes, so resuming does not reveal
+/// the minutes of log a whole pause would be worth.
+#[test]
+fn a_paused_replay_resumes_where_it_stopped() {
+    let tmux = Tmux::new(160, 48);
+    tmux.run(&format!("{TRIAGE} demo --replay 60"));
+    tmux.wait_for("the replay playing", |s| {
+        replay_clock(s).is_some_and(|(_, state)| state == "playing")
+    });
+    tmux.keys(&["Space"]);
+    let screen = tmux.wait_for("the replay paused", |s| {
+        replay_clock(s).is_some_and(|(_, state)| state == "paused")
+    });
+    let (paused_at, _) = replay_clock(&screen).unwrap();
+    // Four seconds paused: 4 minutes of log at 60x, were they counted.
+    sleep(Duration::from_secs(4));
+    assert_eq!(replay_clock(&tmux.screen()).unwrap().0, paused_at);
+    tmux.keys(&["Space"]);
+    tmux.wait_for("the replay playing again", |s| {
+        replay_clock(s).is_some_and(|(_, state)| state == "playing")
+    });
+    // One second played at 60x is a minute of log; the four paused would add four more.
+    sleep(Duration::from_secs(1));
+    let screen = tmux.screen();
+    let (resumed_at, _) = replay_clock(&screen).unwrap();
+    let moved = paused_at.duration_until(resumed_at).as_secs();
+    assert!(
+        (30..150).contains(&moved),
+        "paused at {paused_at}, a second after resuming at {resumed_at}:\n{screen}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt", |s| {
+        s.contains("PROMPT$") && !s.contains("playing")
+    });
+}

@@ -711,3 +711,210 @@ fn several_logs_in_one_pane_are_merged_by_time() {
         .collect();
     assert!(labels.contains(&"docker-t.log".to_string()), "{labels:?}");
 }
+
+#[test]
+fn a_filter_leaves_the_search_alone() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "\t&502\n");
+    assert!(app.pane(PaneId::Containers).filter.is_some());
+    assert!(
+        app.search.is_none(),
+        "{:?}",
+        app.search.as_ref().map(|s| &s.0)
+    );
+    assert!(!screen_text(&app).contains("/502"), "{}", screen_text(&app));
+    press(&mut app, "&\n");
+    assert!(app.search.is_none());
+    // A search made before a filter stays what it was.
+    press(&mut app, "/Worker\n&upstream\n");
+    assert_eq!(app.search.as_ref().map(|s| s.0.as_str()), Some("Worker"));
+    press(&mut app, "&\n");
+    assert_eq!(app.search.as_ref().map(|s| s.0.as_str()), Some("Worker"));
+}
+
+/// The position in the hit order of the first hit at or after the focused cursor's moment.
+fn first_hit_from_cursor(app: &triage::app::App) -> usize {
+    let pane = app.pane(app.focus);
+    let at = (pane.ts_near(pane.cursor), app.focus, pane.cursor);
+    app.hit_order.partition_point(|r| {
+        let h = app.hit(*r).unwrap();
+        (h.ts, r.pane, h.line) < at
+    })
+}
+
+#[test]
+fn n_and_shift_n_go_from_the_cursor_not_from_the_last_hit_visited() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    // Tab g: the containers pane at its first line, long before the hit the demo opened on.
+    press(&mut app, "\tg");
+    assert_eq!(app.focus, PaneId::Containers);
+    let expected = app.hit_order[first_hit_from_cursor(&app)];
+    let cursor_ts = app.pane(PaneId::Containers).ts_near(0).unwrap();
+    press(&mut app, "n");
+    assert_eq!(app.selected, Some(expected));
+    assert!(app.hit(expected).unwrap().ts >= Some(cursor_ts));
+
+    // G: the cursor at the end; n finds nothing later, N the last hit before it.
+    press(&mut app, "G");
+    let from = first_hit_from_cursor(&app);
+    let cursor_line = app.pane(app.focus).cursor;
+    press(&mut app, "n");
+    match app.hit_order.get(from) {
+        Some(r) => assert_eq!(app.selected, Some(*r)),
+        None => {
+            assert_eq!(app.pane(app.focus).cursor, cursor_line, "n moved back");
+            assert!(app.message.as_deref().unwrap_or("").contains("Last hit"));
+        }
+    }
+    press(&mut app, "G");
+    let pane = app.pane(app.focus);
+    if pane.hits_on(pane.cursor).is_empty() {
+        let before = app.hit_order[first_hit_from_cursor(&app) - 1];
+        press(&mut app, "N");
+        assert_eq!(app.selected, Some(before));
+    }
+}
+
+#[test]
+fn n_while_following_a_replay_goes_to_the_newest_hit() {
+    let logs = triage::embedded::INCIDENT_FILES
+        .iter()
+        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
+        .collect();
+    let mut opts = options(Lang::En);
+    opts.replay = Some(60.0);
+    let mut app = app_with(logs, opts, 160, 48);
+    // Until the newest line shown is later than every hit: nothing comes after the cursor.
+    let mut ticks = 0;
+    while app.hit_from_cursor(true).is_some() || app.hit_order.is_empty() {
+        run_commands(&mut app, Event::Tick(Duration::from_secs(1)));
+        ticks += 1;
+        assert!(ticks < 400, "the replay never got past its hits");
+    }
+    assert!(app.pane(app.focus).follow);
+    let screen = screen_text(&app);
+    assert!(screen.contains("n: next known error"), "{screen}");
+    press(&mut app, "n");
+    let message = app.message.clone().unwrap_or_default();
+    assert!(!message.contains("no more after this one"), "{message}");
+    let newest_before_cursor = app.selected.expect("n went to a hit");
+    let pane = app.pane(newest_before_cursor.pane);
+    assert_eq!(pane.cursor, app.hit(newest_before_cursor).unwrap().line);
+}
+
+#[test]
+fn f_brings_the_other_pane_to_the_same_moment() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    assert_eq!(app.focus, PaneId::Host);
+    press(&mut app, "g");
+    press(&mut app, "f");
+    let host = app.pane(PaneId::Host);
+    assert!(host.follow);
+    let host_ts = host.ts_near(host.cursor).unwrap();
+    let containers = app.pane(PaneId::Containers);
+    assert_eq!(
+        Some(containers.cursor),
+        containers.line_near_time(host_ts),
+        "containers at {}, host at {host_ts}",
+        cursor_text(&app, PaneId::Containers)
+    );
+}
+
+#[test]
+fn the_hit_list_header_counts_the_kinds_it_cannot_show() {
+    let more_pattern = regex::Regex::new(r"\+(\d+) more").unwrap();
+    for (width, height) in [(80, 24), (160, 48), (60, 20)] {
+        let mut app = demo_app(Lang::En, width, height);
+        let mut kinds: Vec<String> = app.hit_order.iter().map(|r| entry_id(&app, *r)).collect();
+        kinds.sort();
+        kinds.dedup();
+        press(&mut app, "H");
+        let screen = screen_text(&app);
+        // The header: the two rows under the window's top border.
+        let header: String = screen
+            .lines()
+            .skip(2)
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let shown = kinds
+            .iter()
+            .filter(|id| header.contains(&format!("{id} ×")))
+            .count();
+        let more = more_pattern
+            .captures(&header)
+            .map_or(0, |c| c[1].parse::<usize>().unwrap());
+        assert_eq!(shown + more, kinds.len(), "{width}x{height}:\n{header}");
+        if width == 80 {
+            assert!(more > 0, "{header}");
+        }
+    }
+}
+
+#[test]
+fn replay_time_does_not_count_while_paused() {
+    use std::time::Instant;
+    use triage::tui::RunningTime;
+    let t0 = Instant::now();
+    let at = |ms: u64| t0 + Duration::from_millis(ms);
+    let mut time = RunningTime::new(t0, true);
+    assert_eq!(time.take(at(100)), Duration::from_millis(100));
+    // Paused at 150 ms, the next tick comes 10 s after the space that resumes.
+    time.set_running(false, at(150));
+    time.set_running(false, at(5_000));
+    time.set_running(true, at(10_150));
+    assert_eq!(time.take(at(10_250)), Duration::from_millis(100));
+    // A tick arriving while stopped hands over nothing.
+    time.set_running(false, at(10_300));
+    assert_eq!(time.take(at(20_000)), Duration::ZERO);
+}
+
+#[test]
+fn help_and_the_readme_explain_the_gutter_marks() {
+    for (lang, words) in [
+        (Lang::En, ["known error", "the log's own level"]),
+        (Lang::Zh, ["已知错误", "日志自身的级别"]),
+    ] {
+        let mut app = demo_app(lang, 80, 24);
+        press(&mut app, "?");
+        let screen = screen_text(&app);
+        let row = |marks: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(marks))
+                .map(str::to_owned)
+        };
+        let known = row("! E W i").unwrap_or_default();
+        let level = row("e w ").unwrap_or_default();
+        assert!(known.contains(words[0]), "{screen}");
+        assert!(level.contains(words[1]), "{screen}");
+    }
+    let readme = std::fs::read_to_string(common::repo("README.md")).unwrap();
+    assert!(
+        readme.contains("a lowercase\n`e` or `w` marks"),
+        "README does not explain the lowercase gutter marks"
+    );
+}
+
+/// The two panes are at the same moment after the focused pane moved.
+fn assert_aligned(app: &triage::app::App, after: &str) {
+    let focus = app.pane(app.focus);
+    let ts = focus.ts_near(focus.cursor).unwrap();
+    let other = app.pane(app.focus.other());
+    assert_eq!(
+        Some(other.cursor),
+        other.line_near_time(ts),
+        "after {after}: focused at {ts}, other at {:?}",
+        other.ts_near(other.cursor)
+    );
+}
+
+#[test]
+fn filters_that_move_the_cursor_keep_the_panes_aligned() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "\tg&Worker failed\n");
+    assert!(cursor_text(&app, PaneId::Containers).contains("Worker failed"));
+    assert_aligned(&app, "& in the containers pane");
+    press(&mut app, "&\n\tssss");
+    assert_aligned(&app, "s to critical in the host pane");
+}
