@@ -825,6 +825,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             complain(format_args!("{source}: {why}"));
             failed = true;
         };
+        let mut note = |source: &str, why: &str| complain(format_args!("{source}: {why}"));
         match scan::scan_live(
             &matcher,
             docker,
@@ -832,6 +833,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             args.follow,
             &mut sink,
             &mut report,
+            &mut note,
         ) {
             Ok(()) => {}
             Err(ScanError::Output(err)) => return Err(err).context("writing output"),

@@ -383,6 +383,7 @@ pub fn scan_live(
     follow: bool,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
     failed: &mut dyn FnMut(&str, &str),
+    note: &mut dyn FnMut(&str, &str),
 ) -> Result<(), ScanError> {
     use crate::source::{self, SourceMsg};
     use tokio::sync::mpsc;
@@ -406,6 +407,7 @@ pub fn scan_live(
         }
         let mut searchers: Vec<Searcher> =
             channels.iter().map(|_| Searcher::new(matcher)).collect();
+        let mut noted: std::collections::HashSet<String> = Default::default();
         let mut numbers: std::collections::HashMap<std::sync::Arc<str>, u64> = Default::default();
         let (stop_tx, mut stop_rx) = mpsc::channel::<()>(1);
         if follow {
@@ -447,6 +449,12 @@ pub fn scan_live(
                 }
                 Some(SourceMsg::State(crate::model::SourceState::Failed(why))) => {
                     failed(name, &why)
+                }
+                // Nothing to read yet (no container running): said once, not an error.
+                Some(SourceMsg::State(crate::model::SourceState::Waiting(why))) => {
+                    if noted.insert(why.clone()) {
+                        note(name, &why);
+                    }
                 }
                 Some(SourceMsg::State(_)) => {}
                 Some(SourceMsg::Lines(lines)) => {

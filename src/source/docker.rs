@@ -162,6 +162,27 @@ fn is_permission_denied(err: &bollard::errors::Error) -> bool {
     text.contains("Permission denied") || text.contains("PermissionDenied")
 }
 
+/// Why no container was selected, in words that say what to do.
+fn nothing_selected(options: &DockerOptions, listed_all: bool) -> String {
+    if !options.containers.is_empty() {
+        return format!(
+            "no container named {} (`docker ps -a` lists them all)",
+            options.containers.join(", ")
+        );
+    }
+    let which = match &options.compose_project {
+        Some(project) => format!("of compose project `{project}` "),
+        None => String::new(),
+    };
+    if listed_all {
+        format!("no container {which}exists (`docker ps -a` lists them all)")
+    } else {
+        format!(
+            "no container {which}is running: `--all` includes stopped ones (`docker ps -a` lists them)"
+        )
+    }
+}
+
 /// A log line as the daemon sends it with `timestamps`: its RFC 3339 time, a space, the
 /// message.
 pub(crate) fn split_frame(raw: &[u8]) -> (Option<Timestamp>, &[u8]) {
@@ -320,6 +341,23 @@ async fn session(
         }
         let follower = spawn_follower(docker, &id, &name, options, tx, resumes);
         followers.insert(id, follower);
+    }
+    if followers.is_empty() {
+        // Nothing to show is not nothing to say: why, and what to do.
+        let why = nothing_selected(options, list_all);
+        let line = container_line("triage", Timestamp::now(), format!("triage: {why}"));
+        if !send_lines(tx, vec![line]).await
+            || tx
+                .send(SourceMsg::State(SourceState::Waiting(why)))
+                .await
+                .is_err()
+        {
+            return Ok(());
+        }
+        // Following, the pane is live all the same: a container that starts is picked up.
+        if options.follow && tx.send(SourceMsg::State(SourceState::Live)).await.is_err() {
+            return Ok(());
+        }
     }
     let Some(events) = events.as_mut() else {
         for (_, follower) in followers {

@@ -671,3 +671,32 @@ fn dockerd_stopping_and_starting_mid_follow_is_reported_and_loses_nothing() {
         seen.join("\n")
     );
 }
+
+/// With nothing to follow, `scan --docker` says why and what to do instead of exiting 1 in
+/// silence; the viewer's pane shows the same line.
+#[test]
+fn no_container_to_follow_is_explained() {
+    if !docker_ready() {
+        return;
+    }
+    let project = format!("triage-empty-{}", std::process::id());
+    let out = triage()
+        .args(["scan", "--docker", "--compose-project", &project])
+        .output_within(COMMAND);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains(&format!(
+            "no container of compose project `{project}` is running"
+        )) && said.contains("--all"),
+        "{said}"
+    );
+    let out = triage()
+        .args(["scan", "--docker", "--container", &project])
+        .output_within(COMMAND);
+    assert!(
+        stderr(&out).contains(&format!("no container named {project}")),
+        "{}",
+        stderr(&out)
+    );
+}
