@@ -20,14 +20,10 @@ use crate::{
 /// The catalogue's hits in `block`, in line order (then by where they start on the line).
 pub fn match_block(block: &Block, searcher: &Searcher) -> Vec<Hit> {
     let mut hits = Vec::new();
-    let mut last = None;
+    // Each candidate line comes once, in order (`Searcher::candidate_lines` says so).
     searcher.candidate_lines(block.bytes(), |range| {
         let index = block.line_of_offset(range.start);
-        // A prefilter reports each line once; guard against a line seen twice anyway.
-        if last != Some(index) {
-            last = Some(index);
-            match_one(block, index, searcher.matcher(), &mut hits);
-        }
+        match_one(block, index, searcher.matcher(), &mut hits);
         true
     });
     hits

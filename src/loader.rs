@@ -22,8 +22,10 @@ use crate::{
 /// Bytes per block for memory-mapped files: large enough that per-block work vanishes,
 /// small enough that the first one is on screen at once.
 const MAPPED_BLOCK: usize = 4 << 20;
-/// Bytes per block when reading (gzip, the bundled incident, merged files).
+/// Bytes per block when reading (gzip, the bundled incident).
 const READ_BLOCK: usize = 1 << 20;
+/// Lines per block of merged files (each line carries its fields, so blocks count lines).
+const MERGED_BLOCK_LINES: usize = 8192;
 
 /// Where a log's bytes are.
 #[derive(Debug, Clone)]
@@ -362,7 +364,7 @@ impl Loader<'_> {
         // A stable sort by time: lines keep their order within a file.
         all.sort_by_key(|l| (l.fields.ts, l.tag));
         let searcher = Searcher::new(self.matcher);
-        for chunk in all.chunks(READ_BLOCK / 128) {
+        for chunk in all.chunks(MERGED_BLOCK_LINES) {
             let block =
                 Block::from_fields(chunk.iter().map(|l| (l.text.as_slice(), l.fields.clone())))
                     .with_tags(chunk.iter().map(|l| l.tag).collect());

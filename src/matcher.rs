@@ -177,6 +177,20 @@ impl Matcher {
             .map(|r| (r.entry, r.pattern.as_str(), r.literals.as_deref()))
     }
 
+    /// Must every line be tried (some rule has no literal to guard it)?
+    fn every_line(&self) -> bool {
+        !self.unguarded.is_empty() || self.scan_nfa.is_none()
+    }
+
+    /// One DFA over every guard literal: the prefilter for big inputs where Teddy is missing.
+    fn literal_dfa(&self) -> Option<AhoCorasick> {
+        build_automaton(
+            &self.literals,
+            MatchKind::LeftmostFirst,
+            AhoCorasickKind::DFA,
+        )
+    }
+
     /// The severity of entry `entry`.
     pub fn severity(&self, entry: usize) -> Severity {
         self.severities[entry]
@@ -275,11 +289,7 @@ impl<'m> Searcher<'m> {
     /// prefilters.
     pub fn with_literal_dfa(matcher: &'m Matcher) -> Searcher<'m> {
         let searcher = Searcher::new(matcher);
-        if let Some(dfa) = build_automaton(
-            &matcher.literals,
-            MatchKind::LeftmostFirst,
-            AhoCorasickKind::DFA,
-        ) {
+        if let Some(dfa) = matcher.literal_dfa() {
             let _ = searcher.big.set(BigScan::Dfa(dfa));
         }
         searcher
@@ -291,7 +301,7 @@ impl<'m> Searcher<'m> {
 
     /// The prefilter in use now.
     pub fn prefilter(&self) -> Prefilter {
-        if !self.matcher.unguarded.is_empty() || self.matcher.scan_nfa.is_none() {
+        if self.matcher.every_line() {
             return Prefilter::EveryLine;
         }
         match self.big.get() {
@@ -309,7 +319,7 @@ impl<'m> Searcher<'m> {
         if let Some(plan) = anchors::AnchorPlan::new(literals, sample) {
             return BigScan::Anchors(plan);
         }
-        match build_automaton(literals, MatchKind::LeftmostFirst, AhoCorasickKind::DFA) {
+        match self.matcher.literal_dfa() {
             Some(dfa) => BigScan::Dfa(dfa),
             None => BigScan::None,
         }
@@ -337,7 +347,7 @@ impl<'m> Searcher<'m> {
         mut on_line: impl FnMut(Range<usize>) -> bool,
     ) -> bool {
         let matcher = self.matcher;
-        if !matcher.unguarded.is_empty() || matcher.scan_nfa.is_none() {
+        if matcher.every_line() {
             // Some rule must see every line: no shortcut.
             let mut start = 0;
             for end in memchr::memchr_iter(b'\n', buf).chain(std::iter::once(buf.len())) {

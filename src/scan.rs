@@ -130,19 +130,18 @@ fn current_year() -> i16 {
 
 /// Hand the hits of `block` to `sink`, one `Found` per line with hits; `line_number(i)`
 /// numbers line `i` of the block in the input, `file(i)` names where it came from.
-fn emit_block(
+fn emit_block<'n>(
     block: &Block,
     hits: &[Hit],
-    file: &dyn Fn(usize) -> String,
+    file: &dyn Fn(usize) -> &'n str,
     line_number: &dyn Fn(usize) -> u64,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> io::Result<()> {
     for line_hits in hits.chunk_by(|a, b| a.index == b.index) {
         let index = line_hits[0].index;
         let view = block.view_in_context(index);
-        let name = file(index);
         sink(&Found {
-            file: &name,
+            file: file(index),
             line: line_number(index),
             ts: line_hits[0].ts,
             label: view.label.as_deref(),
@@ -204,13 +203,7 @@ fn scan_text(
         },
         |(block, hits)| {
             let before = lines_before_chunk;
-            let emitted = emit_block(
-                &block,
-                &hits,
-                &|_| name.to_string(),
-                &|i| before + i as u64 + 1,
-                sink,
-            );
+            let emitted = emit_block(&block, &hits, &|_| name, &|i| before + i as u64 + 1, sink);
             if let Err(err) = emitted {
                 output_error = Some(ScanError::Output(err));
                 return false;
@@ -241,50 +234,55 @@ fn strip_cr(line: &[u8]) -> &[u8] {
 }
 
 /// Journal entries gathered for matching: each line's message, its fields, and the input
-/// line its entry starts on.
-#[derive(Default)]
-struct EntryBatch {
+/// line its entry starts on; matched and reported a chunk's worth at a time (or, from a pipe,
+/// entry by entry).
+struct EntryBatch<'m> {
+    searcher: Searcher<'m>,
+    name: &'m str,
+    /// Report every entry as it comes rather than a chunk's worth at a time.
+    streaming: bool,
     lines: Vec<(Vec<u8>, LineFields, u64)>,
     bytes: usize,
 }
 
-impl EntryBatch {
-    fn push(&mut self, entry: &journal::JournalEntry, input_line: u64) {
+impl<'m> EntryBatch<'m> {
+    fn new(matcher: &'m Matcher, name: &'m str, streaming: bool) -> Self {
+        EntryBatch {
+            searcher: Searcher::new(matcher),
+            name,
+            streaming,
+            lines: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Add an entry; report what has gathered when it is a chunk's worth (or streaming).
+    fn add(
+        &mut self,
+        entry: &journal::JournalEntry,
+        input_line: u64,
+        sink: &mut dyn FnMut(&Found) -> io::Result<()>,
+    ) -> Result<(), ScanError> {
         for (text, fields) in entry.lines() {
             self.bytes += text.len() + 1;
             self.lines.push((text.to_vec(), fields, input_line));
         }
-    }
-
-    fn is_full(&self) -> bool {
-        self.bytes >= CHUNK
+        if self.streaming || self.bytes >= CHUNK {
+            self.flush(sink)?;
+        }
+        Ok(())
     }
 
     /// Match the gathered lines and hand their hits to `sink`.
-    fn flush(
-        &mut self,
-        searcher: &Searcher,
-        name: &str,
-        sink: &mut dyn FnMut(&Found) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let batch = std::mem::take(self);
-        if batch.lines.is_empty() {
+    fn flush(&mut self, sink: &mut dyn FnMut(&Found) -> io::Result<()>) -> Result<(), ScanError> {
+        let lines = std::mem::take(&mut self.lines);
+        self.bytes = 0;
+        if lines.is_empty() {
             return Ok(());
         }
-        let block = Block::from_fields(
-            batch
-                .lines
-                .iter()
-                .map(|(t, f, _)| (t.as_slice(), f.clone())),
-        );
-        let hits = ingest::match_block(&block, searcher);
-        emit_block(
-            &block,
-            &hits,
-            &|_| name.to_string(),
-            &|i| batch.lines[i].2,
-            sink,
-        )
+        let block = Block::from_fields(lines.iter().map(|(t, f, _)| (t.as_slice(), f.clone())));
+        let hits = ingest::match_block(&block, &self.searcher);
+        emit_block(&block, &hits, &|_| self.name, &|i| lines[i].2, sink).map_err(ScanError::Output)
     }
 }
 
@@ -295,8 +293,9 @@ fn scan_json(
     streaming: bool,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
-    let searcher = Searcher::new(matcher);
-    let mut batch = EntryBatch::default();
+    // From a pipe (`journalctl -f -o json | triage scan -`), each entry is matched and
+    // reported before waiting for the next.
+    let mut batch = EntryBatch::new(matcher, name, streaming);
     let mut buf = Vec::new();
     let mut line = 0u64;
     let mut bytes = 0u64;
@@ -320,18 +319,9 @@ fn scan_json(
             message: raw.to_vec(),
             ..Default::default()
         });
-        batch.push(&entry, line);
-        // From a pipe (`journalctl -f -o json | triage scan -`), what has come is matched
-        // before waiting for more.
-        if batch.is_full() || streaming {
-            batch
-                .flush(&searcher, name, sink)
-                .map_err(ScanError::Output)?;
-        }
+        batch.add(&entry, line, sink)?;
     }
-    batch
-        .flush(&searcher, name, sink)
-        .map_err(ScanError::Output)?;
+    batch.flush(sink)?;
     Ok(InputStats {
         format: LogFormat::JournalJson,
         lines: line,
@@ -345,8 +335,7 @@ fn scan_export(
     reader: Box<dyn BufRead + Send>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
-    let searcher = Searcher::new(matcher);
-    let mut batch = EntryBatch::default();
+    let mut batch = EntryBatch::new(matcher, name, false);
     let mut entries = journal::ExportReader::new(reader);
     loop {
         let next = entries.next_entry().map_err(|source| ScanError::Read {
@@ -355,16 +344,9 @@ fn scan_export(
             source,
         })?;
         let Some((line, entry)) = next else { break };
-        batch.push(&entry, line);
-        if batch.is_full() {
-            batch
-                .flush(&searcher, name, sink)
-                .map_err(ScanError::Output)?;
-        }
+        batch.add(&entry, line, sink)?;
     }
-    batch
-        .flush(&searcher, name, sink)
-        .map_err(ScanError::Output)?;
+    batch.flush(sink)?;
     Ok(InputStats {
         format: LogFormat::JournalExport,
         lines: entries.lines_read(),
@@ -472,7 +454,7 @@ pub fn scan_live(
                     emit_block(
                         &block,
                         &hits,
-                        &|i| lines[i].origin.to_string(),
+                        &|i| &lines[i].origin,
                         &|i| line_numbers[i],
                         sink,
                     )

@@ -209,12 +209,13 @@ fn the_prefilter_never_loses_a_match() {
     let catalogue = source_catalogue();
     let matcher = Matcher::new(&catalogue);
     let lines = corpus(&catalogue);
-    let every_regex_needs_an_example = catalogue
+    // The catalogue loaded whole (a handful of entries would make the comparison trivial).
+    let entries_with_regexes = catalogue
         .entries()
         .iter()
         .filter(|e| !e.regex.is_empty())
         .count();
-    assert!(every_regex_needs_an_example > 100);
+    assert!(entries_with_regexes > 100);
     for format in [LogFormat::Plain, LogFormat::ShortIso] {
         let naive = every_regex_on_every_line(&catalogue, &lines, format);
         assert!(
