@@ -27,7 +27,7 @@ use regex_syntax::hir::{
 
 use crate::catalogue::{Catalogue, Severity};
 
-mod anchors;
+mod grams;
 
 /// One catalogue entry matching one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,13 +72,13 @@ impl Rule {
 
 /// Bytes scanned before the prefilter for big inputs is built: small inputs are done sooner
 /// with the NFA than the big one takes to build.
-const BIG_AFTER_BYTES: usize = 8 << 20;
+const BIG_AFTER_BYTES: usize = 1 << 20;
 
-/// The prefilter for big inputs: Teddy over shared anchors where the CPU has it, else one DFA
-/// over all the literals.
+/// The prefilter for big inputs: one pass over sampled windows (see [`grams`]), else (a
+/// literal shorter than a window, from a user's pattern) one DFA over all the literals.
 #[derive(Debug)]
 enum BigScan {
-    Anchors(anchors::AnchorPlan),
+    Grams(grams::GramFilter),
     Dfa(AhoCorasick),
     /// Neither could be built: stay with the NFA.
     None,
@@ -182,7 +182,8 @@ impl Matcher {
         !self.unguarded.is_empty() || self.scan_nfa.is_none()
     }
 
-    /// One DFA over every guard literal: the prefilter for big inputs where Teddy is missing.
+    /// One DFA over every guard literal: the prefilter for big inputs with a literal shorter
+    /// than a window (a user's pattern).
     fn literal_dfa(&self) -> Option<AhoCorasick> {
         build_automaton(
             &self.literals,
@@ -246,11 +247,12 @@ impl Matcher {
 /// Which prefilter a [`Searcher`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prefilter {
-    /// Aho-Corasick (NFA) over every guard literal: inputs under 8 MiB.
+    /// Aho-Corasick (NFA) over every guard literal: inputs under 1 MiB.
     Literals,
-    /// Teddy over shared anchors chosen rare in a sample of the input (this many anchors).
-    Anchors(usize),
-    /// One DFA over every guard literal: big inputs where Teddy is not available.
+    /// Every `step`-th window of the input read, against pieces of every literal chosen rare
+    /// in a sample of the input.
+    Grams { step: usize },
+    /// One DFA over every guard literal: big inputs with a literal too short for windows.
     Dfa,
     /// Every line is a candidate: a rule has no literal to guard it.
     EveryLine,
@@ -277,7 +279,7 @@ impl<'m> Searcher<'m> {
     }
 
     /// A searcher prepared for a big input now, from `sample` of it: what searching does by
-    /// itself once it has seen 8 MiB.
+    /// itself once it has seen 1 MiB.
     pub fn for_big_input(matcher: &'m Matcher, sample: &[u8]) -> Searcher<'m> {
         let searcher = Searcher::new(matcher);
         searcher.big.get_or_init(|| searcher.build_big(sample));
@@ -285,8 +287,8 @@ impl<'m> Searcher<'m> {
     }
 
     /// A searcher that uses the big-input DFA over every literal from the start: the
-    /// fallback where Teddy is not available, for tests and benchmarks that compare the
-    /// prefilters.
+    /// fallback where a literal is too short for the window filter, for tests and benchmarks
+    /// that compare the prefilters.
     pub fn with_literal_dfa(matcher: &'m Matcher) -> Searcher<'m> {
         let searcher = Searcher::new(matcher);
         if let Some(dfa) = matcher.literal_dfa() {
@@ -305,7 +307,7 @@ impl<'m> Searcher<'m> {
             return Prefilter::EveryLine;
         }
         match self.big.get() {
-            Some(BigScan::Anchors(plan)) => Prefilter::Anchors(plan.anchors),
+            Some(BigScan::Grams(filter)) => Prefilter::Grams { step: filter.step },
             Some(BigScan::Dfa(_)) => Prefilter::Dfa,
             _ => Prefilter::Literals,
         }
@@ -316,8 +318,8 @@ impl<'m> Searcher<'m> {
         if literals.is_empty() {
             return BigScan::None;
         }
-        if let Some(plan) = anchors::AnchorPlan::new(literals, sample) {
-            return BigScan::Anchors(plan);
+        if let Some(filter) = grams::GramFilter::new(literals, sample) {
+            return BigScan::Grams(filter);
         }
         match self.matcher.literal_dfa() {
             Some(dfa) => BigScan::Dfa(dfa),
@@ -325,7 +327,7 @@ impl<'m> Searcher<'m> {
         }
     }
 
-    /// The prefilter for big inputs, once 8 MiB have been seen (`buf` is the sample that
+    /// The prefilter for big inputs, once 1 MiB have been seen (`buf` is the sample that
     /// builds it).
     fn big_scan(&self, buf: &[u8]) -> Option<&BigScan> {
         if let Some(big) = self.big.get() {
@@ -362,14 +364,11 @@ impl<'m> Searcher<'m> {
             return true;
         }
         let scanner = match self.big_scan(buf) {
-            Some(BigScan::Anchors(plan)) => {
-                for start in plan.candidate_lines(buf) {
+            Some(BigScan::Grams(filter)) => {
+                return filter.candidate_lines(buf, |start| {
                     let end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
-                    if !on_line(start..end) {
-                        return false;
-                    }
-                }
-                return true;
+                    on_line(start..end)
+                });
             }
             Some(BigScan::Dfa(dfa)) => dfa,
             _ => matcher.scan_nfa.as_ref().expect("checked above"),

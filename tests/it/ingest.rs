@@ -201,9 +201,9 @@ fn scanned(
 }
 
 /// Every prefilter plan finds exactly what running every regex on every line finds: the
-/// literal NFA, Teddy over anchors chosen from a sample, the DFA fallback, and `scan` itself on
-/// 1 and 4 threads (which switches to anchors after 8 MiB); LF and CRLF; the whole lines as
-/// plain text and as syslog lines.
+/// literal NFA, the sampled-window filter with pieces chosen from a sample, the DFA fallback,
+/// and `scan` itself on 1 and 4 threads (which switches to the window filter after 1 MiB); LF
+/// and CRLF; the whole lines as plain text and as syslog lines.
 #[test]
 fn the_prefilter_never_loses_a_match() {
     let catalogue = source_catalogue();
@@ -240,30 +240,30 @@ fn the_prefilter_never_loses_a_match() {
             ingest::match_block(&block, &literals);
             assert_eq!(literals.prefilter(), Prefilter::Literals);
 
-            let anchors = Searcher::for_big_input(&matcher, &text[..4 << 20]);
+            let grams = Searcher::for_big_input(&matcher, &text[..4 << 20]);
             assert!(
-                matches!(anchors.prefilter(), Prefilter::Anchors(n) if n > 20),
-                "Teddy is available on this CPU: {:?}",
-                anchors.prefilter()
+                matches!(grams.prefilter(), Prefilter::Grams { step } if step >= 3),
+                "the built-in literals allow a step of 3 windows: {:?}",
+                grams.prefilter()
             );
             let dfa = Searcher::with_literal_dfa(&matcher);
             assert_eq!(dfa.prefilter(), Prefilter::Dfa);
-            for (name, searcher) in [("anchors", &anchors), ("dfa", &dfa)] {
+            for (name, searcher) in [("grams", &grams), ("dfa", &dfa)] {
                 let fast = searched(searcher, &text, format);
                 assert_eq!(fast, naive, "{name}, {format}, crlf {crlf}");
             }
-            // The first 8 MiB (whole lines), where a fresh searcher stays with the NFA.
-            let head = &text[..=memchr_last_newline(&text[..8 << 20])];
+            // The first MiB (whole lines), where a fresh searcher stays with the NFA.
+            let head = &text[..=memchr_last_newline(&text[..(1 << 20) - 1])];
             let head_lines = head.iter().filter(|&&b| b == b'\n').count() as u64;
             let nfa_searcher = Searcher::new(&matcher);
             let nfa = searched(&nfa_searcher, head, format);
             assert_eq!(nfa_searcher.prefilter(), Prefilter::Literals);
-            let in_first_8_mib: BTreeSet<_> = naive
+            let in_first_mib: BTreeSet<_> = naive
                 .iter()
                 .filter(|(line, _)| *line <= head_lines)
                 .copied()
                 .collect();
-            assert_eq!(nfa, in_first_8_mib, "literal NFA, {format}, crlf {crlf}");
+            assert_eq!(nfa, in_first_mib, "literal NFA, {format}, crlf {crlf}");
             for threads in [1, 4] {
                 assert_eq!(
                     scanned(&matcher, &text, format, threads),
@@ -713,4 +713,96 @@ fn scan_and_the_viewer_agree_on_every_fixture() {
         checked += scanned.len();
     }
     assert!(checked > 1000, "{checked} hits compared");
+}
+
+/// Several files in one pane: the viewer reads them all and merges their lines by time. Each
+/// hit is still the one `triage scan` reports for that file: the same file, line text, entry,
+/// matched text and time, as many times, whatever the files' formats (plain logs, a compose
+/// log, a gzip file, the journal's JSON).
+#[test]
+fn merged_files_get_the_hits_scan_gives_each_file() {
+    let catalogue = source_catalogue();
+    let matcher = Matcher::new(&catalogue);
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("host.log.gz");
+    let mut encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::fast(),
+    );
+    encoder
+        .write_all(&std::fs::read(repo("examples/athena-eye/host.log")).unwrap())
+        .unwrap();
+    encoder.finish().unwrap();
+    let paths = [
+        repo("examples/athena-eye/docker-compose.log"),
+        gz,
+        fixture("formats/nginx-error.log"),
+        fixture("formats/journal.json"),
+        fixture("formats/syslog-rfc3339.log"),
+    ];
+    // (file, line text, entry, matched text and time) -> how many times.
+    type Counted = BTreeMap<(usize, String, usize, String), usize>;
+    let structured = |file: usize| paths[file].ends_with("journal.json");
+    let key = |file: usize, line: &[u8], entry: usize, said: String| {
+        // A journal entry is stored as its message and scanned as its JSON line: compare the
+        // matched text, not the line around it.
+        let line = if structured(file) {
+            String::new()
+        } else {
+            String::from_utf8_lossy(line).into_owned()
+        };
+        (file, line, entry, said)
+    };
+    let mut scanned = Counted::new();
+    for (file, path) in paths.iter().enumerate() {
+        let input = input::open_path(path).unwrap();
+        scan::scan_input(&matcher, input, ScanOptions::default(), &mut |f| {
+            for h in f.hits {
+                let said = said_at(f.text, &h.spans, h.ts);
+                *scanned.entry(key(file, f.text, h.entry, said)).or_default() += 1;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    let files: Vec<LogFile> = paths
+        .iter()
+        .map(|p| LogFile::open(&p.to_string_lossy(), LogData::Path(p.clone()), None).unwrap())
+        .collect();
+    let mut viewed = Counted::new();
+    let mut times = Vec::new();
+    load_pane(&matcher, files[0].pane(), &files, &mut |event| {
+        if let Ingested::Block { block, hits, .. } = event {
+            for i in 0..block.len() {
+                times.push(block.view_in_context(i).ts);
+            }
+            for h in hits {
+                let line = block.line(h.index);
+                let said = said_at(line, &h.spans, h.ts);
+                let file = block.tag(h.index) as usize;
+                *viewed.entry(key(file, line, h.entry, said)).or_default() += 1;
+            }
+        }
+        true
+    });
+    // Merged: in time order across the files.
+    let timed: Vec<_> = times.iter().flatten().collect();
+    assert!(timed.len() > 100 && timed.is_sorted(), "lines not merged by time");
+    // Every file contributed hits, so the comparison covers each format.
+    let per_file: BTreeSet<usize> = scanned.keys().map(|k| k.0).collect();
+    assert_eq!(per_file.len(), paths.len(), "a file without hits: {per_file:?}");
+    let only_scan: Vec<_> = scanned
+        .iter()
+        .filter(|(k, n)| viewed.get(k) != Some(n))
+        .take(5)
+        .collect();
+    let only_viewer: Vec<_> = viewed
+        .iter()
+        .filter(|(k, n)| scanned.get(k) != Some(n))
+        .take(5)
+        .collect();
+    assert!(
+        only_scan.is_empty() && only_viewer.is_empty(),
+        "scan says {only_scan:?}; the merged pane says {only_viewer:?}"
+    );
 }

@@ -1,0 +1,290 @@
+//! The prefilter for big inputs: one pass that reads only every `step`-th 4-byte window of the
+//! input, whatever the number of literals.
+//!
+//! Why not one automaton or Teddy: an Aho-Corasick automaton over hundreds of literals reads
+//! every byte through tables that no longer fit the cache, and Teddy holds ~50 patterns a pass
+//! (the catalogue needed five passes, and the catalogue keeps growing). Here the cost of a pass
+//! does not grow with the literals: only the size of a bitmap does.
+//!
+//! How it never loses a line: every guard literal is at least `step + 3` bytes long, so an
+//! occurrence of it covers `step` consecutive window starts, one of each remainder modulo
+//! `step`. For each remainder, one 4-byte piece of the literal at an offset with that remainder
+//! is in the filter, so whichever windows the pass reads, one of them is such a piece. Among the
+//! pieces of a remainder the one rarest in a sample of the input is chosen, so the pass stops
+//! rarely where no literal is. A stop is confirmed by comparing the whole literal.
+
+use std::collections::HashMap;
+
+/// Windows are this long: one unaligned `u32` load.
+const GRAM: usize = 4;
+/// The longest step: beyond it the windows read are few already, and short literals decide.
+const MAX_STEP: usize = 8;
+
+/// One pass over a buffer for the lines holding any of a set of literals.
+#[derive(Debug)]
+pub struct GramFilter {
+    /// Windows read: every `step`-th.
+    pub step: usize,
+    literals: Vec<Vec<u8>>,
+    /// One bit per hash of a chosen piece: most windows stop at one load here.
+    bitmap: Vec<u64>,
+    /// `32 - log2(bits in the bitmap)`: the hash's top bits index it.
+    shift: u32,
+    /// Each chosen piece with the literal it was chosen for and where it sits in it, sorted
+    /// by piece: looked up only where the bitmap says a piece may be.
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Piece {
+    gram: u32,
+    literal: u32,
+    offset: u32,
+}
+
+impl GramFilter {
+    /// The filter for `literals`, with pieces chosen rare in `sample`. `None` if a literal is
+    /// shorter than a window (it cannot be found this way; the caller keeps its automaton).
+    pub fn new(literals: &[Vec<u8>], sample: &[u8]) -> Option<GramFilter> {
+        let shortest = literals.iter().map(Vec::len).min()?;
+        if shortest < GRAM {
+            return None;
+        }
+        let step = (shortest - GRAM + 1).min(MAX_STEP);
+        let counts = gram_counts(literals, sample);
+        let mut pieces = Vec::new();
+        for (index, literal) in literals.iter().enumerate() {
+            for remainder in 0..step {
+                let rarest = (remainder..=literal.len() - GRAM)
+                    .step_by(step)
+                    .min_by_key(|&at| counts.get(&gram(&literal[at..])).copied().unwrap_or(0))
+                    .expect("a literal of step + 3 bytes has a window of every remainder");
+                pieces.push(Piece {
+                    gram: gram(&literal[rarest..]),
+                    literal: index as u32,
+                    offset: rarest as u32,
+                });
+            }
+        }
+        pieces.sort_unstable();
+        pieces.dedup();
+        // About 1 bit in 64 set: a window that is no piece stops here 1 time in 64 at most.
+        let bits = (pieces.len() * 64)
+            .next_power_of_two()
+            .clamp(1 << 12, 1 << 22);
+        let shift = 32 - bits.trailing_zeros();
+        let mut bitmap = vec![0u64; bits / 64];
+        for piece in &pieces {
+            let bit = hash(piece.gram, shift);
+            bitmap[bit >> 6] |= 1 << (bit & 63);
+        }
+        Some(GramFilter {
+            step,
+            literals: literals.to_vec(),
+            bitmap,
+            shift,
+            pieces,
+        })
+    }
+
+    /// Call `on_line(start)` with the start of every line of `buf` that holds a literal, in
+    /// order, each once, until it returns `false`. Returns `false` if stopped early.
+    pub fn candidate_lines(&self, buf: &[u8], mut on_line: impl FnMut(usize) -> bool) -> bool {
+        // Lines before this one are done: a stop inside them is not looked at again.
+        let mut next_line = 0;
+        let mut from = 0;
+        while let Some(at) = self.next_stop(buf, from) {
+            let Some(start) = self.literal_at(buf, at).filter(|&s| s >= next_line) else {
+                from = at + self.step;
+                continue;
+            };
+            let line = memchr::memrchr(b'\n', &buf[next_line..start])
+                .map_or(next_line, |i| next_line + i + 1);
+            if !on_line(line) {
+                return false;
+            }
+            // One is enough per line: go on from the next one.
+            next_line = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i + 1);
+            from = next_line;
+        }
+        true
+    }
+
+    /// The first window read from `from` on whose piece may be in the filter.
+    fn next_stop(&self, buf: &[u8], mut from: usize) -> Option<usize> {
+        let step = self.step;
+        let window = |at: usize| gram(&buf[at..at + GRAM]);
+        // Four windows a round: their lookups do not depend on each other, so the CPU
+        // overlaps them.
+        while from + 3 * step + GRAM <= buf.len() {
+            let hit = self.may_hold(window(from))
+                | self.may_hold(window(from + step))
+                | self.may_hold(window(from + 2 * step))
+                | self.may_hold(window(from + 3 * step));
+            if hit {
+                break;
+            }
+            from += 4 * step;
+        }
+        while from + GRAM <= buf.len() {
+            if self.may_hold(window(from)) {
+                return Some(from);
+            }
+            from += step;
+        }
+        None
+    }
+
+    #[inline(always)]
+    fn may_hold(&self, window: u32) -> bool {
+        let bit = hash(window, self.shift);
+        self.bitmap[bit >> 6] & (1 << (bit & 63)) != 0
+    }
+
+    /// Where a literal holding the piece at `at` starts, if one does.
+    fn literal_at(&self, buf: &[u8], at: usize) -> Option<usize> {
+        let window = gram(&buf[at..]);
+        let first = self.pieces.partition_point(|p| p.gram < window);
+        self.pieces[first..]
+            .iter()
+            .take_while(|p| p.gram == window)
+            .find_map(|p| {
+                let start = at.checked_sub(p.offset as usize)?;
+                buf[start..]
+                    .starts_with(&self.literals[p.literal as usize])
+                    .then_some(start)
+            })
+    }
+}
+
+fn gram(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes(bytes[..GRAM].try_into().expect("a window is 4 bytes"))
+}
+
+fn hash(piece: u32, shift: u32) -> usize {
+    (piece.wrapping_mul(0x9E37_79B1) >> shift) as usize
+}
+
+/// How often each 4-byte piece of the literals occurs in the sample.
+fn gram_counts(literals: &[Vec<u8>], sample: &[u8]) -> HashMap<u32, u32> {
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    for literal in literals {
+        for window in literal.windows(GRAM) {
+            counts.insert(gram(window), 0);
+        }
+    }
+    // A bitmap in front of the map: nearly every window of the sample is in no literal.
+    const SHIFT: u32 = 32 - 20;
+    let mut seen = vec![0u64; (1 << 20) / 64];
+    for &g in counts.keys() {
+        let bit = hash(g, SHIFT);
+        seen[bit >> 6] |= 1 << (bit & 63);
+    }
+    for window in sample.windows(GRAM) {
+        let g = gram(window);
+        let bit = hash(g, SHIFT);
+        if seen[bit >> 6] & (1 << (bit & 63)) != 0
+            && let Some(count) = counts.get_mut(&g)
+        {
+            *count = count.saturating_add(1);
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literals(list: &[&str]) -> Vec<Vec<u8>> {
+        list.iter().map(|s| s.as_bytes().to_vec()).collect()
+    }
+
+    /// Every line holding a literal, found by looking at every line.
+    fn expected(literals: &[Vec<u8>], buf: &[u8]) -> Vec<usize> {
+        let mut starts = Vec::new();
+        let mut start = 0;
+        for line in buf.split(|&b| b == b'\n') {
+            if literals
+                .iter()
+                .any(|l| memchr::memmem::find(line, l).is_some())
+            {
+                starts.push(start);
+            }
+            start += line.len() + 1;
+        }
+        starts
+    }
+
+    fn found(filter: &GramFilter, buf: &[u8]) -> Vec<usize> {
+        let mut starts = Vec::new();
+        filter.candidate_lines(buf, |s| {
+            starts.push(s);
+            true
+        });
+        starts
+    }
+
+    #[test]
+    fn finds_every_line_holding_a_literal_at_every_offset() {
+        let lits = literals(&[
+            "Out of memory: Killed process",
+            "\" 502 ",
+            "NO_PUBKEY ",
+            "dpkg was interrupted",
+        ]);
+        let filter = GramFilter::new(&lits, b"normal traffic GET / HTTP/1.1 200\n").unwrap();
+        // The shortest literal (6 bytes) allows a step of 3.
+        assert_eq!(filter.step, 3);
+        // Each literal at every offset of a line, with lines of every length around it, so
+        // every phase of the step lands on it.
+        let mut buf = Vec::new();
+        for lit in &lits {
+            for pad in 0..9 {
+                buf.extend(std::iter::repeat_n(b'x', pad));
+                buf.extend_from_slice(lit);
+                buf.extend_from_slice(b" tail\nplain line ");
+                buf.extend(std::iter::repeat_n(b'y', pad));
+                buf.push(b'\n');
+            }
+        }
+        // A literal as the very last bytes, with no newline after it.
+        buf.extend_from_slice(b"dpkg was interrupted");
+        let want = expected(&lits, &buf);
+        assert_eq!(want.len(), 4 * 9 + 1);
+        assert_eq!(found(&filter, &buf), want);
+    }
+
+    #[test]
+    fn pieces_common_in_the_sample_are_avoided() {
+        let lits = literals(&["Connection refused by upstream"]);
+        let sample = b"Connection accepted\nConnection closed\n".repeat(100);
+        let filter = GramFilter::new(&lits, &sample).unwrap();
+        assert!(
+            filter
+                .pieces
+                .iter()
+                .all(|p| !sample.windows(4).any(|w| gram(w) == p.gram)),
+            "a piece of 'Connection' was chosen although the sample is full of it"
+        );
+    }
+
+    #[test]
+    fn a_literal_shorter_than_a_window_has_no_filter() {
+        assert!(GramFilter::new(&literals(&["abc", "longer one"]), b"").is_none());
+        assert!(GramFilter::new(&[], b"").is_none());
+    }
+
+    #[test]
+    fn stops_when_told() {
+        let lits = literals(&["NO_PUBKEY "]);
+        let filter = GramFilter::new(&lits, b"").unwrap();
+        let buf = b"W: NO_PUBKEY 1\nW: NO_PUBKEY 2\n";
+        let mut seen = 0;
+        assert!(!filter.candidate_lines(buf, |_| {
+            seen += 1;
+            false
+        }));
+        assert_eq!(seen, 1);
+    }
+}
