@@ -79,6 +79,43 @@ fn patterns_check_command_agrees() {
 }
 
 #[test]
+fn patterns_check_command_rejects_a_branch_no_example_proves() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |examples: &str| {
+        format!(
+            "[[entry]]\nid = \"tiny-disk\"\nseverity = \"error\"\ntitle.en = \"t\"\ntitle.zh = \"盘\"\n\
+             cause.en = \"c\"\ncause.zh = \"盘\"\n\
+             regex = ['No space left on device|Disk quota exceeded']\nexamples = [{examples}]\n\n\
+             [[entry.remedy]]\nen = \"Look.\"\nzh = \"看。\"\nrun = [\"df -h\"]\n"
+        )
+    };
+    let file = dir.path().join("tiny.toml");
+    std::fs::write(&file, entry("'write: No space left on device'")).unwrap();
+    let out = triage()
+        .args(["patterns", "check"])
+        .arg(dir.path())
+        .output_within(COMMAND);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(
+            "tiny.toml:8: entry `tiny-disk`: no example matches branch \"Disk quota exceeded\""
+        ),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::write(
+        &file,
+        entry("'write: No space left on device', 'write: Disk quota exceeded'"),
+    )
+    .unwrap();
+    let out = triage()
+        .args(["patterns", "check"])
+        .arg(dir.path())
+        .output_within(COMMAND);
+    assert!(out.status.success(), "{}", stdout(&out));
+}
+
+#[test]
 fn every_required_id_exists_and_the_catalogue_is_broad() {
     let catalogue = source_catalogue();
     for id in REQUIRED {
