@@ -341,11 +341,6 @@ const OTHER_WORDINGS: &[(&str, &str)] = &[
         "certbot-dns-problem",
         r#" [EROR] ACME server reported detail No valid IP addresses found for mytestsubdomain.pwa.network"#,
     ),
-    // https://github.com/Z4nzu/hackingtool/issues/427
-    (
-        "apt-dpkg-error",
-        r#"E: Sub-process /usr/bin/dpkg returned an error code (1)"#,
-    ),
     // https://github.com/termux/termux-packages/issues/6151
     (
         "dpkg-interrupted",
@@ -420,11 +415,6 @@ const OTHER_WORDINGS: &[(&str, &str)] = &[
     (
         "systemd-unit-failed",
         r#"Sep 30 05:29:33 node systemd[1]: nginx.service: Failed with result 'exit-code'."#,
-    ),
-    // https://github.com/nesosuke/mastodon-install-script/issues/36
-    (
-        "systemd-failed-to-start",
-        r#"Job for nginx.service failed because the control process exited with error code."#,
     ),
     // https://github.com/WWBN/AVideo/issues/9819
     (
