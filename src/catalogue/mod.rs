@@ -13,7 +13,6 @@ use std::{
 };
 
 pub use check::{CheckReport, check, uncovered};
-pub use coverage::{Branch, top_level_branches};
 pub use load::{PatternError, parse_file};
 pub use model::{Entry, Lang, Origin, RemedyStep, Severity, SourceKind, Text};
 
