@@ -82,20 +82,37 @@ pub fn message_offset(line: &[u8], view: &LogLine) -> usize {
 /// `MESSAGE`, a syslog line on what follows `IDENT[PID]: `. Spans are offsets in `line`
 /// (for a JSON line, in its message).
 pub fn match_line(matcher: &Matcher, line: &[u8]) -> Vec<Hit> {
+    let block = pasted_line(line);
+    let mut hits = Vec::new();
+    for index in 0..block.len() {
+        match_one(&block, index, matcher, &mut hits);
+    }
+    hits
+}
+
+/// One line pasted or written on its own, read in the format it looks like (a line of
+/// `journalctl -o json` becomes the parts of its `MESSAGE`).
+fn pasted_line(line: &[u8]) -> Block {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let format = parse::sniff(line);
-    let block = if format == LogFormat::JournalJson {
+    if format == LogFormat::JournalJson {
         match journal::parse_json(line) {
             Ok(entry) => Block::from_fields(entry.lines()),
             Err(_) => Block::new(Bytes::Owned(line.to_vec())),
         }
     } else {
         Block::new(Bytes::Owned(line.to_vec())).in_format(format, 2000)
-    };
-    let mut hits = Vec::new();
-    for index in 0..block.len() {
-        match_one(&block, index, matcher, &mut hits);
     }
-    hits
+}
+
+/// The messages of one pasted line, as [`match_line`] matches them: what a regex sees of it.
+pub fn line_messages(line: &[u8]) -> Vec<Vec<u8>> {
+    let block = pasted_line(line);
+    (0..block.len())
+        .map(|index| {
+            let message = block.view(index).message;
+            message.strip_suffix(b"\r").unwrap_or(message).to_vec()
+        })
+        .collect()
 }

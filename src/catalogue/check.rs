@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use super::{Catalogue, PatternError};
-use crate::matcher::Matcher;
+use super::{Catalogue, Entry, PatternError, coverage};
+use crate::matcher::{Matcher, compile_regex};
 
 /// What a check found. Problems fail the check; notes are advice.
 #[derive(Debug, Default)]
@@ -46,7 +46,8 @@ impl fmt::Display for CheckReport {
 
 /// Check a loaded catalogue (load errors are the caller's to add): every example matches its
 /// own entry, no counter-example does, no example is claimed by an entry that did not declare
-/// the overlap, and every id an entry refers to exists.
+/// the overlap, every id an entry refers to exists, and every regex and every branch of a
+/// top-level alternation is matched by an example (see [`uncovered`]).
 pub fn check(catalogue: &Catalogue) -> CheckReport {
     let matcher = Matcher::new(catalogue);
     let mut report = CheckReport {
@@ -107,6 +108,12 @@ pub fn check(catalogue: &Catalogue) -> CheckReport {
                 }
             }
         }
+        for message in uncovered(entry) {
+            report.problems.push(PatternError {
+                line: message.0,
+                ..problem(message.1)
+            });
+        }
         for counter in &entry.counter_examples {
             report.counter_examples += 1;
             if crate::ingest::match_line(&matcher, counter.as_bytes())
@@ -139,4 +146,156 @@ pub fn check(catalogue: &Catalogue) -> CheckReport {
         }
     }
     report
+}
+
+/// The regexes of `entry`, and the branches of their top-level alternations, that no example
+/// matches, as (line in the file, what is wrong). An example matches a branch when the branch
+/// alone, compiled as a regex of its own, matches the example's message as a scan sees it, so
+/// `^` means what it means at scan time. Regexes that do not compile are reported elsewhere.
+pub fn uncovered(entry: &Entry) -> Vec<(usize, String)> {
+    let messages: Vec<Vec<u8>> = entry
+        .examples
+        .iter()
+        .flat_map(|example| crate::ingest::line_messages(example.as_bytes()))
+        .collect();
+    let matched = |regex: &regex::bytes::Regex| messages.iter().any(|m| regex.is_match(m));
+    let mut found = Vec::new();
+    for (pattern, &line) in entry.regex.iter().zip(&entry.regex_lines) {
+        let Ok(regex) = compile_regex(pattern) else {
+            continue;
+        };
+        if !matched(&regex) {
+            found.push((line, format!("no example matches regex {pattern:?}")));
+            continue;
+        }
+        for branch in coverage::top_level_branches(pattern) {
+            match compile_regex(&branch.pattern) {
+                Ok(regex) if matched(&regex) => {}
+                Ok(_) => found.push((
+                    line,
+                    format!(
+                        "no example matches branch {:?} of regex {pattern:?}",
+                        branch.text
+                    ),
+                )),
+                Err(err) => found.push((
+                    line,
+                    format!(
+                        "branch {:?} of regex {pattern:?} does not compile on its own: {err}",
+                        branch.text
+                    ),
+                )),
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::parse_file;
+
+    fn entry(regexes: &[&str], examples: &[&str]) -> Entry {
+        let quote = |items: &[&str]| {
+            items
+                .iter()
+                .map(|s| format!("'''{s}'''"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let text = format!(
+            "[[entry]]\nid = \"tiny\"\nseverity = \"error\"\ntitle.en = \"t\"\ntitle.zh = \"t\"\n\
+             cause.en = \"c\"\ncause.zh = \"c\"\nregex = [{}]\nexamples = [{}]\n\n\
+             [[entry.remedy]]\nen = \"Look.\"\nzh = \"看。\"\nrun = [\"ls\"]\n",
+            quote(regexes),
+            quote(examples)
+        );
+        let (mut entries, errors) = parse_file("tiny.toml", &text);
+        assert!(errors.is_empty(), "{errors:?}");
+        entries.remove(0)
+    }
+
+    fn problems(regexes: &[&str], examples: &[&str]) -> Vec<String> {
+        uncovered(&entry(regexes, examples))
+            .into_iter()
+            .map(|(_, message)| message)
+            .collect()
+    }
+
+    #[test]
+    fn every_regex_and_branch_matched_by_an_example_is_covered() {
+        assert!(
+            problems(
+                &["disk full", "(?:boom|bang) now"],
+                &["disk full", "bang now"]
+            )
+            .is_empty()
+        );
+        assert!(problems(&["^(boom|bang)$"], &["boom", "bang"]).is_empty());
+        assert!(problems(&["(?i)(boom|bang)"], &["BOOM", "Bang"]).is_empty());
+    }
+
+    #[test]
+    fn a_regex_no_example_matches_is_reported_with_its_line() {
+        let entry = entry(&["disk full", "out of inodes"], &["disk full"]);
+        let found = uncovered(&entry);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, entry.regex_lines[1]);
+        assert!(found[0].1.contains("out of inodes"), "{found:?}");
+    }
+
+    #[test]
+    fn a_branch_no_example_matches_is_reported_by_its_text() {
+        assert_eq!(
+            problems(&["boom|bang|crash"], &["boom", "crash"]),
+            [r#"no example matches branch "bang" of regex "boom|bang|crash""#]
+        );
+        assert_eq!(
+            problems(&["(?P<what>boom|(?i)bang|crash)"], &["boom", "CRASH"]),
+            [r#"no example matches branch "(?i)bang" of regex "(?P<what>boom|(?i)bang|crash)""#]
+        );
+        // A nested alternation is not a branch of its own: `b(oo|a)m` is covered by "boom".
+        assert!(problems(&["b(oo|a)m"], &["boom"]).is_empty());
+    }
+
+    #[test]
+    fn branches_are_matched_on_the_message_as_a_scan_sees_it() {
+        // `^` anchors at the start of the program's own text, after the syslog prefix: the
+        // second branch is covered by a journal line, the first by no line at all.
+        let regex = "^boom now|^bang now";
+        assert_eq!(
+            problems(
+                &[regex],
+                &["2026-11-28T14:03:05+0000 host app[12]: bang now"]
+            ),
+            [format!(
+                "no example matches branch \"^boom now\" of regex {regex:?}"
+            )]
+        );
+        // Without the message extraction, `^bang now` would not match this line at all.
+        assert!(
+            problems(
+                &[regex],
+                &[
+                    "2026-11-28T14:03:05+0000 host app[12]: bang now",
+                    "Nov 28 14:03:05 host app[12]: boom now"
+                ]
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_check_fails_on_an_uncovered_branch() {
+        let mut catalogue = Catalogue::default();
+        catalogue.insert(entry(&["boom|bang"], &["boom"]));
+        let report = check(&catalogue);
+        assert!(!report.is_ok());
+        let text = report.to_string();
+        assert!(
+            text.contains("tiny.toml:") && text.contains("`tiny`") && text.contains("\"bang\""),
+            "{text}"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 //! own, layered so that a later layer replaces an entry of an earlier one by id.
 
 mod check;
+mod coverage;
 mod load;
 mod model;
 
@@ -11,7 +12,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-pub use check::{CheckReport, check};
+pub use check::{CheckReport, check, uncovered};
 pub use load::{PatternError, parse_file};
 pub use model::{Entry, Lang, Origin, RemedyStep, Severity, SourceKind, Text};
 
