@@ -233,8 +233,8 @@ fn the_prefilter_never_loses_a_match() {
             let text = joined(&lines, crlf);
             assert!(text.len() >= 16 << 20);
             let literals = Searcher::new(&matcher);
-            // One chunk at a time, under the big-input threshold: the NFA throughout.
-            let mut chunks = ChunkReader::new(&text[..], 1 << 20);
+            // A chunk under the big-input threshold (1 MiB): the NFA.
+            let mut chunks = ChunkReader::new(&text[..], 1 << 18);
             let first = chunks.next_chunk().unwrap().unwrap().to_vec();
             let block = Block::new(Bytes::Owned(first)).in_format(format, 2026);
             ingest::match_block(&block, &literals);
@@ -787,10 +787,17 @@ fn merged_files_get_the_hits_scan_gives_each_file() {
     });
     // Merged: in time order across the files.
     let timed: Vec<_> = times.iter().flatten().collect();
-    assert!(timed.len() > 100 && timed.is_sorted(), "lines not merged by time");
+    assert!(
+        timed.len() > 100 && timed.is_sorted(),
+        "lines not merged by time"
+    );
     // Every file contributed hits, so the comparison covers each format.
     let per_file: BTreeSet<usize> = scanned.keys().map(|k| k.0).collect();
-    assert_eq!(per_file.len(), paths.len(), "a file without hits: {per_file:?}");
+    assert_eq!(
+        per_file.len(),
+        paths.len(),
+        "a file without hits: {per_file:?}"
+    );
     let only_scan: Vec<_> = scanned
         .iter()
         .filter(|(k, n)| viewed.get(k) != Some(n))
