@@ -304,6 +304,10 @@ async fn event_loop(
                     let backend = terminal.backend_mut();
                     backend.write_all(&clipboard::osc52(&text, nesting))?;
                     backend.flush()?;
+                    // A terminal in between may have been left unsure of what it shows (a
+                    // passthrough it half understood): the next frame is drawn whole.
+                    terminal.clear()?;
+                    dirty = true;
                 }
                 Command::Filter(job) => {
                     let tx = tx.clone();
