@@ -568,3 +568,21 @@ fn copy_in_gnu_screen_inside_tmux_leaves_the_frame_whole() {
     tmux.keys(&["q"]);
     tmux.run("exit");
 }
+
+/// The viewer on a journal with nothing in it says why in the host pane (real journalctl on
+/// an empty directory), instead of a silent "no lines".
+#[test]
+fn an_empty_journal_is_explained_in_the_pane() {
+    let tmux = Tmux::new(160, 40);
+    let empty = tmux.dir().join("empty-journal");
+    std::fs::create_dir(&empty).unwrap();
+    tmux.run(&format!("{TRIAGE} --no-docker -D {}", empty.display()));
+    let screen = tmux.wait_for("the reason in the host pane", |s| {
+        s.contains("no journal entries: no journal files in")
+    });
+    assert!(screen.contains("triage"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt", |s| {
+        s.lines().filter(|l| l.starts_with("PROMPT$")).count() >= 2
+    });
+}
