@@ -16,6 +16,20 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// The source column's widest on a log pane `inner_width` columns wide: a quarter of it, 8 to
+/// 32 columns. Narrower when the names shown are shorter.
+pub fn source_column_cap(inner_width: u16) -> usize {
+    (usize::from(inner_width) / 4).clamp(8, 32)
+}
+
+/// The fewest columns a log pane `inner_width` wide leaves for the message: after the gutter
+/// (2), the time (9) and the widest source column with its space.
+pub fn message_columns(inner_width: u16) -> usize {
+    usize::from(inner_width)
+        .saturating_sub(2 + 9 + source_column_cap(inner_width) + 1)
+        .max(1)
+}
+
 /// What the layout depends on besides the terminal size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {

@@ -118,16 +118,22 @@ fn draw_pane(frame: &mut Frame, app: &App, id: PaneId, area: Rect, theme: Theme)
         return;
     }
 
-    let rows: Vec<u64> = (pane.top..pane.top + u64::from(inner.height))
+    let height = u64::from(inner.height);
+    let rows: Vec<u64> = (pane.top..pane.top + height)
         .filter_map(|row| pane.line_at_row(row))
         .collect();
     let views: Vec<_> = rows.iter().map(|&line| (line, pane.view(line))).collect();
-    let label_width = views
-        .iter()
-        .filter_map(|(_, v)| v.as_ref()?.0.label.as_ref().map(|l| l.width()))
+    // The source column is as wide as the names around (a page either side, so it does not
+    // jump at every step), up to a quarter of the pane.
+    let label_width = (pane.top.saturating_sub(height)..pane.top + 2 * height)
+        .filter_map(|row| pane.line_at_row(row))
+        .filter_map(|line| {
+            let label = pane.view(line)?.0.label?;
+            Some(sanitize::visible(label.as_bytes()).width())
+        })
         .max()
         .unwrap_or(0)
-        .min(16);
+        .min(crate::app::layout::source_column_cap(inner.width));
     let lines: Vec<Line> = views
         .iter()
         .map(|(line, view)| {
@@ -197,7 +203,12 @@ fn render_line<'a>(
     let offset = (view.message.as_ptr() as usize)
         .saturating_sub(raw.as_ptr() as usize)
         .min(raw.len());
-    let start = char_boundary(raw, (offset + pane.hscroll).min(raw.len()));
+    // The program's own timestamp, when it only repeats the time column, is left out: the
+    // message gets the room.
+    let repeated = view
+        .ts
+        .map_or(0, |ts| crate::parse::time::repeated_len(view.message, ts));
+    let start = char_boundary(raw, (offset + repeated + pane.hscroll).min(raw.len()));
     let end = char_boundary(raw, (start + LINE_BYTES_SHOWN).min(raw.len()));
     let mut marks: Vec<(Range<usize>, Style)> = Vec::new();
     for hit in hits {

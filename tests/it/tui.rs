@@ -918,3 +918,45 @@ fn filters_that_move_the_cursor_keep_the_panes_aligned() {
     press(&mut app, "&\n\tssss");
     assert_aligned(&app, "s to critical in the host pane");
 }
+
+/// Row of the screen whose text contains `needle`.
+fn row_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?}:\n{screen}"))
+}
+
+/// The message gets the room: a container's own timestamp that repeats the time column is
+/// left out, source names are shown whole, and a search match past the right edge is
+/// scrolled into view.
+#[test]
+fn container_lines_give_the_message_the_room() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "\t");
+    assert_eq!(app.focus, PaneId::Containers);
+    // mysqld's 10:06:22 line under Docker's 10:06:22: the time once.
+    press(&mut app, "/Entrypoint.: mysqld failed\n");
+    let screen = screen_text(&app);
+    let row = row_with(&screen, "mysqld failed");
+    assert!(row.contains("10:06:22 athena_eye_db"), "{row}");
+    assert!(
+        !row.contains("2026-11-27 10:06:22+00:00"),
+        "the repeated timestamp is still there: {row}"
+    );
+    // The backend's name, uncut (it was `athena_eye_backe`).
+    press(&mut app, "/athena_eye_backend\n");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("athena_eye_backend "),
+        "the source column cuts the name:\n{screen}"
+    );
+    // A match far right on its line: the pane scrolls sideways to it.
+    press(&mut app, "g/--log-bin-index\n");
+    assert!(app.pane(PaneId::Containers).hscroll > 0);
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("--log-bin-index"),
+        "the match is off screen:\n{screen}"
+    );
+}
