@@ -196,7 +196,10 @@ pub fn leading(b: &[u8], year: i16) -> Option<Timestamp> {
 /// under Docker's 10:06:22), with the spaces after it. Equal to the second, in any layout
 /// `leading` reads; 0 when the message starts otherwise or at another time.
 pub fn repeated_len(message: &[u8], ts: Timestamp) -> usize {
-    let lead = message.iter().take_while(|&&b| b == b' ').count();
+    let lead = message
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
     let rest = &message[lead..];
     let (bracket, body) = match rest.strip_prefix(b"[") {
         Some(body) => (1, body),
@@ -221,7 +224,10 @@ pub fn repeated_len(message: &[u8], ts: Timestamp) -> usize {
         }
         end += 1;
     }
-    let spaces = message[end..].iter().take_while(|&&b| b == b' ').count();
+    let spaces = message[end..]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
     // A timestamp glued to what follows is part of a word, not a prefix.
     if spaces == 0 && end < message.len() {
         return 0;
@@ -290,7 +296,7 @@ mod tests {
             &db[repeated_len(db, ts)..],
             b"[ERROR] [Entrypoint]: mysqld failed"
         );
-        let inner = b" 2026-11-27T10:06:22.877205Z 0 [ERROR] [MY-000067]";
+        let inner = b"\t2026-11-27T10:06:22.877205Z 0 [ERROR] [MY-000067]";
         assert_eq!(&inner[repeated_len(inner, ts)..], b"0 [ERROR] [MY-000067]");
         let gunicorn = b"[2026-11-27 10:06:22 +0000] [1] [CRITICAL] WORKER TIMEOUT";
         assert_eq!(

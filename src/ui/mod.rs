@@ -1,6 +1,7 @@
 //! Drawing: `draw` reads the app's state and nothing else, and changes none of it.
 
 pub mod theme;
+pub mod wrap;
 
 use std::ops::Range;
 
@@ -326,8 +327,21 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-
     let labels = explain::labels(lang);
+    if crate::app::layout::compact_panel(frame.area()) {
+        draw_compact_panel(frame, app, r, inner, theme);
+        return;
+    }
+    let side_by_side = inner.width >= 110;
+    let [left, right] = if side_by_side {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(inner);
+        [left, right.inner(ratatui::layout::Margin::new(1, 0))]
+    } else {
+        [inner, inner]
+    };
+
     let mut about: Vec<Line> = vec![Line::from(Span::styled(
         entry.title.get(lang).to_string(),
         theme.heading(),
@@ -394,26 +408,21 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
             theme.command()
         };
         for cmd in &step.run {
-            remedy.push(Line::from(Span::styled(
-                format!("   $ {}", fill_command(cmd, &hit.captures)),
-                command_style,
-            )));
+            // Broken between words, never inside a quoted argument, continued with ` \`.
+            let filled = fill_command(cmd, &hit.captures);
+            for line in wrap::command_lines(&filled.text, right.width.into(), "   $ ", "       ") {
+                remedy.push(Line::from(Span::styled(line, command_style)));
+            }
         }
     }
     for c in chain {
         remedy.push(Line::from(Span::styled(c, theme.dim())));
     }
 
-    if inner.width >= 110 {
+    if side_by_side {
         // Side by side: what it is on the left, what to do on the right.
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-                .areas(inner);
         frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), left);
-        frame.render_widget(
-            Paragraph::new(remedy).wrap(Wrap { trim: false }),
-            right.inner(ratatui::layout::Margin::new(1, 0)),
-        );
+        frame.render_widget(Paragraph::new(remedy).wrap(Wrap { trim: false }), right);
     } else {
         // Stacked, the remedy first: at 2 a.m. what to do matters most; `e` shows all.
         let mut lines = vec![about[0].clone()];
@@ -421,6 +430,69 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         lines.extend(about.into_iter().skip(1));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
+}
+
+/// The panel on a low terminal: the hit's title and the first command (what `y` copies),
+/// as many of its lines as fit; `e` shows the whole entry.
+fn draw_compact_panel(frame: &mut Frame, app: &App, r: HitRef, inner: Rect, theme: Theme) {
+    let (Some(hit), Some(entry)) = (app.hit(r), app.entry_of(r)) else {
+        return;
+    };
+    let lang = app.lang;
+    let labels = explain::labels(lang);
+    let mut lines = vec![Line::from(Span::styled(
+        entry.title.get(lang).to_string(),
+        theme.heading(),
+    ))];
+    let first = entry
+        .remedy
+        .iter()
+        .find_map(|step| Some((step, step.run.first()?)));
+    let mut body: Vec<Line> = match first {
+        Some((step, cmd)) => {
+            let (prefix, style) = if step.destructive {
+                (format!("{} $ ", labels.destructive), theme.destructive())
+            } else {
+                ("$ ".to_string(), theme.command())
+            };
+            let filled = fill_command(cmd, &hit.captures);
+            wrap::command_lines(&filled.text, inner.width.into(), &prefix, "  ")
+                .into_iter()
+                .map(|line| Line::from(Span::styled(line, style)))
+                .collect()
+        }
+        None => entry
+            .remedy
+            .first()
+            .map(|step| Line::from(format!("1. {}", step.text(lang).trim())))
+            .into_iter()
+            .collect(),
+    };
+    let room = usize::from(inner.height).saturating_sub(1);
+    if body.len() > room && room > 0 {
+        // What does not fit is one key away, and says so.
+        body.truncate(room);
+        if let Some(last) = body.last_mut() {
+            last.spans
+                .push(Span::styled(t(lang, " … e", " … e"), theme.dim()));
+        }
+    }
+    let room_left = room.saturating_sub(body.len());
+    lines.extend(body);
+    if room_left > 0 {
+        let steps = entry.remedy.len();
+        lines.push(Line::from(Span::styled(
+            match lang {
+                Lang::En => format!(
+                    "e: the cause and all {steps} step{}",
+                    if steps == 1 { "" } else { "s" }
+                ),
+                Lang::Zh => format!("e：原因和全部 {steps} 个步骤"),
+            },
+            theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// Where a hit is: `file:line` (the file of the line's source).

@@ -960,3 +960,49 @@ fn container_lines_give_the_message_the_room() {
         "the match is off screen:\n{screen}"
     );
 }
+
+/// At 80x24 the panel is compact (title, the first command, `e` for the rest) and the log
+/// panes get the rows; commands wrap between words with a continuation mark, never inside a
+/// quoted argument.
+#[test]
+fn a_low_terminal_gets_a_compact_panel_and_commands_wrap_between_words() {
+    let app = demo_app(Lang::En, 80, 24);
+    let heights: Vec<u64> = app.panes.iter().map(|p| p.height).collect();
+    assert!(
+        heights.iter().all(|&h| h >= 7),
+        "log panes of {heights:?} rows"
+    );
+    let screen = screen_text(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    let title = rows
+        .iter()
+        .position(|r| r.contains("Out of memory: the OOM killer killed a process"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        rows[title + 1].contains(
+            "$ sudo journalctl -k -b | grep -iE 'out of memory|oom-kill|invoked oom-killer'"
+        ),
+        "{screen}"
+    );
+    assert!(rows[title + 2].contains("e: the cause and all"), "{screen}");
+    // Stacked at 100 columns: the docker inspect command is longer than the panel.
+    let app = demo_app(Lang::En, 100, 48);
+    let screen = screen_text(&app);
+    let quoted = "'{{.Name}} OOMKilled={{.State.OOMKilled}} ExitCode={{.State.ExitCode}}'";
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = rows
+        .iter()
+        .position(|r| r.contains(quoted))
+        .unwrap_or_else(|| panic!("the quoted argument is split:\n{screen}"));
+    assert!(
+        rows[at - 1]
+            .trim_end_matches('│')
+            .trim_end()
+            .ends_with("$ docker inspect --format \\"),
+        "{screen}"
+    );
+    assert!(
+        rows[at].contains("$(docker ps -aq)") || rows[at + 1].contains("$(docker ps -aq)"),
+        "{screen}"
+    );
+}
