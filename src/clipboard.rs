@@ -4,6 +4,8 @@
 //! own clipboard (with `set-clipboard on`), so both are sent; GNU screen passes a `DCS … ST`
 //! through, in chunks short enough for its buffer, and never with an `ESC \` inside one.
 
+use std::time::Duration;
+
 use base64::Engine as _;
 
 /// The terminals between triage and the user, innermost first, as the environment tells.
@@ -80,6 +82,65 @@ fn screen_passthrough(data: &str) -> String {
         start = end;
     }
     out
+}
+
+impl Nesting {
+    /// Whether tmux is among the terminals in between.
+    pub fn has_tmux(self) -> bool {
+        matches!(
+            self,
+            Nesting::Tmux | Nesting::ScreenInTmux | Nesting::TmuxInScreen
+        )
+    }
+}
+
+/// How long tmux is given to answer about its options.
+const TMUX_ANSWER: Duration = Duration::from_millis(500);
+
+/// When the viewer runs inside tmux and tmux will drop the copy, tmux's `set-clipboard`
+/// value (`external`, `off`): tmux takes an application's OSC 52 only with `set-clipboard
+/// on`, and passes the wrapped one to the terminal outside only with `allow-passthrough`.
+/// None when the copy gets through, or tmux cannot be asked.
+pub fn tmux_drops_copy(nesting: Nesting) -> Option<String> {
+    if !nesting.has_tmux() {
+        return None;
+    }
+    let set_clipboard = tmux_option("set-clipboard")?;
+    if set_clipboard == "on" {
+        return None;
+    }
+    match tmux_option("allow-passthrough").as_deref() {
+        Some("on" | "all") => None,
+        _ => Some(set_clipboard),
+    }
+}
+
+/// A global option's value, as `tmux show -gv NAME` prints it (within `TMUX_ANSWER`).
+fn tmux_option(name: &str) -> Option<String> {
+    let mut child = std::process::Command::new("tmux")
+        .args(["show-options", "-gv", name])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let deadline = std::time::Instant::now() + TMUX_ANSWER;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5))
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut out).ok()?;
+    Some(out.trim().to_string())
 }
 
 #[cfg(test)]

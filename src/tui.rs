@@ -308,6 +308,10 @@ async fn event_loop(
                     // passthrough it half understood): the next frame is drawn whole.
                     terminal.clear()?;
                     dirty = true;
+                    // Inside tmux, the copy may go nowhere: say so, with the fix.
+                    if let Some(setting) = clipboard::tmux_drops_copy(nesting) {
+                        app.update(Event::CopyDroppedByTmux(setting));
+                    }
                 }
                 Command::Filter(job) => {
                     let tx = tx.clone();

@@ -301,6 +301,18 @@ impl App {
                 }
                 Vec::new()
             }
+            Event::CopyDroppedByTmux(setting) => {
+                let setting = crate::sanitize::visible(setting.as_bytes());
+                self.message = Some(match self.lang {
+                    Lang::En => format!(
+                        "Not copied: tmux drops it (set-clipboard is {setting}). Run: tmux set -g set-clipboard on  then y again"
+                    ),
+                    Lang::Zh => format!(
+                        "未复制：tmux 丢弃了它（set-clipboard 为 {setting}）。请运行：tmux set -g set-clipboard on  然后再按 y"
+                    ),
+                });
+                Vec::new()
+            }
             Event::Signal(_) => {
                 self.quit = true;
                 vec![Command::Quit]

@@ -586,3 +586,41 @@ fn an_empty_journal_is_explained_in_the_pane() {
         s.lines().filter(|l| l.starts_with("PROMPT$")).count() >= 2
     });
 }
+
+/// tmux's default `set-clipboard external` (and no `allow-passthrough`) drops an
+/// application's OSC 52: `y` says so in the status line, with the command that fixes it, and
+/// once it is fixed `y` copies.
+#[test]
+fn copy_inside_tmux_that_drops_it_says_how_to_fix_it() {
+    let tmux = Tmux::new(160, 40);
+    for (option, value) in [("set-clipboard", "external"), ("allow-passthrough", "off")] {
+        let status = tmux
+            .tmux()
+            .args(["set-option", "-g", option, value])
+            .status_within(COMMAND);
+        assert!(status.success());
+    }
+    tmux.export_tmux_variable();
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo", |s| s.contains("oom-kill") && s.contains("ok]"));
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("the warning", |s| s.contains("Not copied: tmux drops it"));
+    assert!(
+        screen.contains("set-clipboard is external")
+            && screen.contains("tmux set -g set-clipboard on"),
+        "{screen}"
+    );
+    let status = tmux
+        .tmux()
+        .args(["set-option", "-g", "set-clipboard", "on"])
+        .status_within(COMMAND);
+    assert!(status.success());
+    tmux.keys(&["y"]);
+    tmux.wait_for("the copy message", |s| s.contains("Copied to clipboard"));
+    assert!(
+        tmux.paste_buffer().contains("journalctl -k"),
+        "{:?}",
+        tmux.paste_buffer()
+    );
+    tmux.keys(&["q"]);
+}
