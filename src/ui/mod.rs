@@ -44,6 +44,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// A severity's name in the viewer's language.
+fn severity_word(lang: Lang, severity: Severity) -> &'static str {
+    match (lang, severity) {
+        (Lang::En, severity) => severity.as_str(),
+        (Lang::Zh, Severity::Critical) => "严重",
+        (Lang::Zh, Severity::Error) => "错误",
+        (Lang::Zh, Severity::Warning) => "警告",
+        (Lang::Zh, Severity::Info) => "信息",
+    }
+}
+
 fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
@@ -308,7 +319,7 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         .border_style(theme.severity(entry.severity))
         .title(Line::from(vec![
             Span::styled(
-                format!(" {} ", entry.severity.as_str().to_uppercase()),
+                format!(" {} ", severity_word(lang, entry.severity).to_uppercase()),
                 theme.badge(entry.severity),
             ),
             Span::styled(format!(" {} ", entry.id), theme.heading()),
@@ -364,7 +375,15 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         theme.heading(),
     )));
     for paragraph in explain::reflow(entry.cause.get(lang)) {
-        about.push(Line::from(paragraph));
+        // Chinese has no spaces to wrap at: it is broken by display width at any character.
+        match lang {
+            Lang::Zh => about.extend(
+                wrap::prose_lines(&paragraph, left.width.into())
+                    .into_iter()
+                    .map(Line::from),
+            ),
+            Lang::En => about.push(Line::from(paragraph)),
+        }
     }
     let related = |ids: Vec<&str>| ids.join(", ");
     let leads = related(entry.leads_to.iter().map(String::as_str).collect());
@@ -400,7 +419,15 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
                 )));
             }
         } else {
-            remedy.push(Line::from(format!("{}. {}", n + 1, step.text(lang).trim())));
+            let text = format!("{}. {}", n + 1, step.text(lang).trim());
+            match lang {
+                Lang::Zh => remedy.extend(
+                    wrap::prose_lines(&text, right.width.into())
+                        .into_iter()
+                        .map(Line::from),
+                ),
+                Lang::En => remedy.push(Line::from(text)),
+            }
         }
         let command_style = if step.destructive {
             theme.destructive()
@@ -564,7 +591,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
                     format!("{}%", done.saturating_mul(100) / total)
                 }
                 SourceState::Loading { .. } => t(app.lang, "loading", "加载中").to_string(),
-                SourceState::Loaded => "ok".to_string(),
+                SourceState::Loaded => t(app.lang, "ok", "已载入").to_string(),
                 SourceState::Live => t(app.lang, "live", "实时").to_string(),
                 // Errors name files and carry what the OS or a daemon said: made safe too.
                 SourceState::Waiting(why) => format!(
@@ -636,6 +663,11 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         .areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(Paragraph::new(Span::styled(right, theme.dim())), r);
+}
+
+/// `text` padded with spaces to `width` display columns, and one more.
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{} ", " ".repeat(width.saturating_sub(text.width())))
 }
 
 /// A file name without its directories.
@@ -855,7 +887,7 @@ fn hit_list_row<'a>(app: &App, r: HitRef, selected: bool, theme: Theme) -> Line<
         Span::styled(format!("{time} "), theme.dim()),
         Span::raw(format!("{:<10} ", pane_name(app.lang, r.pane))),
         Span::styled(
-            format!("{:<8} ", entry.severity.as_str()),
+            pad(severity_word(app.lang, entry.severity), 8),
             theme.severity(entry.severity),
         ),
         Span::styled(format!("{:<28} ", entry.id), theme.heading()),

@@ -74,6 +74,16 @@ pub fn command_lines(command: &str, width: usize, prefix: &str, indent: &str) ->
     lines
 }
 
+/// Prose in lines of at most `width` display columns, broken where the Unicode line-breaking
+/// rules allow (through textwrap): at spaces, and between any two CJK characters, so Chinese
+/// fills its lines; a Latin word is never split unless it is wider than a line.
+pub fn prose_lines(text: &str, width: usize) -> Vec<String> {
+    textwrap::wrap(text, textwrap::Options::new(width.max(1)))
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +128,23 @@ mod tests {
         assert_eq!(joined.join(" "), command);
         // Room for all of it: one line, no mark.
         assert_eq!(command_lines("free -h", 60, "$ ", "  "), ["$ free -h"]);
+    }
+
+    #[test]
+    fn chinese_fills_its_lines_and_latin_words_stay_whole() {
+        let text = "整机内存（或容器 / systemd 单元的内存上限）耗尽，内核挑选得分最高的进程，用 SIGKILL 直接杀死";
+        let lines = prose_lines(text, 30);
+        assert!(lines.iter().all(|l| l.width() <= 30), "{lines:?}");
+        // Every line but the last is (nearly) full: CJK breaks anywhere.
+        for line in &lines[..lines.len() - 1] {
+            assert!(line.width() >= 27, "{lines:?}");
+        }
+        for word in ["systemd", "SIGKILL"] {
+            assert!(
+                lines.iter().any(|l| l.contains(word)),
+                "{word} split: {lines:?}"
+            );
+        }
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
     }
 }

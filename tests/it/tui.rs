@@ -1006,3 +1006,29 @@ fn a_low_terminal_gets_a_compact_panel_and_commands_wrap_between_words() {
         "{screen}"
     );
 }
+
+/// Chinese: the viewer's own words are Chinese (severity, status), and Chinese text fills
+/// its lines (broken at any character by display width), not only at spaces.
+#[test]
+fn chinese_is_translated_and_wraps_by_width() {
+    let app = demo_app(Lang::Zh, 160, 48);
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("┌ 严重  oom-kill") && !screen.contains("CRITICAL"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[已载入]") && !screen.contains("[ok]"),
+        "{screen}"
+    );
+    // The cause's first row runs on past `systemd` (it used to break there, half empty).
+    let first = row_with(&screen, "整机内存");
+    assert!(first.contains("单元的内存上限"), "{first}");
+    let mut app = demo_app(Lang::Zh, 160, 48);
+    press(&mut app, "H");
+    let list = screen_text(&app);
+    assert!(
+        list.contains("严重") && !list.contains(" critical "),
+        "{list}"
+    );
+}
