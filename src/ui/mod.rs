@@ -918,9 +918,24 @@ fn draw_entry(frame: &mut Frame, app: &App, scroll: u16, theme: Theme) {
             ),
             theme.heading(),
         ));
+    // Commands wider than the card wrap between shell words (never inside quotes); Chinese
+    // prose by display width. The rest wraps as drawn.
+    let width = usize::from(area.width.saturating_sub(2));
+    let lines: Vec<Line> = card
+        .lines()
+        .flat_map(|line| {
+            let wrapped = match line.strip_prefix("     $ ") {
+                _ if line.width() <= width => vec![line.to_string()],
+                Some(command) => wrap::command_lines(command, width, "     $ ", "         "),
+                None if app.lang == Lang::Zh => wrap::prose_lines(line, width),
+                None => vec![line.to_string()],
+            };
+            wrapped.into_iter().map(Line::from)
+        })
+        .collect();
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(Text::from(card))
+        Paragraph::new(Text::from(lines))
             .block(block)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
