@@ -304,6 +304,14 @@ async fn event_loop(
                     let backend = terminal.backend_mut();
                     backend.write_all(&clipboard::osc52(&text, nesting))?;
                     backend.flush()?;
+                    // A terminal in between may have been left unsure of what it shows (a
+                    // passthrough it half understood): the next frame is drawn whole.
+                    terminal.clear()?;
+                    dirty = true;
+                    // Inside tmux, the copy may go nowhere: say so, with the fix.
+                    if let Some(setting) = clipboard::tmux_drops_copy(nesting) {
+                        app.update(Event::CopyDroppedByTmux(setting));
+                    }
                 }
                 Command::Filter(job) => {
                     let tx = tx.clone();

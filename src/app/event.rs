@@ -37,6 +37,8 @@ pub enum Event {
     },
     /// SIGHUP, SIGTERM, SIGINT: the session is over.
     Signal(&'static str),
+    /// The copy just written will be dropped by tmux, whose `set-clipboard` is this value.
+    CopyDroppedByTmux(String),
 }
 
 /// What only the runtime can do, asked for by `update`.

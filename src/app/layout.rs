@@ -16,6 +16,30 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// The hit panel's height in its compact form: the title and two rows of the first command,
+/// in a border.
+const COMPACT_PANEL_HEIGHT: u16 = 5;
+
+/// On a terminal this low (80x24 and the like) the hit panel shows the hit's title and first
+/// command only (`e` shows the rest): the log panes get the rows.
+pub fn compact_panel(size: Rect) -> bool {
+    size.height < 30
+}
+
+/// The source column's widest on a log pane `inner_width` columns wide: a quarter of it, 8 to
+/// 32 columns. Narrower when the names shown are shorter.
+pub fn source_column_cap(inner_width: u16) -> usize {
+    (usize::from(inner_width) / 4).clamp(8, 32)
+}
+
+/// The fewest columns a log pane `inner_width` wide leaves for the message: after the gutter
+/// (2), the time (9) and the widest source column with its space.
+pub fn message_columns(inner_width: u16) -> usize {
+    usize::from(inner_width)
+        .saturating_sub(2 + 9 + source_column_cap(inner_width) + 1)
+        .max(1)
+}
+
 /// What the layout depends on besides the terminal size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
@@ -28,6 +52,7 @@ pub fn compute(size: Rect, shape: Shape) -> Areas {
     // The panel gets about a third of the height: enough for a title, the cause's first
     // lines and the first remedy steps with their commands.
     let panel_height = match body.height {
+        _ if compact_panel(size) => (body.height / 2).min(COMPACT_PANEL_HEIGHT),
         0..=11 => body.height / 2,
         12..=29 => 8,
         h => (h / 3).clamp(10, 18),

@@ -301,6 +301,18 @@ impl App {
                 }
                 Vec::new()
             }
+            Event::CopyDroppedByTmux(setting) => {
+                let setting = crate::sanitize::visible(setting.as_bytes());
+                self.message = Some(match self.lang {
+                    Lang::En => format!(
+                        "Not copied: tmux drops it (set-clipboard is {setting}). Run: tmux set -g set-clipboard on  then y again"
+                    ),
+                    Lang::Zh => format!(
+                        "未复制：tmux 丢弃了它（set-clipboard 为 {setting}）。请运行：tmux set -g set-clipboard on  然后再按 y"
+                    ),
+                });
+                Vec::new()
+            }
             Event::Signal(_) => {
                 self.quit = true;
                 vec![Command::Quit]
@@ -1001,6 +1013,7 @@ impl App {
                 pane.follow = false;
                 pane.set_cursor(line);
                 pane.center_cursor();
+                self.reveal_match(&regex);
                 self.select_hit_at_cursor();
                 self.align_other_pane();
             }
@@ -1008,6 +1021,39 @@ impl App {
                 self.message = Some(self.text("No more matches.", "没有更多匹配。"));
             }
         }
+    }
+
+    /// Scroll the focused pane sideways so the search's first match on the cursor's line is
+    /// on screen (a match past the pane's right edge was found but not seen).
+    fn reveal_match(&mut self, regex: &Regex) {
+        let Some(area) = self.areas().panes[self.focus.index()] else {
+            return;
+        };
+        let columns = layout::message_columns(area.width.saturating_sub(2));
+        let pane = self.pane(self.focus);
+        let (Some((raw, _)), Some((view, _))) =
+            (pane.store.line(pane.cursor), pane.view(pane.cursor))
+        else {
+            return;
+        };
+        // Offsets as the view counts them: from where the shown message starts.
+        let message_at = (view.message.as_ptr() as usize)
+            .saturating_sub(raw.as_ptr() as usize)
+            .min(raw.len());
+        let repeated = view
+            .ts
+            .map_or(0, |ts| crate::parse::time::repeated_len(view.message, ts));
+        let shown_from = (message_at + repeated).min(raw.len());
+        let hscroll = match regex.find(&raw[shown_from..]) {
+            Some(found) if found.end() <= columns => 0,
+            // Past the right edge: scrolled so the match has some of its line before it.
+            Some(found) if found.start() < pane.hscroll || found.end() > pane.hscroll + columns => {
+                found.start().saturating_sub(columns / 4)
+            }
+            Some(_) => pane.hscroll,
+            None => 0,
+        };
+        self.pane_mut(self.focus).hscroll = hscroll;
     }
 
     fn row_matches(&self, pane: &Pane, row: u64, regex: &Regex) -> bool {

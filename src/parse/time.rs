@@ -191,6 +191,50 @@ pub fn leading(b: &[u8], year: i16) -> Option<Timestamp> {
         .or_else(|| bsd(b, year).map(|(ts, _)| ts))
 }
 
+/// How many bytes at the start of `message` only repeat `ts`: the program's own timestamp
+/// under the time the line already has (a container's `2026-11-27 10:06:22+00:00 [ERROR] …`
+/// under Docker's 10:06:22), with the spaces after it. Equal to the second, in any layout
+/// `leading` reads; 0 when the message starts otherwise or at another time.
+pub fn repeated_len(message: &[u8], ts: Timestamp) -> usize {
+    let lead = message
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let rest = &message[lead..];
+    let (bracket, body) = match rest.strip_prefix(b"[") {
+        Some(body) => (1, body),
+        None => (0, rest),
+    };
+    let year = ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).year();
+    let Some((found, used)) = iso(body)
+        .map(|(found, used, _)| (found, used))
+        .or_else(|| slashed(body))
+        .or_else(|| clf(body))
+        .or_else(|| bsd(body, year))
+    else {
+        return 0;
+    };
+    if found.as_second() != ts.as_second() {
+        return 0;
+    }
+    let mut end = lead + bracket + used;
+    if bracket == 1 {
+        if message.get(end) != Some(&b']') {
+            return 0;
+        }
+        end += 1;
+    }
+    let spaces = message[end..]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    // A timestamp glued to what follows is part of a word, not a prefix.
+    if spaces == 0 && end < message.len() {
+        return 0;
+    }
+    end + spaces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +286,27 @@ mod tests {
         );
         assert!(leading(b"hello", 2026).is_none());
         assert!(leading(b"", 2026).is_none());
+    }
+
+    #[test]
+    fn a_repeated_timestamp_is_measured_to_the_second() {
+        let ts: Timestamp = "2026-11-27T10:06:22.5Z".parse().unwrap();
+        let db = b"2026-11-27 10:06:22+00:00 [ERROR] [Entrypoint]: mysqld failed";
+        assert_eq!(
+            &db[repeated_len(db, ts)..],
+            b"[ERROR] [Entrypoint]: mysqld failed"
+        );
+        let inner = b"\t2026-11-27T10:06:22.877205Z 0 [ERROR] [MY-000067]";
+        assert_eq!(&inner[repeated_len(inner, ts)..], b"0 [ERROR] [MY-000067]");
+        let gunicorn = b"[2026-11-27 10:06:22 +0000] [1] [CRITICAL] WORKER TIMEOUT";
+        assert_eq!(
+            &gunicorn[repeated_len(gunicorn, ts)..],
+            b"[1] [CRITICAL] WORKER TIMEOUT"
+        );
+        // Another second, another layout's failure, no timestamp: kept whole.
+        assert_eq!(repeated_len(b"2026-11-27 10:06:23+00:00 [ERROR] x", ts), 0);
+        assert_eq!(repeated_len(b"command was: mysqld --verbose", ts), 0);
+        assert_eq!(repeated_len(b"", ts), 0);
+        assert_eq!(repeated_len(b"[2026-11-27 10:06:22 oops", ts), 0);
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing: `draw` reads the app's state and nothing else, and changes none of it.
 
 pub mod theme;
+pub mod wrap;
 
 use std::ops::Range;
 
@@ -40,6 +41,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::HitList { selected }) => draw_hit_list(frame, app, *selected, theme),
         Some(Overlay::Entry { scroll }) => draw_entry(frame, app, *scroll, theme),
         None => {}
+    }
+}
+
+/// A severity's name in the viewer's language.
+fn severity_word(lang: Lang, severity: Severity) -> &'static str {
+    match (lang, severity) {
+        (Lang::En, severity) => severity.as_str(),
+        (Lang::Zh, Severity::Critical) => "严重",
+        (Lang::Zh, Severity::Error) => "错误",
+        (Lang::Zh, Severity::Warning) => "警告",
+        (Lang::Zh, Severity::Info) => "信息",
     }
 }
 
@@ -118,16 +130,22 @@ fn draw_pane(frame: &mut Frame, app: &App, id: PaneId, area: Rect, theme: Theme)
         return;
     }
 
-    let rows: Vec<u64> = (pane.top..pane.top + u64::from(inner.height))
+    let height = u64::from(inner.height);
+    let rows: Vec<u64> = (pane.top..pane.top + height)
         .filter_map(|row| pane.line_at_row(row))
         .collect();
     let views: Vec<_> = rows.iter().map(|&line| (line, pane.view(line))).collect();
-    let label_width = views
-        .iter()
-        .filter_map(|(_, v)| v.as_ref()?.0.label.as_ref().map(|l| l.width()))
+    // The source column is as wide as the names around (a page either side, so it does not
+    // jump at every step), up to a quarter of the pane.
+    let label_width = (pane.top.saturating_sub(height)..pane.top + 2 * height)
+        .filter_map(|row| pane.line_at_row(row))
+        .filter_map(|line| {
+            let label = pane.view(line)?.0.label?;
+            Some(sanitize::visible(label.as_bytes()).width())
+        })
         .max()
         .unwrap_or(0)
-        .min(16);
+        .min(crate::app::layout::source_column_cap(inner.width));
     let lines: Vec<Line> = views
         .iter()
         .map(|(line, view)| {
@@ -197,7 +215,12 @@ fn render_line<'a>(
     let offset = (view.message.as_ptr() as usize)
         .saturating_sub(raw.as_ptr() as usize)
         .min(raw.len());
-    let start = char_boundary(raw, (offset + pane.hscroll).min(raw.len()));
+    // The program's own timestamp, when it only repeats the time column, is left out: the
+    // message gets the room.
+    let repeated = view
+        .ts
+        .map_or(0, |ts| crate::parse::time::repeated_len(view.message, ts));
+    let start = char_boundary(raw, (offset + repeated + pane.hscroll).min(raw.len()));
     let end = char_boundary(raw, (start + LINE_BYTES_SHOWN).min(raw.len()));
     let mut marks: Vec<(Range<usize>, Style)> = Vec::new();
     for hit in hits {
@@ -296,7 +319,7 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         .border_style(theme.severity(entry.severity))
         .title(Line::from(vec![
             Span::styled(
-                format!(" {} ", entry.severity.as_str().to_uppercase()),
+                format!(" {} ", severity_word(lang, entry.severity).to_uppercase()),
                 theme.badge(entry.severity),
             ),
             Span::styled(format!(" {} ", entry.id), theme.heading()),
@@ -315,8 +338,21 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-
     let labels = explain::labels(lang);
+    if crate::app::layout::compact_panel(frame.area()) {
+        draw_compact_panel(frame, app, r, inner, theme);
+        return;
+    }
+    let side_by_side = inner.width >= 110;
+    let [left, right] = if side_by_side {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(inner);
+        [left, right.inner(ratatui::layout::Margin::new(1, 0))]
+    } else {
+        [inner, inner]
+    };
+
     let mut about: Vec<Line> = vec![Line::from(Span::styled(
         entry.title.get(lang).to_string(),
         theme.heading(),
@@ -339,7 +375,15 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         theme.heading(),
     )));
     for paragraph in explain::reflow(entry.cause.get(lang)) {
-        about.push(Line::from(paragraph));
+        // Chinese has no spaces to wrap at: it is broken by display width at any character.
+        match lang {
+            Lang::Zh => about.extend(
+                wrap::prose_lines(&paragraph, left.width.into())
+                    .into_iter()
+                    .map(Line::from),
+            ),
+            Lang::En => about.push(Line::from(paragraph)),
+        }
     }
     let related = |ids: Vec<&str>| ids.join(", ");
     let leads = related(entry.leads_to.iter().map(String::as_str).collect());
@@ -375,7 +419,15 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
                 )));
             }
         } else {
-            remedy.push(Line::from(format!("{}. {}", n + 1, step.text(lang).trim())));
+            let text = format!("{}. {}", n + 1, step.text(lang).trim());
+            match lang {
+                Lang::Zh => remedy.extend(
+                    wrap::prose_lines(&text, right.width.into())
+                        .into_iter()
+                        .map(Line::from),
+                ),
+                Lang::En => remedy.push(Line::from(text)),
+            }
         }
         let command_style = if step.destructive {
             theme.destructive()
@@ -383,26 +435,21 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
             theme.command()
         };
         for cmd in &step.run {
-            remedy.push(Line::from(Span::styled(
-                format!("   $ {}", fill_command(cmd, &hit.captures)),
-                command_style,
-            )));
+            // Broken between words, never inside a quoted argument, continued with ` \`.
+            let filled = fill_command(cmd, &hit.captures);
+            for line in wrap::command_lines(&filled.text, right.width.into(), "   $ ", "       ") {
+                remedy.push(Line::from(Span::styled(line, command_style)));
+            }
         }
     }
     for c in chain {
         remedy.push(Line::from(Span::styled(c, theme.dim())));
     }
 
-    if inner.width >= 110 {
+    if side_by_side {
         // Side by side: what it is on the left, what to do on the right.
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-                .areas(inner);
         frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), left);
-        frame.render_widget(
-            Paragraph::new(remedy).wrap(Wrap { trim: false }),
-            right.inner(ratatui::layout::Margin::new(1, 0)),
-        );
+        frame.render_widget(Paragraph::new(remedy).wrap(Wrap { trim: false }), right);
     } else {
         // Stacked, the remedy first: at 2 a.m. what to do matters most; `e` shows all.
         let mut lines = vec![about[0].clone()];
@@ -410,6 +457,69 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         lines.extend(about.into_iter().skip(1));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
+}
+
+/// The panel on a low terminal: the hit's title and the first command (what `y` copies),
+/// as many of its lines as fit; `e` shows the whole entry.
+fn draw_compact_panel(frame: &mut Frame, app: &App, r: HitRef, inner: Rect, theme: Theme) {
+    let (Some(hit), Some(entry)) = (app.hit(r), app.entry_of(r)) else {
+        return;
+    };
+    let lang = app.lang;
+    let labels = explain::labels(lang);
+    let mut lines = vec![Line::from(Span::styled(
+        entry.title.get(lang).to_string(),
+        theme.heading(),
+    ))];
+    let first = entry
+        .remedy
+        .iter()
+        .find_map(|step| Some((step, step.run.first()?)));
+    let mut body: Vec<Line> = match first {
+        Some((step, cmd)) => {
+            let (prefix, style) = if step.destructive {
+                (format!("{} $ ", labels.destructive), theme.destructive())
+            } else {
+                ("$ ".to_string(), theme.command())
+            };
+            let filled = fill_command(cmd, &hit.captures);
+            wrap::command_lines(&filled.text, inner.width.into(), &prefix, "  ")
+                .into_iter()
+                .map(|line| Line::from(Span::styled(line, style)))
+                .collect()
+        }
+        None => entry
+            .remedy
+            .first()
+            .map(|step| Line::from(format!("1. {}", step.text(lang).trim())))
+            .into_iter()
+            .collect(),
+    };
+    let room = usize::from(inner.height).saturating_sub(1);
+    if body.len() > room && room > 0 {
+        // What does not fit is one key away, and says so.
+        body.truncate(room);
+        if let Some(last) = body.last_mut() {
+            last.spans
+                .push(Span::styled(t(lang, " … e", " … e"), theme.dim()));
+        }
+    }
+    let room_left = room.saturating_sub(body.len());
+    lines.extend(body);
+    if room_left > 0 {
+        let steps = entry.remedy.len();
+        lines.push(Line::from(Span::styled(
+            match lang {
+                Lang::En => format!(
+                    "e: the cause and all {steps} step{}",
+                    if steps == 1 { "" } else { "s" }
+                ),
+                Lang::Zh => format!("e：原因和全部 {steps} 个步骤"),
+            },
+            theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// Where a hit is: `file:line` (the file of the line's source).
@@ -481,7 +591,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
                     format!("{}%", done.saturating_mul(100) / total)
                 }
                 SourceState::Loading { .. } => t(app.lang, "loading", "加载中").to_string(),
-                SourceState::Loaded => "ok".to_string(),
+                SourceState::Loaded => t(app.lang, "ok", "已载入").to_string(),
                 SourceState::Live => t(app.lang, "live", "实时").to_string(),
                 // Errors name files and carry what the OS or a daemon said: made safe too.
                 SourceState::Waiting(why) => format!(
@@ -553,6 +663,11 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         .areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(Paragraph::new(Span::styled(right, theme.dim())), r);
+}
+
+/// `text` padded with spaces to `width` display columns, and one more.
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{} ", " ".repeat(width.saturating_sub(text.width())))
 }
 
 /// A file name without its directories.
@@ -772,7 +887,7 @@ fn hit_list_row<'a>(app: &App, r: HitRef, selected: bool, theme: Theme) -> Line<
         Span::styled(format!("{time} "), theme.dim()),
         Span::raw(format!("{:<10} ", pane_name(app.lang, r.pane))),
         Span::styled(
-            format!("{:<8} ", entry.severity.as_str()),
+            pad(severity_word(app.lang, entry.severity), 8),
             theme.severity(entry.severity),
         ),
         Span::styled(format!("{:<28} ", entry.id), theme.heading()),
@@ -803,9 +918,24 @@ fn draw_entry(frame: &mut Frame, app: &App, scroll: u16, theme: Theme) {
             ),
             theme.heading(),
         ));
+    // Commands wider than the card wrap between shell words (never inside quotes); Chinese
+    // prose by display width. The rest wraps as drawn.
+    let width = usize::from(area.width.saturating_sub(2));
+    let lines: Vec<Line> = card
+        .lines()
+        .flat_map(|line| {
+            let wrapped = match line.strip_prefix("     $ ") {
+                _ if line.width() <= width => vec![line.to_string()],
+                Some(command) => wrap::command_lines(command, width, "     $ ", "         "),
+                None if app.lang == Lang::Zh => wrap::prose_lines(line, width),
+                None => vec![line.to_string()],
+            };
+            wrapped.into_iter().map(Line::from)
+        })
+        .collect();
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(Text::from(card))
+        Paragraph::new(Text::from(lines))
             .block(block)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),

@@ -325,3 +325,58 @@ fn journalctl_does_not_outlive_triage() {
         );
     }
 }
+
+/// A journal that is readable but shows nothing says why and what to do, on stderr of
+/// `scan --journal` (read once and followed): real journalctl on an empty directory, and on
+/// journal files none of whose entries the filter lets through.
+#[test]
+fn an_empty_journal_says_why() {
+    if !tools_ready() {
+        return;
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let out = triage()
+        .args(["scan", "--journal", "--format", "jsonl", "-D"])
+        .arg(empty.path())
+        .output_within(COMMAND);
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(&format!(
+            "journal: no journal entries: no journal files in {}",
+            empty.path().display()
+        )) && said.contains("/var/log/journal/<machine-id>/"),
+        "{said}"
+    );
+    // Followed: said while it waits, not only at the end.
+    let child = Running::start(
+        Command::new(env!("CARGO_BIN_EXE_triage"))
+            .args(["scan", "--journal", "--follow", "--format", "jsonl", "-D"])
+            .arg(empty.path())
+            .env("XDG_CONFIG_HOME", common::fixture("no-user-config"))
+            .stdin(Stdio::null()),
+    );
+    common::wait_until("the note while following", WAIT, || {
+        child.stderr_so_far().contains("no journal files in")
+    });
+    let _ = child.stop(libc::SIGINT, COMMAND);
+
+    let mut journal = Journal::new();
+    journal.append(&[unit_entry("apt-daily.service", "apt-get", DPKG)]);
+    let out = triage()
+        .args([
+            "scan",
+            "--journal",
+            "-u",
+            "nothing.service",
+            "--journal-file",
+        ])
+        .arg(journal.file())
+        .output_within(COMMAND);
+    let said = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("no journal entries matching -u nothing.service in the journal files given"),
+        "{said}"
+    );
+}

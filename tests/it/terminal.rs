@@ -165,6 +165,24 @@ impl Tmux {
     fn dir(&self) -> &Path {
         self.dir.path()
     }
+
+    /// Give the pane's shell the `TMUX` variable tmux gives a pane (`env -i` dropped it): the
+    /// viewer, and `tmux` commands run inside, then know they are inside this tmux.
+    fn export_tmux_variable(&self) {
+        let out = self
+            .tmux()
+            .args([
+                "display-message",
+                "-p",
+                "-t",
+                "t",
+                "#{socket_path},#{pid},#{session_id}",
+            ])
+            .output_within(COMMAND);
+        let value = String::from_utf8_lossy(&out.stdout).trim().replace('$', "");
+        assert!(value.contains(','), "tmux socket: {value:?}");
+        self.run(&format!("export TMUX='{value}'"));
+    }
 }
 
 impl Drop for Tmux {
@@ -499,4 +517,110 @@ fn a_paused_replay_resumes_where_it_stopped() {
     tmux.wait_for("the prompt", |s| {
         s.contains("PROMPT$") && !s.contains("playing")
     });
+}
+
+/// GNU screen inside tmux: `n` then `y` writes OSC 52 through screen's DCS passthrough. The
+/// terminal must come out of it in the state the next frame expects: the "Copied" status is
+/// shown, and what tmux shows equals what screen redraws from its own copy of the window
+/// (`C-a l`), so no cell is stale. Before the fix tmux's passthrough lost its terminator inside
+/// screen's string and swallowed the frames that followed.
+#[test]
+fn copy_in_gnu_screen_inside_tmux_leaves_the_frame_whole() {
+    require("screen");
+    let tmux = Tmux::new(160, 48);
+    tmux.run(&format!("cd {}", tmux.dir().display()));
+    std::fs::write(
+        tmux.dir().join("screenrc"),
+        "autodetach off\nstartup_message off\n",
+    )
+    .unwrap();
+    // As in a real tmux pane: screen inherits TMUX, so the viewer knows it is in screen in tmux.
+    tmux.export_tmux_variable();
+    tmux.run("screen -c screenrc -T screen");
+    tmux.wait_for("screen's first prompt", |s| {
+        s.contains("PROMPT$") && !s.contains("screenrc")
+    });
+    assert_eq!(tmux.foreground(), "screen");
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo, loaded", |s| {
+        s.contains("oom-kill") && s.contains("ok]") && s.contains("10/79")
+    });
+    tmux.keys(&["n"]);
+    tmux.wait_for("the next hit", |s| s.contains("11/79"));
+    tmux.keys(&["y"]);
+    tmux.wait_for("the copy message", |s| s.contains("Copied to clipboard"));
+    // Keys still reach the viewer and their frames arrive whole.
+    tmux.keys(&["n"]);
+    let after_copy = tmux.wait_for("the hit after the copy", |s| s.contains("12/79"));
+    // Let the frame settle, then have screen repaint the window from its own copy.
+    sleep(Duration::from_millis(500));
+    let settled = tmux.screen();
+    assert_eq!(settled, after_copy, "the frame kept changing");
+    tmux.keys(&["C-a", "l"]);
+    sleep(Duration::from_millis(500));
+    let redrawn = tmux.wait_for("screen's redraw", |s| s.contains("12/79"));
+    assert_eq!(
+        settled, redrawn,
+        "tmux showed stale cells after the copy:\n{settled}\n--- full redraw ---\n{redrawn}"
+    );
+    let buffer = tmux.paste_buffer();
+    assert!(buffer.contains("journalctl -k"), "tmux buffer: {buffer:?}");
+    tmux.keys(&["q"]);
+    tmux.run("exit");
+}
+
+/// The viewer on a journal with nothing in it says why in the host pane (real journalctl on
+/// an empty directory), instead of a silent "no lines".
+#[test]
+fn an_empty_journal_is_explained_in_the_pane() {
+    let tmux = Tmux::new(160, 40);
+    let empty = tmux.dir().join("empty-journal");
+    std::fs::create_dir(&empty).unwrap();
+    tmux.run(&format!("{TRIAGE} --no-docker -D {}", empty.display()));
+    let screen = tmux.wait_for("the reason in the host pane", |s| {
+        s.contains("no journal entries: no journal files in")
+    });
+    assert!(screen.contains("triage"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt", |s| {
+        s.lines().filter(|l| l.starts_with("PROMPT$")).count() >= 2
+    });
+}
+
+/// tmux's default `set-clipboard external` (and no `allow-passthrough`) drops an
+/// application's OSC 52: `y` says so in the status line, with the command that fixes it, and
+/// once it is fixed `y` copies.
+#[test]
+fn copy_inside_tmux_that_drops_it_says_how_to_fix_it() {
+    let tmux = Tmux::new(160, 40);
+    for (option, value) in [("set-clipboard", "external"), ("allow-passthrough", "off")] {
+        let status = tmux
+            .tmux()
+            .args(["set-option", "-g", option, value])
+            .status_within(COMMAND);
+        assert!(status.success());
+    }
+    tmux.export_tmux_variable();
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo", |s| s.contains("oom-kill") && s.contains("ok]"));
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("the warning", |s| s.contains("Not copied: tmux drops it"));
+    assert!(
+        screen.contains("set-clipboard is external")
+            && screen.contains("tmux set -g set-clipboard on"),
+        "{screen}"
+    );
+    let status = tmux
+        .tmux()
+        .args(["set-option", "-g", "set-clipboard", "on"])
+        .status_within(COMMAND);
+    assert!(status.success());
+    tmux.keys(&["y"]);
+    tmux.wait_for("the copy message", |s| s.contains("Copied to clipboard"));
+    assert!(
+        tmux.paste_buffer().contains("journalctl -k"),
+        "{:?}",
+        tmux.paste_buffer()
+    );
+    tmux.keys(&["q"]);
 }

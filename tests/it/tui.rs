@@ -918,3 +918,117 @@ fn filters_that_move_the_cursor_keep_the_panes_aligned() {
     press(&mut app, "&\n\tssss");
     assert_aligned(&app, "s to critical in the host pane");
 }
+
+/// Row of the screen whose text contains `needle`.
+fn row_with<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?}:\n{screen}"))
+}
+
+/// The message gets the room: a container's own timestamp that repeats the time column is
+/// left out, source names are shown whole, and a search match past the right edge is
+/// scrolled into view.
+#[test]
+fn container_lines_give_the_message_the_room() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "\t");
+    assert_eq!(app.focus, PaneId::Containers);
+    // mysqld's 10:06:22 line under Docker's 10:06:22: the time once.
+    press(&mut app, "/Entrypoint.: mysqld failed\n");
+    let screen = screen_text(&app);
+    let row = row_with(&screen, "mysqld failed");
+    assert!(row.contains("10:06:22 athena_eye_db"), "{row}");
+    assert!(
+        !row.contains("2026-11-27 10:06:22+00:00"),
+        "the repeated timestamp is still there: {row}"
+    );
+    // The backend's name, uncut (it was `athena_eye_backe`).
+    press(&mut app, "/athena_eye_backend\n");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("athena_eye_backend "),
+        "the source column cuts the name:\n{screen}"
+    );
+    // A match far right on its line: the pane scrolls sideways to it.
+    press(&mut app, "g/--log-bin-index\n");
+    assert!(app.pane(PaneId::Containers).hscroll > 0);
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("--log-bin-index"),
+        "the match is off screen:\n{screen}"
+    );
+}
+
+/// At 80x24 the panel is compact (title, the first command, `e` for the rest) and the log
+/// panes get the rows; commands wrap between words with a continuation mark, never inside a
+/// quoted argument.
+#[test]
+fn a_low_terminal_gets_a_compact_panel_and_commands_wrap_between_words() {
+    let app = demo_app(Lang::En, 80, 24);
+    let heights: Vec<u64> = app.panes.iter().map(|p| p.height).collect();
+    assert!(
+        heights.iter().all(|&h| h >= 7),
+        "log panes of {heights:?} rows"
+    );
+    let screen = screen_text(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    let title = rows
+        .iter()
+        .position(|r| r.contains("Out of memory: the OOM killer killed a process"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        rows[title + 1].contains(
+            "$ sudo journalctl -k -b | grep -iE 'out of memory|oom-kill|invoked oom-killer'"
+        ),
+        "{screen}"
+    );
+    assert!(rows[title + 2].contains("e: the cause and all"), "{screen}");
+    // Stacked at 100 columns: the docker inspect command is longer than the panel.
+    let app = demo_app(Lang::En, 100, 48);
+    let screen = screen_text(&app);
+    let quoted = "'{{.Name}} OOMKilled={{.State.OOMKilled}} ExitCode={{.State.ExitCode}}'";
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = rows
+        .iter()
+        .position(|r| r.contains(quoted))
+        .unwrap_or_else(|| panic!("the quoted argument is split:\n{screen}"));
+    assert!(
+        rows[at - 1]
+            .trim_end_matches('│')
+            .trim_end()
+            .ends_with("$ docker inspect --format \\"),
+        "{screen}"
+    );
+    assert!(
+        rows[at].contains("$(docker ps -aq)") || rows[at + 1].contains("$(docker ps -aq)"),
+        "{screen}"
+    );
+}
+
+/// Chinese: the viewer's own words are Chinese (severity, status), and Chinese text fills
+/// its lines (broken at any character by display width), not only at spaces.
+#[test]
+fn chinese_is_translated_and_wraps_by_width() {
+    let app = demo_app(Lang::Zh, 160, 48);
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("┌ 严重  oom-kill") && !screen.contains("CRITICAL"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[已载入]") && !screen.contains("[ok]"),
+        "{screen}"
+    );
+    // The cause's first row runs on past `systemd` (it used to break there, half empty).
+    let first = row_with(&screen, "整机内存");
+    assert!(first.contains("单元的内存上限"), "{first}");
+    let mut app = demo_app(Lang::Zh, 160, 48);
+    press(&mut app, "H");
+    let list = screen_text(&app);
+    assert!(
+        list.contains("严重") && !list.contains(" critical "),
+        "{list}"
+    );
+}
