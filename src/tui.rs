@@ -201,7 +201,7 @@ async fn event_loop(
         std::thread::Builder::new()
             .name(format!("load-{pane:?}"))
             .spawn(move || {
-                loader::load_pane(&matcher, pane, &files, &mut |ingested| {
+                loader::load_pane_following(&matcher, pane, &files, &mut |ingested| {
                     tx.blocking_send(Event::from(ingested)).is_ok()
                 });
             })?;

@@ -781,3 +781,89 @@ fn random_values_keep_the_words_of_every_template() {
         );
     }
 }
+
+/// Write `bytes` bytes of log lines to `path`: a first line to find, then filler.
+fn write_big_log(path: &std::path::Path, bytes: usize) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    out.write_all(b"FIRST-LINE of the big log\n").unwrap();
+    let mut chunk = Vec::with_capacity(1 << 20);
+    let mut n = 0u64;
+    while chunk.len() < (1 << 20) - 100 {
+        n += 1;
+        writeln!(
+            chunk,
+            "filler line {n:08} of a log that is cut short under the viewer"
+        )
+        .unwrap();
+    }
+    let mut written = 0;
+    while written < bytes {
+        out.write_all(&chunk).unwrap();
+        written += chunk.len();
+    }
+    out.flush().unwrap();
+}
+
+/// Issue 8: a log cut short under the viewer (`truncate -s 0`, as logrotate's copytruncate
+/// does) while it is being read. Mapped, its pages faulted with SIGBUS at the next `G`: "Bus
+/// error", exit 135, the terminal left raw on the alternate screen. Read, the viewer goes on:
+/// the pane says the file shrank and keeps the lines read; lines written after the cut are
+/// followed, and so is a new file put at the path (rotation). `q` leaves the terminal as it
+/// was, exit 0.
+#[test]
+fn a_log_cut_short_while_the_viewer_reads_it_is_survived_followed_and_said() {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    let dir = tmux.dir().to_path_buf();
+    let log = dir.join("big.log");
+    write_big_log(&log, 200 << 20);
+    tmux.run(&format!("cd {}", dir.display()));
+    tmux.run("stty -g > before.stty");
+    tmux.run(&format!("{TRIAGE} big.log; echo EXIT=$?"));
+    // Cut while the file is being read (the status line still shows its progress) or, on a
+    // fast machine, as soon as its first lines are on screen.
+    tmux.wait_for("the first lines", |s| s.contains("FIRST-LINE"));
+    let loading = tmux.screen().contains("%]");
+    let status = Command::new("truncate")
+        .args(["-s", "0"])
+        .arg(&log)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tmux.keys(&["G"]);
+    let screen = tmux.wait_for("the pane saying the file shrank", |s| {
+        s.contains("file shrank") && s.contains("lines read kept")
+    });
+    eprintln!("cut while loading: {loading}");
+    assert!(screen.contains("filler line"), "{screen}");
+    assert!(!screen.contains("EXIT="), "the viewer ended:\n{screen}");
+    // What was read is kept: the first line is still there.
+    tmux.keys(&["g"]);
+    tmux.wait_for("the first line, kept", |s| s.contains("FIRST-LINE"));
+
+    // Lines written after the cut are followed (`f`): the file grew again.
+    tmux.keys(&["f"]);
+    tmux.wait_for("FOLLOW", |s| s.contains("FOLLOW"));
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .unwrap()
+        .write_all(b"APPENDED-AFTER-CUT: No space left on device\n")
+        .unwrap();
+    tmux.wait_for("the appended line", |s| s.contains("APPENDED-AFTER-CUT"));
+
+    // Rotation: the file renamed away, a new one at its path.
+    std::fs::rename(&log, dir.join("big.log.1")).unwrap();
+    std::fs::write(&log, "ROTATED-IN first line of the new file\n").unwrap();
+    tmux.wait_for("the new file's line and the note", |s| {
+        s.contains("ROTATED-IN") && s.contains("rotated")
+    });
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    tmux.run("stty -g > after.stty; cmp before.stty after.stty && echo SAME-MODES");
+    tmux.wait_for("the terminal's modes restored", |s| {
+        s.contains("SAME-MODES")
+    });
+}
