@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::common::triage;
+use crate::common::{Deadline, triage};
 
 use triage::{
     catalogue::Catalogue,
@@ -866,4 +866,168 @@ fn a_log_cut_short_while_the_viewer_reads_it_is_survived_followed_and_said() {
     tmux.wait_for("the terminal's modes restored", |s| {
         s.contains("SAME-MODES")
     });
+}
+
+/// A gzip bomb: `members` gzip members of 64 MiB of zeros each (no line end anywhere), one
+/// stream to any reader of multi-member gzip: `members * 64` MiB of one endless line.
+fn write_gzip_bomb(path: &std::path::Path, members: usize) {
+    use flate2::{Compression, write::GzEncoder};
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        encoder.write_all(&zeros).unwrap();
+    }
+    let member = encoder.finish().unwrap();
+    let mut out = std::fs::File::create(path).unwrap();
+    for _ in 0..members {
+        out.write_all(&member).unwrap();
+    }
+}
+
+/// The largest resident set of any child this test process has waited for, in bytes.
+/// (nextest runs each test in a process of its own: the children are this test's.)
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
+        usage
+    };
+    usage.ru_maxrss as u64 * 1024
+}
+
+/// Issue 8: 5 GB of zeros gzips to 23 MB; scanning it aborted with "memory allocation of
+/// 8589934592 bytes failed" and the next file was never scanned (1 GB of zeros took 3.1 GB).
+/// Decompression streams and a line is cut at 1 MiB, the rest skipped: a 1 GiB bomb is
+/// scanned in under 100 MiB and the file after it still is.
+#[test]
+fn a_gzip_bomb_is_scanned_in_bounded_memory_and_the_next_file_still_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("bomb.log.gz");
+    write_gzip_bomb(&bomb, 16);
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 4 << 20);
+    let after = dir.path().join("after.log");
+    std::fs::write(&after, format!("{}\n", known_line())).unwrap();
+    let before_rss = children_peak_rss();
+    let out = triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&bomb)
+        .arg(&after)
+        .output_within(common::COMMAND);
+    let peak = children_peak_rss();
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let hits = common::jsonl(&out);
+    assert!(
+        hits.iter()
+            .any(|h| h["file"].as_str().unwrap().ends_with("after.log")),
+        "the file after the bomb was scanned: {hits:?}"
+    );
+    assert!(
+        peak < 100 << 20,
+        "peak RSS of scan on a 1 GiB gzip bomb: {} MiB (children before: {} MiB)",
+        peak >> 20,
+        before_rss >> 20
+    );
+    eprintln!("peak RSS of scan on a 1 GiB gzip bomb: {} MiB", peak >> 20);
+}
+
+/// Issue 8: `triage oom.log trunc.gz` marked both files `[failed: incomplete deflate
+/// stream]`. Each file keeps its own state: the good one is read whole, the one cut short
+/// keeps the lines read before its error, and only it says it failed.
+#[test]
+fn a_failed_file_fails_alone_and_keeps_the_lines_read_before_its_error() {
+    use flate2::{Compression, write::GzEncoder};
+    use triage::{
+        app::{PaneId, SourceState},
+        catalogue::Lang,
+        loader::{LogData, LogFile},
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("oom.log");
+    std::fs::write(
+        &good,
+        format!("Nov 28 14:03:05 vm kernel: {}\n", known_line()),
+    )
+    .unwrap();
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
+    for n in 0..200_000 {
+        writeln!(
+            encoder,
+            "Nov 28 14:04:05 vm app[7]: TRUNC-LINE {n:06} {}",
+            n * 7919
+        )
+        .unwrap();
+    }
+    let gz = encoder.finish().unwrap();
+    let cut = dir.path().join("trunc.gz");
+    std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    let logs = [&good, &cut]
+        .iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            LogFile::open(name, LogData::Path(path.to_path_buf()), None).unwrap()
+        })
+        .collect::<Vec<_>>();
+    assert!(logs.iter().all(|l| l.pane() == PaneId::Host));
+    let app = common::app_with(logs, common::options(Lang::En), 160, 48);
+    let pane = app.pane(PaneId::Host);
+    assert_eq!(pane.sources[0].state, SourceState::Loaded);
+    assert!(
+        matches!(&pane.sources[1].state, SourceState::Failed(why) if why.contains("deflate")),
+        "{:?}",
+        pane.sources[1].state
+    );
+    // The good file's line and most of what the cut one held before its error.
+    let rows = pane.row_count();
+    assert!(rows > 50_000 && rows < 200_001, "{rows} rows");
+    assert_eq!(app.hit_order.len(), 1);
+    let screen = common::screen_text(&app);
+    assert!(
+        screen.contains("oom.log [ok]") && screen.contains("trunc.gz [failed:"),
+        "{screen}"
+    );
+}
+
+/// The peak resident set (VmHWM) of a running process, in bytes.
+fn peak_rss_of(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// The viewer on the same 1 GiB gzip bomb beside a good file: no abort, bounded memory, the
+/// good file's hit shown, the terminal given back.
+#[test]
+fn the_viewer_reads_a_gzip_bomb_in_bounded_memory() {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    let dir = tmux.dir().to_path_buf();
+    write_gzip_bomb(&dir.join("bomb.log.gz"), 16);
+    std::fs::write(
+        dir.join("after.log"),
+        format!("Nov 28 14:03:05 vm kernel: {}\n", known_line()),
+    )
+    .unwrap();
+    tmux.run(&format!("cd {}", dir.display()));
+    tmux.run(&format!("{TRIAGE} bomb.log.gz after.log; echo EXIT=$?"));
+    let pid = common::wait_for("the viewer's process", common::WAIT, || {
+        tmux.children().into_iter().next()
+    });
+    tmux.wait_for("both files read, the good one's hit shown", |s| {
+        s.contains("oom-kill") && s.contains("bomb.log.gz [ok]") && s.contains("after.log [ok]")
+    });
+    let peak = peak_rss_of(&pid).expect("the viewer is running");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        peak < 100 << 20,
+        "peak RSS of the viewer on a 1 GiB gzip bomb: {} MiB",
+        peak >> 20
+    );
+    eprintln!(
+        "peak RSS of the viewer on a 1 GiB gzip bomb: {} MiB",
+        peak >> 20
+    );
 }
