@@ -74,7 +74,7 @@ pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
 }
 
 /// Is standard input a regular file (`triage scan - < file`), as opposed to a pipe or terminal?
-fn stdin_is_a_file() -> bool {
+pub fn stdin_is_a_file() -> bool {
     use std::os::fd::AsFd;
     io::stdin()
         .as_fd()

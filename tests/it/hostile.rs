@@ -1031,3 +1031,52 @@ fn the_viewer_reads_a_gzip_bomb_in_bounded_memory() {
         peak >> 20
     );
 }
+
+/// Issue 8: `scan` opened every argument before reading the first: with `ulimit -n 1024`,
+/// 10,000 files gave 8,981 "Too many open files". Files are opened as they are scanned: 500
+/// files under a limit of 64 descriptors are all scanned.
+#[test]
+fn scan_opens_files_one_at_a_time() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("{}\n", known_line());
+    let files: Vec<_> = (0..500)
+        .map(|n| {
+            let path = dir.path().join(format!("log{n:03}.log"));
+            std::fs::write(&path, &line).unwrap();
+            path
+        })
+        .collect();
+    let mut cmd = triage();
+    cmd.args(["scan", "--format", "jsonl"]).args(&files);
+    // SAFETY: setrlimit is async-signal-safe; it only lowers this child's own limit.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 64,
+                rlim_max: 64,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output_within(common::COMMAND);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        common::stderr(&out)
+            .lines()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(common::stderr(&out), "");
+    let scanned: BTreeSet<String> = common::jsonl(&out)
+        .iter()
+        .map(|h| h["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(scanned.len(), 500);
+}
