@@ -695,7 +695,10 @@ fn run_view(
             ms(timings.loaded)
         );
     }
-    Ok(if failed {
+    Ok(if let Some(signal) = timings.signal {
+        // As a shell reports a job a signal ended.
+        ExitCode::from((128 + signal) as u8)
+    } else if failed {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS

@@ -1080,3 +1080,90 @@ fn scan_opens_files_one_at_a_time() {
         .collect();
     assert_eq!(scanned.len(), 500);
 }
+
+/// Issue 8: Ctrl-Z left the shell on the alternate screen with the cursor hidden, and after
+/// `fg` the terminal stayed cooked; SIGQUIT left it broken; a signal's exit code was 0. Now:
+/// stopped (Ctrl-Z, or SIGTSTP from elsewhere) the shell has its screen and cooked modes; `fg`
+/// brings the viewer back, redrawn whole; SIGQUIT and SIGTERM restore the terminal and exit
+/// with 128 + the signal's number.
+#[test]
+fn stop_continue_and_quit_signals_leave_the_terminal_usable() {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    tmux.run(&format!("cd {}", tmux.dir().display()));
+    tmux.run("stty -g > before.stty");
+    let same_modes = |tag: &str| {
+        tmux.run(&format!(
+            "stty -g > now.stty; cmp before.stty now.stty && echo {tag}"
+        ));
+        tmux.wait_for(tag, |s| s.contains(&format!("\n{tag}")));
+    };
+    let loaded = |s: &str| s.contains("oom-kill") && s.contains("ok]") && s.contains("/79");
+
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo", loaded);
+    // Ctrl-Z: the job stops, the shell is back in its own screen and modes.
+    tmux.keys(&["C-z"]);
+    let screen = tmux.wait_for("the shell, the job stopped", |s| {
+        s.contains("Stopped") && !s.contains("oom-kill")
+    });
+    assert!(
+        !screen.contains('│'),
+        "the viewer left its frame:\n{screen}"
+    );
+    same_modes("COOKED-AFTER-CTRL-Z");
+    // fg: the viewer again, drawn whole, and it answers keys (raw mode: no Enter needed).
+    tmux.run("clear; fg");
+    tmux.wait_for("the viewer redrawn after fg", loaded);
+    tmux.keys(&["n"]);
+    tmux.wait_for("n answered", |s| s.contains("11/79"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt after q", |s| {
+        s.contains("PROMPT$") && !s.contains("oom-kill")
+    });
+    tmux.run("echo EXIT=$?");
+    tmux.wait_for("exit 0 after q", |s| s.contains("EXIT=0"));
+    same_modes("COOKED-AFTER-Q");
+
+    // SIGTSTP from elsewhere, then SIGQUIT and SIGTERM: each restores the terminal, and the
+    // two that end it exit with 128 + the signal.
+    for (signal, code) in [
+        (libc::SIGTSTP, None),
+        (libc::SIGQUIT, Some(131)),
+        (libc::SIGTERM, Some(143)),
+    ] {
+        tmux.run(&format!("clear; {TRIAGE} demo; echo EXIT=$?"));
+        tmux.wait_for("the demo", loaded);
+        let pid: i32 = tmux.children()[0].parse().unwrap();
+        // SAFETY: kill(2) on the viewer this test started in its tmux.
+        unsafe {
+            libc::kill(pid, signal);
+        }
+        match code {
+            None => {
+                tmux.wait_for("stopped by SIGTSTP", |s| {
+                    s.contains("Stopped") && !s.contains("oom-kill")
+                });
+                same_modes("COOKED-AFTER-SIGTSTP");
+                tmux.run("clear; fg");
+                tmux.wait_for("the viewer redrawn after fg", loaded);
+                tmux.keys(&["q"]);
+                // The rest of the stopped command line is not run: `fg` ran the job alone.
+                tmux.wait_for("the prompt after q", |s| {
+                    s.contains("PROMPT$") && !s.contains("oom-kill")
+                });
+                tmux.run("echo EXIT=$?");
+                tmux.wait_for("exit 0", |s| s.contains("EXIT=0"));
+            }
+            Some(code) => {
+                let screen = tmux.wait_for("the exit", |s| s.contains("EXIT="));
+                assert!(screen.contains(&format!("EXIT={code}")), "{screen}");
+                assert!(
+                    !screen.contains('│'),
+                    "the viewer left its frame:\n{screen}"
+                );
+            }
+        }
+        same_modes(&format!("COOKED-AFTER-{signal}"));
+    }
+}
