@@ -695,6 +695,11 @@ fn run_view(
             ms(timings.loaded)
         );
     }
+    // What failed was shown in its pane; the terminal is back now, and a script sees it too.
+    for failure in &timings.failed {
+        complain(failure);
+        failed = true;
+    }
     Ok(if let Some(signal) = timings.signal {
         // As a shell reports a job a signal ended.
         ExitCode::from((128 + signal) as u8)

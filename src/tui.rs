@@ -100,6 +100,8 @@ pub struct Timings {
     /// The signal that ended the run (SIGTERM, SIGHUP, SIGINT, SIGQUIT), if one did: the exit
     /// code is then 128 + its number.
     pub signal: Option<i32>,
+    /// Sources that failed, as `name: why`: said again on stderr once the terminal is back.
+    pub failed: Vec<String>,
 }
 
 /// Take over the terminal and run until the user quits.
@@ -361,6 +363,15 @@ async fn event_loop(
             break;
         }
     }
+    timings.failed = app
+        .panes
+        .iter()
+        .flat_map(|pane| &pane.sources)
+        .filter_map(|source| match &source.state {
+            SourceState::Failed(why) => Some(format!("{}: {why}", source.name)),
+            _ => None,
+        })
+        .collect();
     Ok(timings)
 }
 

@@ -961,6 +961,7 @@ fn a_failed_file_fails_alone_and_keeps_the_lines_read_before_its_error() {
     let gz = encoder.finish().unwrap();
     let cut = dir.path().join("trunc.gz");
     std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    viewer_says_what_failed_on_exit(&good, &cut);
     let logs = [&good, &cut]
         .iter()
         .map(|path| {
@@ -1166,4 +1167,29 @@ fn stop_continue_and_quit_signals_leave_the_terminal_usable() {
         }
         same_modes(&format!("COOKED-AFTER-{signal}"));
     }
+}
+
+/// The real viewer on a good file and one cut short: only the cut one says `failed` in the
+/// status line; after `q`, stderr says which file failed and why, and the exit code is 2 (as
+/// `scan` does for a file it could not read).
+fn viewer_says_what_failed_on_exit(good: &std::path::Path, cut: &std::path::Path) {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    tmux.run(&format!(
+        "{TRIAGE} {} {}; echo EXIT=$?",
+        good.display(),
+        cut.display()
+    ));
+    let screen = tmux.wait_for("both files' states", |s| {
+        s.contains("oom.log [ok]") && s.contains("trunc.gz [failed:")
+    });
+    assert!(screen.contains("TRUNC-LINE"), "{screen}");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(
+        screen.contains("EXIT=2")
+            && screen.contains("trunc.gz: incomplete deflate stream")
+            && !screen.contains("oom.log: "),
+        "{screen}"
+    );
 }
