@@ -8,6 +8,7 @@ mod docker;
 mod hostile;
 mod ingest;
 mod journal;
+mod properties;
 mod remedies;
 mod scan;
 mod terminal;
