@@ -534,8 +534,7 @@ impl FileTail {
         let size = self.size()?;
         if size < read {
             // Reading on from the old position would only find the end: start again.
-            let file = self.chunks.get_ref().file.try_clone()?;
-            let mut file = file;
+            let mut file = self.chunks.get_ref().file.try_clone()?;
             io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
             self.chunks = ChunkReader::new(Counted { file, read: 0 }, FILE_BLOCK);
             return Ok(Change::Shrank { read, size });

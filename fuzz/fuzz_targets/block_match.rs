@@ -22,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
     let lines = if data.is_empty() {
         0
     } else {
-        data.strip_suffix(b"\n").unwrap_or(data).split(|&b| b == b'\n').count()
+        data.strip_suffix(b"\n")
+            .unwrap_or(data)
+            .split(|&b| b == b'\n')
+            .count()
     };
     let searcher = Searcher::new(matcher());
     for format in LogFormat::ALL {
