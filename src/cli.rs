@@ -695,7 +695,15 @@ fn run_view(
             ms(timings.loaded)
         );
     }
-    Ok(if failed {
+    // What failed was shown in its pane; the terminal is back now, and a script sees it too.
+    for failure in &timings.failed {
+        complain(failure);
+        failed = true;
+    }
+    Ok(if let Some(signal) = timings.signal {
+        // As a shell reports a job a signal ended.
+        ExitCode::from((128 + signal) as u8)
+    } else if failed {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
@@ -752,12 +760,17 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut printer = Printer::new(out, layout, catalogue, lang, color);
 
-    let inputs: Vec<Result<LogInput, String>> = if args.demo {
+    // Each input is opened when its turn comes, not all at once: ten thousand files must not
+    // need ten thousand descriptors (`ulimit -n` is often 1024).
+    type Open<'a> = Box<dyn FnOnce() -> Result<LogInput, String> + 'a>;
+    let inputs: Vec<Open> = if args.demo {
         embedded::INCIDENT_FILES
             .iter()
-            .map(|(name, bytes)| {
-                input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
-                    .map_err(|e| e.to_string())
+            .map(|(name, bytes)| -> Open {
+                Box::new(move || {
+                    input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
+                        .map_err(|e| e.to_string())
+                })
             })
             .collect()
     } else if args.files.is_empty() && (args.docker || args.journal) {
@@ -766,18 +779,19 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         if io::stdin().is_terminal() {
             bail!("no input: give log files, `-` for stdin, or --demo (see `triage scan --help`)");
         }
-        vec![input::open("-").map_err(|e| e.to_string())]
+        vec![Box::new(|| input::open("-").map_err(|e| e.to_string()))]
     } else {
         args.files
             .iter()
-            .map(|f| input::open_path(f).map_err(|e| e.to_string()))
+            .map(|f| -> Open { Box::new(move || input::open_path(f).map_err(|e| e.to_string())) })
             .collect()
     };
 
     // A pipe (`tail -f … | triage scan -`) is read as it comes; its hits go out as they come.
-    let streaming = inputs
-        .iter()
-        .any(|input| input.as_ref().is_ok_and(|i| i.streaming));
+    let reads_stdin = !args.demo
+        && (args.files.is_empty() && !(args.docker || args.journal)
+            || args.files.iter().any(|f| f.as_os_str() == "-"));
+    let streaming = reads_stdin && !input::stdin_is_a_file();
     // Every hit at least `min_severity` severe goes to the printer.
     let mut sink = |found: &scan::Found| {
         let kept: Vec<_> = found
@@ -800,8 +814,8 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         Ok(())
     };
     let mut failed = false;
-    for input in inputs {
-        let input = match input {
+    for open in inputs {
+        let input = match open() {
             Ok(input) => input,
             Err(message) => {
                 complain(&message);

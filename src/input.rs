@@ -74,7 +74,7 @@ pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
 }
 
 /// Is standard input a regular file (`triage scan - < file`), as opposed to a pipe or terminal?
-fn stdin_is_a_file() -> bool {
+pub fn stdin_is_a_file() -> bool {
     use std::os::fd::AsFd;
     io::stdin()
         .as_fd()
@@ -126,9 +126,18 @@ pub fn from_reader(
     })
 }
 
+/// The longest line kept: past it a line is cut, marked with [`CUT_MARK`], and the rest of it
+/// is skipped as it is read, never held. A gzip bomb of zeros (one endless line) or a binary
+/// file then costs a bounded buffer, not memory the size of its longest line.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Ends a line that was cut at [`MAX_LINE`] bytes.
+pub const CUT_MARK: &[u8] = "\u{2026}[cut: line longer than 1 MiB, the rest skipped]".as_bytes();
+
 /// Reads whole lines in large chunks: every chunk ends at a line end (or at the end of the
-/// input), so a matcher can search it as one buffer. Memory stays bounded by the chunk size
-/// and the longest line.
+/// input), so a matcher can search it as one buffer. The buffer never grows: a line longer
+/// than [`MAX_LINE`] is cut and marked. A read error is reported after the whole lines read
+/// before it have been handed out.
 pub struct ChunkReader<R> {
     reader: R,
     buf: Vec<u8>,
@@ -138,20 +147,30 @@ pub struct ChunkReader<R> {
     consumed: usize,
     target: usize,
     eof: bool,
+    /// The read error that ended the input, reported once the lines before it are out.
+    error: Option<io::Error>,
     /// Hand on whole lines as soon as a read brings them, rather than waiting for `target`.
     streaming: bool,
+    /// Inside a line that was cut: its bytes are dropped up to its end.
+    skipping: bool,
+    cut_lines: u64,
 }
 
 impl<R: Read> ChunkReader<R> {
     pub fn new(reader: R, target: usize) -> Self {
+        let target = target.max(1);
         ChunkReader {
             reader,
-            buf: vec![0; target * 2],
+            // Room for a chunk and a line that would be cut, with its mark.
+            buf: vec![0; 2 * target.max(MAX_LINE) + CUT_MARK.len() + 1],
             len: 0,
             consumed: 0,
             target,
             eof: false,
+            error: None,
             streaming: false,
+            skipping: false,
+            cut_lines: 0,
         }
     }
 
@@ -164,48 +183,167 @@ impl<R: Read> ChunkReader<R> {
         }
     }
 
+    /// The reader it reads from.
+    pub fn get_ref(&self) -> &R {
+        &self.reader
+    }
+
+    /// Read on after the end was reached (a file that is followed may have grown). Only
+    /// called once `next_chunk` has returned `None`: nothing is left in the buffer then.
+    pub fn resume(&mut self) {
+        self.eof = false;
+    }
+
+    /// Lines cut at [`MAX_LINE`] so far.
+    pub fn cut_lines(&self) -> u64 {
+        self.cut_lines
+    }
+
     /// The next run of whole lines, ending with its `\n` (the input's last line may lack it).
     pub fn next_chunk(&mut self) -> io::Result<Option<&[u8]>> {
         self.buf.copy_within(self.consumed..self.len, 0);
         self.len -= self.consumed;
         self.consumed = 0;
-        if self.buf.len() > self.target * 8 && self.len < self.target {
-            // A huge line has passed: give the memory back.
-            self.buf.truncate(self.target * 2);
-            self.buf.shrink_to_fit();
-        }
         loop {
+            if self.skipping && self.len > 0 {
+                match memchr::memchr(b'\n', &self.buf[..self.len]) {
+                    Some(end) => {
+                        self.buf.copy_within(end + 1..self.len, 0);
+                        self.len -= end + 1;
+                        self.skipping = false;
+                    }
+                    None => self.len = 0,
+                }
+            }
             if self.eof {
                 if self.len == 0 {
-                    return Ok(None);
+                    return match self.error.take() {
+                        Some(err) => Err(err),
+                        None => Ok(None),
+                    };
                 }
-                self.consumed = self.len;
-                return Ok(Some(&self.buf[..self.len]));
+                return Ok(Some(self.hand_out(self.len)));
             }
-            if self.len >= self.target {
+            if self.streaming || self.len >= self.target {
                 if let Some(last) = memchr::memrchr(b'\n', &self.buf[..self.len]) {
-                    self.consumed = last + 1;
-                    return Ok(Some(&self.buf[..=last]));
+                    return Ok(Some(self.hand_out(last + 1)));
                 }
             }
-            if self.len == self.buf.len() {
-                // One line longer than the buffer: grow until it fits.
-                self.buf.resize(self.buf.len() * 2, 0);
+            let line_start = memchr::memrchr(b'\n', &self.buf[..self.len]).map_or(0, |i| i + 1);
+            if self.len - line_start >= MAX_LINE {
+                if line_start > 0 {
+                    return Ok(Some(self.hand_out(line_start)));
+                }
+                // The line so far is all the buffer holds: cut it, mark it, skip the rest.
+                let end = MAX_LINE + CUT_MARK.len();
+                self.buf[MAX_LINE..end].copy_from_slice(CUT_MARK);
+                self.buf[end] = b'\n';
+                self.len = end + 1;
+                self.consumed = end + 1;
+                self.skipping = true;
+                self.cut_lines += 1;
+                return Ok(Some(&self.buf[..=end]));
             }
+            // Here `len` is under `max(target, MAX_LINE)`: the buffer has room.
             match self.reader.read(&mut self.buf[self.len..]) {
                 Ok(0) => self.eof = true,
-                Ok(n) => {
-                    self.len += n;
-                    if self.streaming {
-                        if let Some(last) = memchr::memrchr(b'\n', &self.buf[..self.len]) {
-                            self.consumed = last + 1;
-                            return Ok(Some(&self.buf[..=last]));
-                        }
-                    }
-                }
+                Ok(n) => self.len += n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(err),
+                Err(err) => {
+                    self.eof = true;
+                    self.error = Some(err);
+                }
             }
+        }
+    }
+}
+
+impl<R> ChunkReader<R> {
+    /// Hand out `buf[..end]`, its lines cut to [`MAX_LINE`] (a long line that came whole
+    /// within one read is cut here; the bytes after `end` move up behind the cut ones).
+    fn hand_out(&mut self, end: usize) -> &[u8] {
+        let mut kept = end;
+        let long_line = end > MAX_LINE && {
+            let mut line_start = 0;
+            memchr::memchr_iter(b'\n', &self.buf[..end])
+                .chain(std::iter::once(end))
+                .any(|line_end| {
+                    let long = line_end - line_start > MAX_LINE;
+                    line_start = line_end + 1;
+                    long
+                })
+        };
+        if long_line {
+            let mut write = 0;
+            let mut start = 0;
+            while start < end {
+                let line_end =
+                    memchr::memchr(b'\n', &self.buf[start..end]).map_or(end, |i| start + i + 1);
+                let text_end = line_end - usize::from(self.buf[line_end - 1] == b'\n');
+                if text_end - start > MAX_LINE {
+                    self.buf.copy_within(start..start + MAX_LINE, write);
+                    write += MAX_LINE;
+                    self.buf[write..write + CUT_MARK.len()].copy_from_slice(CUT_MARK);
+                    write += CUT_MARK.len();
+                    if line_end > text_end {
+                        self.buf[write] = b'\n';
+                        write += 1;
+                    }
+                    self.cut_lines += 1;
+                } else {
+                    self.buf.copy_within(start..line_end, write);
+                    write += line_end - start;
+                }
+                start = line_end;
+            }
+            kept = write;
+            self.buf.copy_within(end..self.len, kept);
+            self.len -= end - kept;
+        }
+        self.consumed = kept;
+        &self.buf[..kept]
+    }
+}
+
+/// Read one line, through its `\n`, into `line` (cleared first), keeping at most
+/// [`MAX_LINE`] bytes of it: a longer line is cut and marked with [`CUT_MARK`] and the rest
+/// of it is read past, not held. Returns the bytes consumed, 0 at the end of the input.
+pub fn read_line_bounded(reader: &mut dyn BufRead, line: &mut Vec<u8>) -> io::Result<usize> {
+    line.clear();
+    let mut consumed = 0;
+    let mut cut = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if available.is_empty() {
+            return Ok(consumed);
+        }
+        let (taken, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if !cut {
+            // The line's own bytes, without its `\n`, are what the maximum counts.
+            let text = &available[..taken - usize::from(done)];
+            let room = MAX_LINE - line.len();
+            if text.len() <= room {
+                line.extend_from_slice(&available[..taken]);
+            } else {
+                line.extend_from_slice(&text[..room]);
+                line.extend_from_slice(CUT_MARK);
+                cut = true;
+            }
+        }
+        reader.consume(taken);
+        consumed += taken;
+        if done {
+            if cut {
+                line.push(b'\n');
+            }
+            return Ok(consumed);
         }
     }
 }
@@ -238,6 +376,53 @@ mod tests {
         let got = chunks(&data, 16);
         assert!(got[0].len() >= 100_001 && got[0][..100_001].ends_with(b"x\n"));
         assert_eq!(got.concat(), data);
+    }
+
+    #[test]
+    fn a_line_over_the_maximum_is_cut_marked_and_the_rest_skipped() {
+        let mut data = b"before\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 3 * MAX_LINE + 5));
+        data.extend_from_slice(b"\nafter\nlast");
+        for target in [16, 1 << 20, 4 << 20] {
+            let mut reader = ChunkReader::new(&data[..], target);
+            let mut out = Vec::new();
+            while let Some(chunk) = reader.next_chunk().unwrap() {
+                out.extend_from_slice(chunk);
+            }
+            let mut want = b"before\n".to_vec();
+            want.extend(std::iter::repeat_n(b'x', MAX_LINE));
+            want.extend_from_slice(CUT_MARK);
+            want.extend_from_slice(b"\nafter\nlast");
+            assert!(out == want, "target {target}: {} bytes", out.len());
+            assert_eq!(reader.cut_lines(), 1);
+            assert!(reader.buf.len() <= 2 * target.max(MAX_LINE) + CUT_MARK.len() + 1);
+        }
+        let mut line = Vec::new();
+        let mut reader = io::BufReader::with_capacity(1000, &data[7..]);
+        let n = read_line_bounded(&mut reader, &mut line).unwrap();
+        assert_eq!(n, 3 * MAX_LINE + 6);
+        assert_eq!(line.len(), MAX_LINE + CUT_MARK.len() + 1);
+        read_line_bounded(&mut reader, &mut line).unwrap();
+        assert_eq!(line, b"after\n");
+    }
+
+    #[test]
+    fn lines_read_before_an_error_come_out_first() {
+        struct Failing(Vec<u8>);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(io::Error::other("broken"));
+                }
+                let n = self.0.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0.drain(..n);
+                Ok(n)
+            }
+        }
+        let mut reader = ChunkReader::new(Failing(b"one\ntwo\n".to_vec()), 1 << 20);
+        assert_eq!(reader.next_chunk().unwrap(), Some(&b"one\ntwo\n"[..]));
+        assert_eq!(reader.next_chunk().unwrap_err().to_string(), "broken");
     }
 
     #[test]

@@ -1,15 +1,20 @@
 //! Loading saved logs into the viewer: each pane's files are read in blocks of whole lines,
 //! matched against the catalogue as they go, and sent to the app as events. The first block
 //! arrives within milliseconds, so the first frame does not wait for a big file.
+//!
+//! Files are read, never memory-mapped: a log is cut short under the reader at any time
+//! (logrotate's `copytruncate`), and a mapped page past the new end faults with SIGBUS on the
+//! next touch. Read into the program's own buffers, what was read stays whatever happens to
+//! the file. A pane's one plain file is then followed: lines appended are read as they come,
+//! a file cut shorter or replaced (rotation) is noticed and said in the pane.
 
 use std::{
     fs::File,
     io::{self, BufRead, Read},
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::Arc,
+    time::Duration,
 };
-
-use memmap2::Mmap;
 
 use crate::{
     ingest,
@@ -19,9 +24,11 @@ use crate::{
     parse::{self, LogFormat, journal},
 };
 
-/// Bytes per block for memory-mapped files: large enough that per-block work vanishes,
-/// small enough that the first one is on screen at once.
-const MAPPED_BLOCK: usize = 4 << 20;
+/// Bytes per block for plain files: large enough that per-block work vanishes, small enough
+/// that the first one is on screen at once.
+const FILE_BLOCK: usize = 4 << 20;
+/// How often a followed file is looked at for new lines, a cut or a rotation.
+const FOLLOW_POLL: Duration = Duration::from_millis(250);
 /// Bytes per block when reading (gzip, the bundled incident).
 const READ_BLOCK: usize = 1 << 20;
 /// Lines per block of merged files (each line carries its fields, so blocks count lines).
@@ -115,12 +122,34 @@ fn open_input(name: &str, data: &LogData) -> Result<input::LogInput, input::Inpu
     }
 }
 
-/// Load one pane's logs, sending `Block` and `Source` events in order. Runs on its own
-/// thread (or inline, in tests).
+/// Load one pane's logs, sending `Block` and `Source` events in order, and return when they
+/// are read. Runs on its own thread (or inline, in tests).
 pub fn load_pane(
     matcher: &Matcher,
     pane: PaneId,
     files: &[LogFile],
+    send: &mut dyn FnMut(Ingested) -> bool,
+) {
+    load(matcher, pane, files, false, send);
+}
+
+/// As [`load_pane`], then follow a pane's one plain file (not compressed, not a journal
+/// export): lines appended to it are sent as they come, and a file cut shorter or replaced
+/// at its path is said in its state. Returns only when `send` says the app has gone.
+pub fn load_pane_following(
+    matcher: &Matcher,
+    pane: PaneId,
+    files: &[LogFile],
+    send: &mut dyn FnMut(Ingested) -> bool,
+) {
+    load(matcher, pane, files, true, send);
+}
+
+fn load(
+    matcher: &Matcher,
+    pane: PaneId,
+    files: &[LogFile],
+    follow: bool,
     send: &mut dyn FnMut(Ingested) -> bool,
 ) {
     let mut loader = Loader {
@@ -130,21 +159,20 @@ pub fn load_pane(
     };
     if let [file] = files {
         let result = match (&file.data, file.format.is_structured()) {
-            (LogData::Path(path), false) if !needs_decoding(path) => loader.mapped(file, path),
+            (LogData::Path(path), false) if !needs_decoding(path) => {
+                loader.plain(file, path, follow)
+            }
             (_, false) => loader.read(file),
             (_, true) => loader.structured(file),
         };
         loader.finish(0, result);
     } else if !files.is_empty() {
-        let result = loader.merged(files);
-        for tag in 0..files.len() {
-            loader.finish(tag as u16, result.as_ref().map(|_| ()).map_err(clone_io));
+        // Each file keeps its own state: one that fails does not fail the others.
+        let results = loader.merged(files);
+        for (tag, result) in results.into_iter().enumerate() {
+            loader.finish(tag as u16, result);
         }
     }
-}
-
-fn clone_io(err: &io::Error) -> io::Error {
-    io::Error::new(err.kind(), err.to_string())
 }
 
 /// Whether the file's bytes are not its lines as they are: gzip, or UTF-16 with a byte order
@@ -196,7 +224,6 @@ impl Loader<'_> {
         total: Option<u64>,
         tag: u16,
     ) -> io::Result<()> {
-        block.release_pages();
         let ok = (self.send)(Ingested::Block {
             pane: self.pane,
             block: Arc::new(block),
@@ -213,47 +240,98 @@ impl Loader<'_> {
         }
     }
 
-    /// A plain file on disk: map it, and index and match its blocks on all cores.
-    fn mapped(&mut self, file: &LogFile, path: &std::path::Path) -> io::Result<()> {
-        let handle = File::open(path)?;
-        if handle.metadata()?.len() == 0 {
+    /// A plain file on disk: read in blocks, matched on all cores; then, when following,
+    /// looked at every [`FOLLOW_POLL`] for lines appended, a cut or a new file at its path.
+    fn plain(&mut self, file: &LogFile, path: &Path, follow: bool) -> io::Result<()> {
+        let searcher = Searcher::new(self.matcher);
+        let mut tail = FileTail::open(path)?;
+        let total = tail.size()?;
+        self.read_tail(&mut tail, file, &searcher, Some(total))?;
+        if !follow {
             return Ok(());
         }
-        // SAFETY: the map is read-only. A file truncated by someone else while mapped could
-        // raise SIGBUS on access; logs being replayed are not normally being truncated.
-        let map = Arc::new(unsafe { Mmap::map(&handle)? });
-        let total = map.len();
-        let mut start = 0;
-        let ranges = std::iter::from_fn(|| {
-            if start >= total {
-                return None;
+        // Read to its end: the state says so while it is followed.
+        self.finish(0, Ok(()));
+        loop {
+            std::thread::sleep(FOLLOW_POLL);
+            let note = match tail.change(path)? {
+                Change::None => continue,
+                Change::Grew => None,
+                Change::Shrank { read, size } => Some(format!(
+                    "file shrank ({read} -> {size} bytes), lines read kept"
+                )),
+                Change::Replaced => Some("rotated: a new file at this path, followed".into()),
+            };
+            if let Some(note) = note {
+                let state = SourceState::Waiting(note);
+                if !(self.send)(Ingested::State {
+                    pane: self.pane,
+                    source: 0,
+                    state,
+                }) {
+                    return Err(io::Error::from(io::ErrorKind::Interrupted));
+                }
             }
-            let mut end = (start + MAPPED_BLOCK).min(total);
-            if end < total {
-                end = memchr::memchr(b'\n', &map[end..]).map_or(total, |i| end + i + 1);
-            }
-            let range = start..end;
-            start = end;
-            Some(range)
-        });
-        let searcher = Searcher::new(self.matcher);
+            self.read_tail(&mut tail, file, &searcher, None)?;
+        }
+    }
+
+    /// Read `tail` to its end in blocks, matched on all cores and sent in order; progress of
+    /// `total` bytes in the source's state while loading (`None`: following, no progress).
+    fn read_tail(
+        &mut self,
+        tail: &mut FileTail,
+        file: &LogFile,
+        searcher: &Searcher,
+        total: Option<u64>,
+    ) -> io::Result<()> {
         let (format, year) = (file.format, file.year);
+        let mut read_error = None;
+        let chunks = &mut tail.chunks;
+        let blocks = std::iter::from_fn(|| match chunks.next_chunk() {
+            Ok(Some(chunk)) => Some((chunk.to_vec(), chunks.get_ref().read)),
+            Ok(None) => None,
+            Err(err) => {
+                read_error = Some(err);
+                None
+            }
+        });
         let mut result = Ok(());
         crate::parallel::ordered_map(
-            ranges,
+            blocks,
             crate::scan::default_threads(),
-            |range| {
-                let end = range.end;
-                let block = Block::new(Bytes::Mapped(map.clone(), range)).in_format(format, year);
-                let hits = ingest::match_block(&block, &searcher);
-                (block, hits, end)
+            |(bytes, done)| {
+                let block = Block::new(Bytes::Owned(bytes)).in_format(format, year);
+                let hits = ingest::match_block(&block, searcher);
+                (block, hits, done)
             },
-            |(block, hits, end)| {
-                result = self.send_block(block, hits, end as u64, Some(total as u64), 0);
+            |(block, hits, done)| {
+                result = match total {
+                    Some(total) => self.send_block(block, hits, done, Some(total), 0),
+                    None => self.send_lines(block, hits),
+                };
                 result.is_ok()
             },
         );
-        result
+        tail.chunks.resume();
+        result?;
+        match read_error {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+
+    /// Send lines read while following (no progress to report).
+    fn send_lines(&mut self, block: Block, hits: Vec<Hit>) -> io::Result<()> {
+        if (self.send)(Ingested::Block {
+            pane: self.pane,
+            block: Arc::new(block),
+            hits,
+        }) {
+            Ok(())
+        } else {
+            Err(io::Error::from(io::ErrorKind::Interrupted))
+        }
     }
 
     /// Gzip, the bundled incident: decode and read in blocks.
@@ -277,6 +355,7 @@ impl Loader<'_> {
         let input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
         let mut chunks = ChunkReader::new(input.reader, READ_BLOCK);
         let mut done = 0u64;
+        // Lines read before an error (a gzip file cut short) are sent before it is reported.
         while let Some(chunk) = chunks.next_chunk()? {
             done += chunk.len() as u64;
             let block = Block::new(Bytes::Owned(chunk.to_vec())).in_format(file.format, file.year);
@@ -308,59 +387,16 @@ impl Loader<'_> {
     }
 
     /// Several logs in one pane: read them all and merge their lines by time, each tagged
-    /// with its source. Each line keeps the fields its own format gives it.
-    fn merged(&mut self, files: &[LogFile]) -> io::Result<()> {
-        struct Line {
-            tag: u16,
-            text: Vec<u8>,
-            fields: LineFields,
-        }
-        let mut all: Vec<Line> = Vec::new();
-        for (tag, file) in files.iter().enumerate() {
-            let tag = tag as u16;
-            let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
-            if file.format.is_structured() {
-                journal::for_each_entry(file.format, &mut input.reader, |entry| {
-                    for (text, fields) in entry.lines() {
-                        all.push(Line {
-                            tag,
-                            text: text.to_vec(),
-                            fields,
-                        });
-                    }
-                    Ok(())
-                })?;
-                continue;
-            }
-            let mut bytes = Vec::new();
-            input.reader.read_to_end(&mut bytes)?;
-            let block = Block::new(Bytes::Owned(bytes)).in_format(file.format, file.year);
-            let mut last = LineFields::default();
-            for i in 0..block.len() {
-                let line = block.line(i);
-                let view = block.view(i);
-                let fields = LineFields {
-                    // A continuation line takes the time and writer of the line it continues.
-                    ts: view.ts.or(last.ts),
-                    label: match (&view.label, view.ts) {
-                        (Some(label), _) => Some(label.as_ref().into()),
-                        (None, None) => last.label.clone(),
-                        (None, Some(_)) => None,
-                    },
-                    stream: view.stream,
-                    priority: view.priority,
-                    message_start: ingest::message_offset(line, &view) as u32,
-                };
-                if view.ts.is_some() {
-                    last = fields.clone();
-                }
-                all.push(Line {
-                    tag,
-                    text: line.to_vec(),
-                    fields,
-                });
-            }
-        }
+    /// with its source. Each line keeps the fields its own format gives it. Each file has its
+    /// own result: one that fails keeps the lines read before its error, and the others are
+    /// not touched by it.
+    fn merged(&mut self, files: &[LogFile]) -> Vec<io::Result<()>> {
+        let mut all: Vec<MergedLine> = Vec::new();
+        let mut results: Vec<io::Result<()>> = files
+            .iter()
+            .enumerate()
+            .map(|(tag, file)| read_for_merge(file, tag as u16, &mut all))
+            .collect();
         // A stable sort by time: lines keep their order within a file.
         all.sort_by_key(|l| (l.fields.ts, l.tag));
         let searcher = Searcher::new(self.matcher);
@@ -374,10 +410,146 @@ impl Loader<'_> {
                 block: Arc::new(block),
                 hits,
             }) {
-                return Err(io::Error::from(io::ErrorKind::Interrupted));
+                for result in &mut results {
+                    *result = Err(io::Error::from(io::ErrorKind::Interrupted));
+                }
+                break;
             }
         }
-        Ok(())
+        results
+    }
+}
+
+/// A line of one of several files in a pane, before they are merged by time.
+struct MergedLine {
+    tag: u16,
+    text: Vec<u8>,
+    fields: LineFields,
+}
+
+/// Read one of a pane's files into `all`, each line with its fields. On an error the lines
+/// read before it stay in `all`.
+fn read_for_merge(file: &LogFile, tag: u16, all: &mut Vec<MergedLine>) -> io::Result<()> {
+    let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
+    if file.format.is_structured() {
+        return journal::for_each_entry(file.format, &mut input.reader, |entry| {
+            for (text, fields) in entry.lines() {
+                all.push(MergedLine {
+                    tag,
+                    text: text.to_vec(),
+                    fields,
+                });
+            }
+            Ok(())
+        });
+    }
+    let mut chunks = ChunkReader::new(input.reader, READ_BLOCK);
+    // The fields of the last line with a time: a continuation line takes them.
+    let mut last = LineFields::default();
+    while let Some(chunk) = chunks.next_chunk()? {
+        let block = Block::new(Bytes::Owned(chunk.to_vec())).in_format(file.format, file.year);
+        for i in 0..block.len() {
+            let line = block.line(i);
+            let view = block.view(i);
+            let fields = LineFields {
+                // A continuation line takes the time and writer of the line it continues.
+                ts: view.ts.or(last.ts),
+                label: match (&view.label, view.ts) {
+                    (Some(label), _) => Some(label.as_ref().into()),
+                    (None, None) => last.label.clone(),
+                    (None, Some(_)) => None,
+                },
+                stream: view.stream,
+                priority: view.priority,
+                message_start: ingest::message_offset(line, &view) as u32,
+            };
+            if view.ts.is_some() {
+                last = fields.clone();
+            }
+            all.push(MergedLine {
+                tag,
+                text: line.to_vec(),
+                fields,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What a followed file did since it was last looked at.
+enum Change {
+    None,
+    /// Longer than what was read.
+    Grew,
+    /// Shorter than what was read (`copytruncate`): read again from its start.
+    Shrank {
+        read: u64,
+        size: u64,
+    },
+    /// Another file is at its path now (renamed away and created anew): the old one was read
+    /// to its end, the new one is read from its start.
+    Replaced,
+}
+
+/// A file's bytes counted as they are read, from where the last read stopped.
+struct Counted {
+    file: File,
+    read: u64,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// A plain file read in blocks of whole lines, and looked at again for what changed.
+struct FileTail {
+    chunks: ChunkReader<Counted>,
+    /// Device and inode: another file at the same path has others.
+    identity: (u64, u64),
+}
+
+impl FileTail {
+    fn open(path: &Path) -> io::Result<FileTail> {
+        use std::os::unix::fs::MetadataExt;
+        let file = File::open(path)?;
+        let meta = file.metadata()?;
+        Ok(FileTail {
+            chunks: ChunkReader::new(Counted { file, read: 0 }, FILE_BLOCK),
+            identity: (meta.dev(), meta.ino()),
+        })
+    }
+
+    fn size(&self) -> io::Result<u64> {
+        Ok(self.chunks.get_ref().file.metadata()?.len())
+    }
+
+    /// Look at the file (once it has been read to its end) and at its path.
+    fn change(&mut self, path: &Path) -> io::Result<Change> {
+        use std::os::unix::fs::MetadataExt;
+        let read = self.chunks.get_ref().read;
+        let size = self.size()?;
+        if size < read {
+            // Reading on from the old position would only find the end: start again.
+            let mut file = self.chunks.get_ref().file.try_clone()?;
+            io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
+            self.chunks = ChunkReader::new(Counted { file, read: 0 }, FILE_BLOCK);
+            return Ok(Change::Shrank { read, size });
+        }
+        if size > read {
+            return Ok(Change::Grew);
+        }
+        // Read to its end: if the path names another file now, that one is next.
+        match std::fs::metadata(path) {
+            Ok(meta) if (meta.dev(), meta.ino()) != self.identity => {
+                *self = FileTail::open(path)?;
+                Ok(Change::Replaced)
+            }
+            _ => Ok(Change::None),
+        }
     }
 }
 

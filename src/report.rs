@@ -47,11 +47,35 @@ pub struct Printer<'c, W: Write> {
     hits: u64,
 }
 
+/// Lines a group shows from its start, and from its end: a group's memory is bounded
+/// whatever the input (an outage with every line a hit), and what is left out is counted.
+const GROUP_HEAD: usize = 100;
+const GROUP_TAIL: usize = 10;
+
 #[derive(Default)]
 struct Tally {
     count: u64,
     first: String,
+    /// The group's first lines (up to [`GROUP_HEAD`]).
     lines: Vec<String>,
+    /// Its newest lines past those (up to [`GROUP_TAIL`]).
+    last: std::collections::VecDeque<String>,
+    /// Lines between the two, counted.
+    left_out: u64,
+}
+
+impl Tally {
+    fn keep(&mut self, line: String) {
+        if self.lines.len() < GROUP_HEAD {
+            self.lines.push(line);
+            return;
+        }
+        if self.last.len() == GROUP_TAIL {
+            self.last.pop_front();
+            self.left_out += 1;
+        }
+        self.last.push_back(line);
+    }
 }
 
 /// A JSON line for one hit. Field names are a contract with scripts: keep them.
@@ -124,8 +148,7 @@ impl<'c, W: Write> Printer<'c, W> {
                     self.tally
                         .get_mut(&hit.entry)
                         .expect("just added")
-                        .lines
-                        .push(line);
+                        .keep(line);
                 }
                 Layout::Jsonl => {
                     let decoded = Lossy::decode(found.text);
@@ -332,6 +355,16 @@ impl<'c, W: Write> Printer<'c, W> {
             }
         }
         for line in &tally.lines {
+            writeln!(self.out, "{line}")?;
+        }
+        if tally.left_out > 0 {
+            let more = match self.lang {
+                Lang::Zh => format!("  … 另有 {} 行", tally.left_out),
+                _ => format!("  … {} more lines", tally.left_out),
+            };
+            writeln!(self.out, "{}", self.paint(style_location(), &more))?;
+        }
+        for line in &tally.last {
             writeln!(self.out, "{line}")?;
         }
         writeln!(self.out)
@@ -560,6 +593,24 @@ fn style_command() -> Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_keeps_its_first_and_newest_lines_and_counts_the_rest() {
+        let mut tally = Tally::default();
+        for n in 0..10_000 {
+            tally.keep(format!("line {n}"));
+        }
+        assert_eq!(tally.lines.len(), GROUP_HEAD);
+        assert_eq!(tally.last.len(), GROUP_TAIL);
+        assert_eq!(tally.left_out, 10_000 - (GROUP_HEAD + GROUP_TAIL) as u64);
+        assert_eq!(tally.lines[0], "line 0");
+        assert_eq!(tally.last.back().unwrap(), "line 9999");
+        let mut few = Tally::default();
+        for n in 0..GROUP_HEAD + GROUP_TAIL {
+            few.keep(format!("line {n}"));
+        }
+        assert_eq!(few.left_out, 0);
+    }
 
     #[test]
     fn offsets_map_into_the_lossily_decoded_text() {

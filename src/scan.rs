@@ -301,13 +301,13 @@ fn scan_json(
     let mut bytes = 0u64;
     loop {
         buf.clear();
-        let read = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| ScanError::Read {
+        let read = crate::input::read_line_bounded(&mut reader, &mut buf).map_err(|source| {
+            ScanError::Read {
                 name: name.to_string(),
                 line,
                 source,
-            })?;
+            }
+        })?;
         if read == 0 {
             break;
         }

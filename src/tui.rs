@@ -1,6 +1,8 @@
 //! The runtime: the terminal, the one event loop, and the things only it can do (threads,
 //! the clipboard, quitting). On every way out — `q`, an error, a panic, SIGTERM, SIGHUP when
-//! the SSH connection drops — the terminal is given back as it was found.
+//! the SSH connection drops, SIGQUIT — the terminal is given back as it was found; and while
+//! the viewer is stopped (Ctrl-Z, SIGTSTP) too, taken again with a full redraw when it
+//! continues.
 
 use std::{
     io::{self, Stdout, Write},
@@ -95,6 +97,11 @@ pub struct Timings {
     /// The first frame that showed log lines.
     pub first_lines: Option<Duration>,
     pub loaded: Option<Duration>,
+    /// The signal that ended the run (SIGTERM, SIGHUP, SIGINT, SIGQUIT), if one did: the exit
+    /// code is then 128 + its number.
+    pub signal: Option<i32>,
+    /// Sources that failed, as `name: why`: said again on stderr once the terminal is back.
+    pub failed: Vec<String>,
 }
 
 /// Take over the terminal and run until the user quits.
@@ -132,14 +139,8 @@ impl TerminalGuard {
                 previous(info);
             }));
         });
-        terminal::enable_raw_mode()?;
-        TAKEN_OVER.store(true, Ordering::SeqCst);
-        let guard = TerminalGuard;
-        execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
-        if mouse {
-            execute!(io::stdout(), ct::EnableMouseCapture)?;
-        }
-        Ok(guard)
+        take_over(mouse)?;
+        Ok(TerminalGuard)
     }
 
     fn terminal(&self) -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
@@ -151,6 +152,29 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore_terminal();
     }
+}
+
+/// Raw mode on, the alternate screen, the cursor hidden (and the mouse captured if asked).
+fn take_over(mouse: bool) -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    TAKEN_OVER.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+    if mouse {
+        execute!(io::stdout(), ct::EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+/// Ctrl-Z (a key in raw mode, not a signal) or SIGTSTP: give the terminal back and stop, as
+/// the shell expects of a job; on `fg`, take the terminal again. SIGSTOP, which cannot be
+/// caught, does the stopping: SIGTSTP has a handler here, so raising it would not stop.
+fn suspend(mouse: bool) -> io::Result<()> {
+    restore_terminal();
+    // SAFETY: raise(3) sends a signal to this process; SIGSTOP only stops it until SIGCONT.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
+    take_over(mouse)
 }
 
 /// Raw mode off, mouse off, alternate screen left, cursor shown. Errors are ignored: after
@@ -186,7 +210,7 @@ async fn event_loop(
         docker,
         journal,
         flood,
-        ..
+        mouse,
     } = run;
     let started = Instant::now();
     let mut timings = Timings::default();
@@ -201,7 +225,7 @@ async fn event_loop(
         std::thread::Builder::new()
             .name(format!("load-{pane:?}"))
             .spawn(move || {
-                loader::load_pane(&matcher, pane, &files, &mut |ingested| {
+                loader::load_pane_following(&matcher, pane, &files, &mut |ingested| {
                     tx.blocking_send(Event::from(ingested)).is_ok()
                 });
             })?;
@@ -221,7 +245,7 @@ async fn event_loop(
             source::flood::run(path, lines, source_tx)
         });
     }
-    let (signal_tx, mut signals) = mpsc::channel::<Event>(1);
+    let (signal_tx, mut signals) = mpsc::channel::<SignalMsg>(4);
     spawn_signal_listener(signal_tx)?;
 
     let mut input = EventStream::new();
@@ -265,8 +289,30 @@ async fn event_loop(
         let mut commands = Vec::new();
         tokio::select! {
             biased;
-            Some(event) = signals.recv() => commands.extend(app.update(event)),
+            Some(signal) = signals.recv() => match signal {
+                SignalMsg::End(number, name) => {
+                    timings.signal = Some(number);
+                    commands.extend(app.update(Event::Signal(name)));
+                }
+                SignalMsg::Stop => {
+                    suspend(mouse)?;
+                    redraw_all(&mut terminal, &mut app)?;
+                    dirty = true;
+                }
+                // Continued after a stop that was not ours (SIGSTOP from elsewhere): the
+                // shell may have reset the terminal meanwhile.
+                SignalMsg::Continue => {
+                    take_over(mouse)?;
+                    redraw_all(&mut terminal, &mut app)?;
+                    dirty = true;
+                }
+            },
             maybe = input.next() => match maybe {
+                Some(Ok(event)) if is_suspend_key(&event) => {
+                    suspend(mouse)?;
+                    redraw_all(&mut terminal, &mut app)?;
+                    dirty = true;
+                }
                 Some(Ok(event)) => {
                     if let Some(event) = translate(event) {
                         commands.extend(app.update(event));
@@ -325,6 +371,15 @@ async fn event_loop(
             break;
         }
     }
+    timings.failed = app
+        .panes
+        .iter()
+        .flat_map(|pane| &pane.sources)
+        .filter_map(|source| match &source.state {
+            SourceState::Failed(why) => Some(format!("{}: {why}", source.name)),
+            _ => None,
+        })
+        .collect();
     Ok(timings)
 }
 
@@ -361,6 +416,29 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> io::Res
     Ok(())
 }
 
+/// Ctrl-Z: in raw mode the terminal sends it as a key, not as SIGTSTP.
+fn is_suspend_key(event: &ct::Event) -> bool {
+    matches!(event, ct::Event::Key(key)
+        if key.code == ct::KeyCode::Char('z')
+            && key.modifiers.contains(ct::KeyModifiers::CONTROL)
+            && key.kind != ct::KeyEventKind::Release)
+}
+
+/// Forget what the terminal shows and draw the next frame whole, at the terminal's size now
+/// (it may have changed while the viewer was stopped).
+fn redraw_all(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> io::Result<()> {
+    // Not `Terminal::clear`: it asks the terminal where the cursor is, and the answer would
+    // go to the key reader instead. Both buffers blank: the next frame is drawn whole.
+    execute!(
+        terminal.backend_mut(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    terminal.swap_buffers();
+    let size = terminal.size()?;
+    app.update(Event::Resize(size.width, size.height));
+    Ok(())
+}
+
 fn translate(event: ct::Event) -> Option<Event> {
     match event {
         ct::Event::Key(key) => Some(Event::Key(key)),
@@ -374,22 +452,42 @@ fn translate(event: ct::Event) -> Option<Event> {
     }
 }
 
-/// SIGHUP (the SSH session dropped), SIGTERM, SIGINT become events: the loop ends normally
-/// and the terminal is restored on the way out.
+/// What a signal asks of the loop.
+#[derive(Debug, Clone, Copy)]
+enum SignalMsg {
+    /// SIGHUP (the SSH session dropped), SIGTERM, SIGINT, SIGQUIT: end, restoring the
+    /// terminal; its number and name.
+    End(i32, &'static str),
+    /// SIGTSTP: give the terminal back and stop.
+    Stop,
+    /// SIGCONT: take the terminal again and redraw it all.
+    Continue,
+}
+
 /// Signals come on a channel of their own, which the loop looks at before anything else: a
 /// flood of lines queued for the app must not keep a SIGTERM waiting.
-fn spawn_signal_listener(tx: mpsc::Sender<Event>) -> io::Result<()> {
+fn spawn_signal_listener(tx: mpsc::Sender<SignalMsg>) -> io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut hangup = signal(SignalKind::hangup())?;
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut quit = signal(SignalKind::quit())?;
+    let mut stop = signal(SignalKind::from_raw(libc::SIGTSTP))?;
+    let mut resume = signal(SignalKind::from_raw(libc::SIGCONT))?;
     tokio::spawn(async move {
-        let name = tokio::select! {
-            _ = hangup.recv() => "SIGHUP",
-            _ = terminate.recv() => "SIGTERM",
-            _ = interrupt.recv() => "SIGINT",
-        };
-        let _ = tx.send(Event::Signal(name)).await;
+        loop {
+            let msg = tokio::select! {
+                _ = hangup.recv() => SignalMsg::End(libc::SIGHUP, "SIGHUP"),
+                _ = terminate.recv() => SignalMsg::End(libc::SIGTERM, "SIGTERM"),
+                _ = interrupt.recv() => SignalMsg::End(libc::SIGINT, "SIGINT"),
+                _ = quit.recv() => SignalMsg::End(libc::SIGQUIT, "SIGQUIT"),
+                _ = stop.recv() => SignalMsg::Stop,
+                _ = resume.recv() => SignalMsg::Continue,
+            };
+            if tx.send(msg).await.is_err() {
+                return;
+            }
+        }
     });
     Ok(())
 }

@@ -71,9 +71,10 @@ pub fn parse_file(file: &str, text: &str) -> (Vec<Entry>, Vec<PatternError>) {
 fn parse_by_entry(file: &str, text: &str) -> (Vec<Entry>, Vec<PatternError>) {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
+    let lines = LineIndex::new(text);
     for chunk in split_entries(text) {
         let chunk_text = &text[chunk.clone()];
-        let line_offset = line_of(text, chunk.start) - 1;
+        let line_offset = lines.line_of(chunk.start) - 1;
         match toml::from_str::<RawFile>(chunk_text) {
             Ok(raw) => {
                 let (good, bad) = convert_all(file, chunk_text, line_offset, raw);
@@ -132,13 +133,14 @@ fn convert_all(
 ) -> (Vec<Entry>, Vec<PatternError>) {
     let mut entries = Vec::new();
     let mut errors = Vec::new();
+    let lines = LineIndex::new(text);
     for spanned in raw.entry {
-        let line = line_offset + line_of(text, spanned.span().start);
+        let line = line_offset + lines.line_of(spanned.span().start);
         let raw = spanned.into_inner();
         let regex_lines = raw
             .regex
             .iter()
-            .map(|r| line_offset + line_of(text, r.span().start))
+            .map(|r| line_offset + lines.line_of(r.span().start))
             .collect();
         let entry = Entry {
             id: raw.id,
@@ -244,12 +246,29 @@ fn validate(entry: &Entry) -> Result<(), PatternError> {
 
 /// 1-based line number of byte offset `at` in `text`.
 pub(crate) fn line_of(text: &str, at: usize) -> usize {
-    let at = at.min(text.len());
-    text.as_bytes()[..at]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    LineIndex::new(text).line_of(at)
+}
+
+/// Where a text's lines start, to number the line of many offsets in it: counting from the
+/// start for each one made a file of thousands of entries take seconds (quadratic).
+pub(crate) struct LineIndex {
+    newlines: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        LineIndex {
+            newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
+            len: text.len(),
+        }
+    }
+
+    /// The 1-based line of byte `at`.
+    pub(crate) fn line_of(&self, at: usize) -> usize {
+        let at = at.min(self.len);
+        self.newlines.partition_point(|&newline| newline < at) + 1
+    }
 }
 
 fn first_line(message: &str) -> String {
@@ -262,6 +281,27 @@ fn syntax_error(err: &regex_syntax::Error) -> String {
         regex_syntax::Error::Parse(e) => e.kind().to_string(),
         regex_syntax::Error::Translate(e) => e.kind().to_string(),
         other => first_line(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::LineIndex;
+
+    #[test]
+    fn lines_are_numbered_from_one_at_every_offset() {
+        let text = "a\nbc\n\nd";
+        let index = LineIndex::new(text);
+        let naive = |at: usize| {
+            text.as_bytes()[..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1
+        };
+        for at in 0..=text.len() + 2 {
+            assert_eq!(index.line_of(at), naive(at.min(text.len())), "at {at}");
+        }
     }
 }
 

@@ -137,7 +137,7 @@ pub fn for_each_entry(
     let mut line = Vec::new();
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
+        if crate::input::read_line_bounded(reader, &mut line)? == 0 {
             return Ok(());
         }
         let raw = line.strip_suffix(b"\n").unwrap_or(&line);
@@ -173,7 +173,7 @@ impl<R: BufRead> ExportReader<R> {
         let mut buf = Vec::new();
         loop {
             buf.clear();
-            if self.reader.read_until(b'\n', &mut buf)? == 0 {
+            if crate::input::read_line_bounded(&mut self.reader, &mut buf)? == 0 {
                 return Ok(start.map(|line| (line, entry)));
             }
             self.line += 1;
@@ -196,9 +196,13 @@ impl<R: BufRead> ExportReader<R> {
                     let mut len = [0u8; 8];
                     self.reader.read_exact(&mut len)?;
                     let len = u64::from_le_bytes(len);
+                    // Kept up to the longest line; the rest is read past, not held.
                     let mut data = Vec::new();
-                    (&mut self.reader).take(len).read_to_end(&mut data)?;
-                    if (data.len() as u64) < len {
+                    let kept = len.min(crate::input::MAX_LINE as u64);
+                    (&mut self.reader).take(kept).read_to_end(&mut data)?;
+                    let skipped =
+                        io::copy(&mut (&mut self.reader).take(len - kept), &mut io::sink())?;
+                    if (data.len() as u64) + skipped < len {
                         return Err(io::Error::new(
                             io::ErrorKind::UnexpectedEof,
                             format!("export entry cut short in binary field {name}"),

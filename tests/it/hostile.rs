@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::common::triage;
+use crate::common::{Deadline, triage};
 
 use triage::{
     catalogue::Catalogue,
@@ -780,4 +780,424 @@ fn random_values_keep_the_words_of_every_template() {
             "{benign:?} → {filled:?} with {value:?}"
         );
     }
+}
+
+/// The exit code a shell printed with `echo EXIT=$?` (a line of its own: the command line
+/// that asks for it is no answer).
+fn exit_code(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find_map(|l| l.trim_end().strip_prefix("EXIT=").map(str::to_string))
+}
+
+/// Write `bytes` bytes of log lines to `path`: a first line to find, then filler.
+fn write_big_log(path: &std::path::Path, bytes: usize) {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    out.write_all(b"FIRST-LINE of the big log\n").unwrap();
+    let mut chunk = Vec::with_capacity(1 << 20);
+    let mut n = 0u64;
+    while chunk.len() < (1 << 20) - 100 {
+        n += 1;
+        writeln!(
+            chunk,
+            "filler line {n:08} of a log that is cut short under the viewer"
+        )
+        .unwrap();
+    }
+    let mut written = 0;
+    while written < bytes {
+        out.write_all(&chunk).unwrap();
+        written += chunk.len();
+    }
+    out.flush().unwrap();
+}
+
+/// Issue 8: a log cut short under the viewer (`truncate -s 0`, as logrotate's copytruncate
+/// does) while it is being read. Mapped, its pages faulted with SIGBUS at the next `G`: "Bus
+/// error", exit 135, the terminal left raw on the alternate screen. Read, the viewer goes on:
+/// the pane says the file shrank and keeps the lines read; lines written after the cut are
+/// followed, and so is a new file put at the path (rotation). `q` leaves the terminal as it
+/// was, exit 0.
+#[test]
+fn a_log_cut_short_while_the_viewer_reads_it_is_survived_followed_and_said() {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    let dir = tmux.dir().to_path_buf();
+    let log = dir.join("big.log");
+    write_big_log(&log, 200 << 20);
+    tmux.run(&format!("cd {}", dir.display()));
+    tmux.run("stty -g > before.stty");
+    tmux.run(&format!("{TRIAGE} big.log; echo EXIT=$?"));
+    // Cut while the file is being read (the status line still shows its progress) or, on a
+    // fast machine, as soon as its first lines are on screen.
+    tmux.wait_for("the first lines", |s| s.contains("FIRST-LINE"));
+    let loading = tmux.screen().contains("%]");
+    let status = Command::new("truncate")
+        .args(["-s", "0"])
+        .arg(&log)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    tmux.keys(&["G"]);
+    let screen = tmux.wait_for("the pane saying the file shrank", |s| {
+        s.contains("file shrank") && s.contains("lines read kept")
+    });
+    eprintln!("cut while loading: {loading}");
+    assert!(screen.contains("filler line"), "{screen}");
+    assert!(exit_code(&screen).is_none(), "the viewer ended:\n{screen}");
+    // What was read is kept: the first line is still there.
+    tmux.keys(&["g"]);
+    tmux.wait_for("the first line, kept", |s| s.contains("FIRST-LINE"));
+
+    // Lines written after the cut are followed (`f`): the file grew again.
+    tmux.keys(&["f"]);
+    tmux.wait_for("FOLLOW", |s| s.contains("FOLLOW"));
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .unwrap()
+        .write_all(b"APPENDED-AFTER-CUT: No space left on device\n")
+        .unwrap();
+    tmux.wait_for("the appended line", |s| s.contains("APPENDED-AFTER-CUT"));
+
+    // Rotation: the file renamed away, a new one at its path.
+    std::fs::rename(&log, dir.join("big.log.1")).unwrap();
+    std::fs::write(&log, "ROTATED-IN first line of the new file\n").unwrap();
+    tmux.wait_for("the new file's line and the note", |s| {
+        s.contains("ROTATED-IN") && s.contains("rotated")
+    });
+
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen).as_deref(), Some("0"), "{screen}");
+    tmux.run("stty -g > after.stty; cmp before.stty after.stty && echo SAME-MODES");
+    tmux.wait_for("the terminal's modes restored", |s| {
+        s.contains("SAME-MODES")
+    });
+}
+
+/// A gzip bomb: `members` gzip members of 64 MiB of zeros each (no line end anywhere), one
+/// stream to any reader of multi-member gzip: `members * 64` MiB of one endless line.
+fn write_gzip_bomb(path: &std::path::Path, members: usize) {
+    use flate2::{Compression, write::GzEncoder};
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        encoder.write_all(&zeros).unwrap();
+    }
+    let member = encoder.finish().unwrap();
+    let mut out = std::fs::File::create(path).unwrap();
+    for _ in 0..members {
+        out.write_all(&member).unwrap();
+    }
+}
+
+/// The largest resident set of any child this test process has waited for, in bytes.
+/// (nextest runs each test in a process of its own: the children are this test's.)
+fn children_peak_rss() -> u64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
+        usage
+    };
+    usage.ru_maxrss as u64 * 1024
+}
+
+/// Issue 8: 5 GB of zeros gzips to 23 MB; scanning it aborted with "memory allocation of
+/// 8589934592 bytes failed" and the next file was never scanned (1 GB of zeros took 3.1 GB).
+/// Decompression streams and a line is cut at 1 MiB, the rest skipped: a 1 GiB bomb is
+/// scanned in under 100 MiB and the file after it still is.
+#[test]
+fn a_gzip_bomb_is_scanned_in_bounded_memory_and_the_next_file_still_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("bomb.log.gz");
+    write_gzip_bomb(&bomb, 16);
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 4 << 20);
+    let after = dir.path().join("after.log");
+    std::fs::write(&after, format!("{}\n", known_line())).unwrap();
+    let before_rss = children_peak_rss();
+    let out = triage()
+        .args(["scan", "--format", "jsonl"])
+        .arg(&bomb)
+        .arg(&after)
+        .output_within(common::COMMAND);
+    let peak = children_peak_rss();
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let hits = common::jsonl(&out);
+    assert!(
+        hits.iter()
+            .any(|h| h["file"].as_str().unwrap().ends_with("after.log")),
+        "the file after the bomb was scanned: {hits:?}"
+    );
+    assert!(
+        peak < 100 << 20,
+        "peak RSS of scan on a 1 GiB gzip bomb: {} MiB (children before: {} MiB)",
+        peak >> 20,
+        before_rss >> 20
+    );
+    eprintln!("peak RSS of scan on a 1 GiB gzip bomb: {} MiB", peak >> 20);
+}
+
+/// Issue 8: `triage oom.log trunc.gz` marked both files `[failed: incomplete deflate
+/// stream]`. Each file keeps its own state: the good one is read whole, the one cut short
+/// keeps the lines read before its error, and only it says it failed.
+#[test]
+fn a_failed_file_fails_alone_and_keeps_the_lines_read_before_its_error() {
+    use flate2::{Compression, write::GzEncoder};
+    use triage::{
+        app::{PaneId, SourceState},
+        catalogue::Lang,
+        loader::{LogData, LogFile},
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("oom.log");
+    std::fs::write(
+        &good,
+        format!("Nov 28 14:03:05 vm kernel: {}\n", known_line()),
+    )
+    .unwrap();
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
+    for n in 0..200_000 {
+        writeln!(
+            encoder,
+            "Nov 28 14:04:05 vm app[7]: TRUNC-LINE {n:06} {}",
+            n * 7919
+        )
+        .unwrap();
+    }
+    let gz = encoder.finish().unwrap();
+    let cut = dir.path().join("trunc.gz");
+    std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    viewer_says_what_failed_on_exit(&good, &cut);
+    let logs = [&good, &cut]
+        .iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            LogFile::open(name, LogData::Path(path.to_path_buf()), None).unwrap()
+        })
+        .collect::<Vec<_>>();
+    assert!(logs.iter().all(|l| l.pane() == PaneId::Host));
+    let app = common::app_with(logs, common::options(Lang::En), 160, 48);
+    let pane = app.pane(PaneId::Host);
+    assert_eq!(pane.sources[0].state, SourceState::Loaded);
+    assert!(
+        matches!(&pane.sources[1].state, SourceState::Failed(why) if why.contains("deflate")),
+        "{:?}",
+        pane.sources[1].state
+    );
+    // The good file's line and most of what the cut one held before its error.
+    let rows = pane.row_count();
+    assert!(rows > 50_000 && rows < 200_001, "{rows} rows");
+    assert_eq!(app.hit_order.len(), 1);
+    let screen = common::screen_text(&app);
+    assert!(
+        screen.contains("oom.log [ok]") && screen.contains("trunc.gz [failed:"),
+        "{screen}"
+    );
+}
+
+/// The peak resident set (VmHWM) of a running process, in bytes.
+fn peak_rss_of(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// The viewer on the same 1 GiB gzip bomb beside a good file: no abort, bounded memory, the
+/// good file's hit shown, the terminal given back.
+#[test]
+fn the_viewer_reads_a_gzip_bomb_in_bounded_memory() {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    let dir = tmux.dir().to_path_buf();
+    write_gzip_bomb(&dir.join("bomb.log.gz"), 16);
+    std::fs::write(
+        dir.join("after.log"),
+        format!("Nov 28 14:03:05 vm kernel: {}\n", known_line()),
+    )
+    .unwrap();
+    tmux.run(&format!("cd {}", dir.display()));
+    tmux.run(&format!("{TRIAGE} bomb.log.gz after.log; echo EXIT=$?"));
+    let pid = common::wait_for("the viewer's process", common::WAIT, || {
+        tmux.children().into_iter().next()
+    });
+    tmux.wait_for("both files read, the good one's hit shown", |s| {
+        s.contains("oom-kill") && s.contains("bomb.log.gz [ok]") && s.contains("after.log [ok]")
+    });
+    let peak = peak_rss_of(&pid).expect("the viewer is running");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen).as_deref(), Some("0"), "{screen}");
+    assert!(
+        peak < 100 << 20,
+        "peak RSS of the viewer on a 1 GiB gzip bomb: {} MiB",
+        peak >> 20
+    );
+    eprintln!(
+        "peak RSS of the viewer on a 1 GiB gzip bomb: {} MiB",
+        peak >> 20
+    );
+}
+
+/// Issue 8: `scan` opened every argument before reading the first: with `ulimit -n 1024`,
+/// 10,000 files gave 8,981 "Too many open files". Files are opened as they are scanned: 500
+/// files under a limit of 64 descriptors are all scanned.
+#[test]
+fn scan_opens_files_one_at_a_time() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("{}\n", known_line());
+    let files: Vec<_> = (0..500)
+        .map(|n| {
+            let path = dir.path().join(format!("log{n:03}.log"));
+            std::fs::write(&path, &line).unwrap();
+            path
+        })
+        .collect();
+    let mut cmd = triage();
+    cmd.args(["scan", "--format", "jsonl"]).args(&files);
+    // SAFETY: setrlimit is async-signal-safe; it only lowers this child's own limit.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 64,
+                rlim_max: 64,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output_within(common::COMMAND);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        common::stderr(&out)
+            .lines()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(common::stderr(&out), "");
+    let scanned: BTreeSet<String> = common::jsonl(&out)
+        .iter()
+        .map(|h| h["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(scanned.len(), 500);
+}
+
+/// Issue 8: Ctrl-Z left the shell on the alternate screen with the cursor hidden, and after
+/// `fg` the terminal stayed cooked; SIGQUIT left it broken; a signal's exit code was 0. Now:
+/// stopped (Ctrl-Z, or SIGTSTP from elsewhere) the shell has its screen and cooked modes; `fg`
+/// brings the viewer back, redrawn whole; SIGQUIT and SIGTERM restore the terminal and exit
+/// with 128 + the signal's number.
+#[test]
+fn stop_continue_and_quit_signals_leave_the_terminal_usable() {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    tmux.run(&format!("cd {}", tmux.dir().display()));
+    tmux.run("stty -g > before.stty");
+    let same_modes = |tag: &str| {
+        tmux.run(&format!(
+            "stty -g > now.stty; cmp before.stty now.stty && echo {tag}"
+        ));
+        tmux.wait_for(tag, |s| s.contains(&format!("\n{tag}")));
+    };
+    let loaded = |s: &str| s.contains("oom-kill") && s.contains("ok]") && s.contains("/79");
+
+    tmux.run(&format!("{TRIAGE} demo"));
+    tmux.wait_for("the demo", loaded);
+    // Ctrl-Z: the job stops, the shell is back in its own screen and modes.
+    tmux.keys(&["C-z"]);
+    let screen = tmux.wait_for("the shell, the job stopped", |s| {
+        s.contains("Stopped") && !s.contains("oom-kill")
+    });
+    assert!(
+        !screen.contains('│'),
+        "the viewer left its frame:\n{screen}"
+    );
+    same_modes("COOKED-AFTER-CTRL-Z");
+    // fg: the viewer again, drawn whole, and it answers keys (raw mode: no Enter needed).
+    tmux.run("clear; fg");
+    tmux.wait_for("the viewer redrawn after fg", loaded);
+    tmux.keys(&["n"]);
+    tmux.wait_for("n answered", |s| s.contains("11/79"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt after q", |s| {
+        s.contains("PROMPT$") && !s.contains("oom-kill")
+    });
+    tmux.run("echo EXIT=$?");
+    tmux.wait_for("exit 0 after q", |s| s.contains("EXIT=0"));
+    same_modes("COOKED-AFTER-Q");
+
+    // SIGTSTP from elsewhere, then SIGQUIT and SIGTERM: each restores the terminal, and the
+    // two that end it exit with 128 + the signal.
+    for (signal, code) in [
+        (libc::SIGTSTP, None),
+        (libc::SIGQUIT, Some(131)),
+        (libc::SIGTERM, Some(143)),
+    ] {
+        tmux.run(&format!("clear; {TRIAGE} demo; echo EXIT=$?"));
+        tmux.wait_for("the demo", loaded);
+        let pid: i32 = tmux.children()[0].parse().unwrap();
+        // SAFETY: kill(2) on the viewer this test started in its tmux.
+        unsafe {
+            libc::kill(pid, signal);
+        }
+        match code {
+            None => {
+                tmux.wait_for("stopped by SIGTSTP", |s| {
+                    s.contains("Stopped") && !s.contains("oom-kill")
+                });
+                same_modes("COOKED-AFTER-SIGTSTP");
+                tmux.run("clear; fg");
+                tmux.wait_for("the viewer redrawn after fg", loaded);
+                tmux.keys(&["q"]);
+                // The rest of the stopped command line is not run: `fg` ran the job alone.
+                tmux.wait_for("the prompt after q", |s| {
+                    s.contains("PROMPT$") && !s.contains("oom-kill")
+                });
+                tmux.run("echo EXIT=$?");
+                tmux.wait_for("exit 0", |s| s.contains("EXIT=0"));
+            }
+            Some(code) => {
+                let screen = tmux.wait_for("the exit", |s| exit_code(s).is_some());
+                assert_eq!(exit_code(&screen), Some(code.to_string()), "{screen}");
+                assert!(
+                    !screen.contains('│'),
+                    "the viewer left its frame:\n{screen}"
+                );
+            }
+        }
+        same_modes(&format!("COOKED-AFTER-{signal}"));
+    }
+}
+
+/// The real viewer on a good file and one cut short: only the cut one says `failed` in the
+/// status line; after `q`, stderr says which file failed and why, and the exit code is 2 (as
+/// `scan` does for a file it could not read).
+fn viewer_says_what_failed_on_exit(good: &std::path::Path, cut: &std::path::Path) {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    tmux.run(&format!(
+        "{TRIAGE} {} {}; echo EXIT=$?",
+        good.display(),
+        cut.display()
+    ));
+    let screen = tmux.wait_for("both files' states", |s| {
+        s.contains("oom.log [ok]") && s.contains("trunc.gz [failed:")
+    });
+    assert!(screen.contains("TRUNC-LINE"), "{screen}");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the exit", |s| exit_code(s).is_some());
+    assert!(
+        exit_code(&screen).as_deref() == Some("2")
+            && screen.contains("trunc.gz: incomplete deflate stream")
+            && !screen.contains("oom.log: "),
+        "{screen}"
+    );
 }

@@ -9,6 +9,7 @@ mod glibc;
 mod hostile;
 mod ingest;
 mod journal;
+mod properties;
 mod remedies;
 mod scan;
 mod terminal;

@@ -525,8 +525,10 @@ fn hostile_input_is_matched_and_never_reaches_the_terminal_raw() {
     let mut log = Vec::new();
     log.extend_from_slice(b"\x1b[2J\x1b]0;pwned\x07E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' \x1b[31mto correct\x1b[0m the problem.\n");
     log.extend_from_slice("No space left on device \u{202e}evil\u{202c} \u{9b}2J\n".as_bytes());
-    let mut long = vec![b'x'; 10 << 20];
-    long.extend_from_slice(b" Out of memory: Killed process 4242 (mysqld) total-vm:1kB\n");
+    // A 10 MB line: cut at the longest line kept (1 MiB), its start still matched.
+    let mut long = b"Out of memory: Killed process 4242 (mysqld) total-vm:1kB ".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 10 << 20));
+    long.extend_from_slice(b" unseen\n");
     log.extend_from_slice(&long);
     log.extend_from_slice(b"caf\xe9 \xff\xfe connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4\n");
     log.extend_from_slice(&[0u8, 1, 2, 0xff, 0x80, b'\n', 0x1b, b'c', b'\n']);
@@ -549,10 +551,12 @@ fn hostile_input_is_matched_and_never_reaches_the_terminal_raw() {
         ]
     );
     let long_hit = &jsonl(&json)[2];
-    assert_eq!(
-        long_hit["text"].as_str().unwrap().len(),
-        long.len() - 1,
-        "the long line is kept whole in JSON"
+    let kept = long_hit["text"].as_str().unwrap();
+    assert!(
+        kept.len() == (1 << 20) + triage::input::CUT_MARK.len()
+            && kept.ends_with(std::str::from_utf8(triage::input::CUT_MARK).unwrap()),
+        "the long line is kept up to 1 MiB in JSON, marked as cut ({} bytes)",
+        kept.len()
     );
 
     for color in ["never", "always"] {

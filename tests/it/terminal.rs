@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-const TRIAGE: &str = env!("CARGO_BIN_EXE_triage");
+pub(crate) const TRIAGE: &str = env!("CARGO_BIN_EXE_triage");
 
 /// Fail (whether or not `CI` is set: these tests exist to run the binary in a real terminal)
 /// if `tool` is not installed.
@@ -22,15 +22,15 @@ fn require(tool: &str) {
     );
 }
 
-/// A private tmux server running one window with an interactive shell.
-struct Tmux {
+/// A private tmux server running one window with an interactive shell (used by `hostile` too).
+pub(crate) struct Tmux {
     socket: String,
     dir: tempfile::TempDir,
 }
 
 impl Tmux {
     /// A `width` x `height` terminal with a plain `sh` whose prompt is `PROMPT$ `.
-    fn new(width: u16, height: u16) -> Tmux {
+    pub(crate) fn new(width: u16, height: u16) -> Tmux {
         require("tmux");
         let dir = tempfile::tempdir().unwrap();
         let socket = format!(
@@ -71,19 +71,19 @@ impl Tmux {
         tmux
     }
 
-    fn tmux(&self) -> Command {
+    pub(crate) fn tmux(&self) -> Command {
         let mut cmd = Command::new("tmux");
         cmd.args(["-L", &self.socket]);
         cmd
     }
 
     /// Type text and press Enter.
-    fn run(&self, line: &str) {
+    pub(crate) fn run(&self, line: &str) {
         self.keys(&["-l", line]);
         self.keys(&["Enter"]);
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let status = self
             .tmux()
             .args(["send-keys", "-t", "t"])
@@ -92,7 +92,7 @@ impl Tmux {
         assert!(status.success());
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = self
             .tmux()
             .args(["capture-pane", "-p", "-t", "t"])
@@ -101,7 +101,7 @@ impl Tmux {
     }
 
     /// The screen with SGR colour escapes.
-    fn screen_with_colours(&self) -> String {
+    pub(crate) fn screen_with_colours(&self) -> String {
         let out = self
             .tmux()
             .args(["capture-pane", "-p", "-e", "-t", "t"])
@@ -110,7 +110,7 @@ impl Tmux {
     }
 
     /// Wait until the screen satisfies `ready`; fail with the screen if it never does.
-    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
             let screen = self.screen();
@@ -125,13 +125,13 @@ impl Tmux {
         }
     }
 
-    fn paste_buffer(&self) -> String {
+    pub(crate) fn paste_buffer(&self) -> String {
         let out = self.tmux().args(["show-buffer"]).output_within(COMMAND);
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// The command in the foreground of the pane (`sh`, `screen`, `triage`).
-    fn foreground(&self) -> String {
+    pub(crate) fn foreground(&self) -> String {
         let out = self
             .tmux()
             .args([
@@ -146,7 +146,7 @@ impl Tmux {
     }
 
     /// Processes the shell in the pane started (the viewer, while it runs).
-    fn children(&self) -> Vec<String> {
+    pub(crate) fn children(&self) -> Vec<String> {
         let out = self
             .tmux()
             .args(["list-panes", "-t", "t", "-F", "#{pane_pid}"])
@@ -162,7 +162,7 @@ impl Tmux {
             .collect()
     }
 
-    fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         self.dir.path()
     }
 

@@ -628,9 +628,10 @@ fn hostile_lines_are_drawn_as_visible_escapes() {
     log.extend_from_slice(
         "2026-11-28T14:03:06.1Z bidi \u{202e}desrever\u{202c} and C1 \u{9b}2J\n".as_bytes(),
     );
-    log.extend_from_slice(b"2026-11-28T14:03:07.1Z ");
+    // A 10 MB line: cut at the longest line kept (1 MiB), its start still matched.
+    log.extend_from_slice(b"2026-11-28T14:03:07.1Z no space left on device ");
     log.extend(std::iter::repeat_n(b'x', 10 << 20));
-    log.extend_from_slice(b" no space left on device\n2026-11-28T14:03:08.1Z caf\xe9 \xff\xfe\n");
+    log.extend_from_slice(b" unseen\n2026-11-28T14:03:08.1Z caf\xe9 \xff\xfe\n");
     std::fs::write(&path, &log).unwrap();
     let file = LogFile::open("hostile.log", LogData::Path(path), None).unwrap();
     let app = app_with(vec![file], options(Lang::En), 120, 30);

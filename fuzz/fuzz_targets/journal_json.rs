@@ -1,0 +1,17 @@
+//! `journalctl -o json` lines: any bytes parse or fail, never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use triage::parse::{LogFormat, journal};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(entry) = journal::parse_json(data) {
+        let _ = entry.lines();
+        let _ = entry.label();
+    }
+    let mut reader = std::io::Cursor::new(data);
+    let _ = journal::for_each_entry(LogFormat::JournalJson, &mut reader, |entry| {
+        let _ = entry.lines();
+        Ok(())
+    });
+});
