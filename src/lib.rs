@@ -13,6 +13,7 @@ pub mod clipboard;
 pub mod explain;
 pub mod ingest;
 pub mod input;
+pub mod level;
 pub mod loader;
 pub mod matcher;
 pub mod model;
