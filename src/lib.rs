@@ -24,6 +24,7 @@ pub mod sanitize;
 pub mod scan;
 pub mod source;
 pub mod store;
+pub mod templates;
 pub mod tui;
 pub mod ui;
 
