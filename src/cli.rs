@@ -89,6 +89,28 @@ pub enum Command {
     /// Work with the catalogue of known errors
     #[command(subcommand)]
     Patterns(PatternsCommand),
+    /// What kinds of lines logs hold: every line's message mined into templates, with counts
+    Templates(TemplatesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Log files to read (gzip is recognised by content); `-` or nothing reads stdin
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format (text: templates with counts; jsonl: one object per input line) and/or
+    /// log format (as `scan --format`); repeatable
+    #[arg(long, value_name = "FORMAT", value_parser = FormatArg::from_str)]
+    pub format: Vec<FormatArg>,
+
+    /// One JSON object per template: count, first and last time, an example
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Rarest templates first
+    #[arg(long)]
+    pub rare: bool,
 }
 
 #[derive(Debug, Args)]
@@ -575,7 +597,69 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             report_pattern_errors(&errors);
             run_explain(&catalogue, &args, lang)
         }
+        Command::Templates(args) => run_templates(args),
     }
+}
+
+fn run_templates(args: TemplatesArgs) -> Result<ExitCode> {
+    use crate::mine::{TemplatesLayout, TemplatesOptions};
+    let mut jsonl = false;
+    let mut format = None;
+    for arg in &args.format {
+        match arg {
+            FormatArg::Text => jsonl = false,
+            FormatArg::Jsonl => jsonl = true,
+            FormatArg::Log(log) => format = Some(*log),
+        }
+    }
+    let layout = match (args.summary, jsonl) {
+        (true, _) => TemplatesLayout::Summary,
+        (false, true) => TemplatesLayout::PerLine,
+        (false, false) => TemplatesLayout::Text,
+    };
+    let names: Vec<PathBuf> = if args.files.is_empty() {
+        if io::stdin().is_terminal() {
+            bail!("no input: give log files or `-` for stdin (see `triage templates --help`)");
+        }
+        vec![PathBuf::from("-")]
+    } else {
+        args.files
+    };
+    let mut inputs = Vec::new();
+    let mut failed = false;
+    for name in &names {
+        let opened = if name.as_os_str() == "-" {
+            input::open("-")
+        } else {
+            input::open_path(name)
+        };
+        match opened {
+            Ok(input) => inputs.push(input),
+            Err(err) => {
+                complain(&err);
+                failed = true;
+            }
+        }
+    }
+    let options = TemplatesOptions {
+        layout,
+        rare: args.rare,
+        format,
+    };
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match crate::mine::run(inputs, options, &mut out) {
+        Ok(_) => {}
+        Err(crate::mine::MineError::Output(err)) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => {
+            complain(&err);
+            failed = true;
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A log to open in the viewer.

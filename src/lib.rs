@@ -16,6 +16,7 @@ pub mod input;
 pub mod level;
 pub mod loader;
 pub mod matcher;
+pub mod mine;
 pub mod model;
 pub mod parallel;
 pub mod parse;
