@@ -163,12 +163,15 @@ pub fn run(
     Ok(total)
 }
 
+/// What [`for_each_message`] hands each line to: its number, message and time.
+pub type MessageSink<'a> = dyn FnMut(u64, &[u8], Option<Timestamp>) + 'a;
+
 /// Hand every line's message of `input` to `add(line number, message, time)`; returns the
 /// number of lines read.
 pub fn for_each_message(
     input: LogInput,
     format: Option<LogFormat>,
-    add: &mut dyn FnMut(u64, &[u8], Option<Timestamp>),
+    add: &mut MessageSink,
 ) -> Result<u64, MineError> {
     let LogInput {
         name,
