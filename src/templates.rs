@@ -42,7 +42,7 @@ pub struct MinerOptions {
 impl Default for MinerOptions {
     fn default() -> Self {
         MinerOptions {
-            similarity: 0.5,
+            similarity: 0.7,
             max_templates: 50_000,
             max_tokens: 128,
             keep_evicted: false,
@@ -289,9 +289,10 @@ pub fn mask(message: &str, max_tokens: usize) -> Vec<String> {
     tokens
 }
 
-/// `"…"` and `'…'` values (after a space, `=`, `:` or `(`, up to 200 bytes, closed before
-/// a space, `,`, `)`, `;`, `.` or the end) become `"<*>"`: a quoted value of several words is
-/// one token of the template, not a different token count.
+/// One-word `"…"` and `'…'` values (after a space, `=`, `:`, `(`, `[` or `,`, closed before a
+/// space, `,`, `)`, `;`, `.`, `]`, `:`, `@` or the end) become `"<*>"`, digits or not: a
+/// user's or a table's name. A quoted value of several words is left to be tokenised: the
+/// `"GET /path HTTP/1.1"` of an access line keeps its method.
 fn mask_quotes(message: &str) -> std::borrow::Cow<'_, str> {
     let bytes = message.as_bytes();
     if memchr::memchr2(b'"', b'\'', bytes).is_none() {
@@ -311,7 +312,8 @@ fn mask_quotes(message: &str) -> std::borrow::Cow<'_, str> {
                 let closes = bytes.get(close + 1).is_none_or(|b| {
                     matches!(b, b' ' | b',' | b')' | b';' | b'.' | b']' | b':' | b'@')
                 });
-                if closes && len > 0 {
+                let one_word = !bytes[at + 1..close].iter().any(u8::is_ascii_whitespace);
+                if closes && len > 0 && one_word {
                     out.push_str(&message[copied..at]);
                     out.push(quote as char);
                     out.push_str(WILDCARD);
@@ -439,8 +441,19 @@ pub fn message_body(line: &[u8]) -> usize {
         }
     }
     let words = word_spans(head, 14);
+    let is_strong = |word: &[u8]| {
+        word.iter().any(u8::is_ascii_digit)
+            || (word.starts_with(b"[") && word.ends_with(b"]"))
+            || matches!(word, b"-" | b"|" | b"--")
+            || is_month_or_day(word)
+    };
     let mut strong_end = 0; // after the leading run of sure header words
     let mut in_run = true;
+    // Words since the last sure header word, in a header that began with one: a header of
+    // fixed fields may hold a word or two between them (HPC's `node-97 node status 107409
+    // 1 …`, Proxifier's `[…] chrome.exe *64 - host:443 …`).
+    let mut gap = 0;
+    let mut began_strong = false;
     let mut n = 0;
     while n < words.len() {
         let (start, end) = words[n];
@@ -452,6 +465,7 @@ pub fn message_body(line: &[u8]) -> usize {
             if let Some(close) = close {
                 if in_run {
                     strong_end = words[close].1;
+                    began_strong |= n == 0;
                 }
                 n = close + 1;
                 continue;
@@ -460,22 +474,29 @@ pub fn message_body(line: &[u8]) -> usize {
         if let Some(after) = level_word_at(head, &words, n) {
             return skip_component(head, &words, after);
         }
-        let digits = word.iter().any(u8::is_ascii_digit);
-        let strong = digits
-            || (word.starts_with(b"[") && word.ends_with(b"]"))
-            || matches!(word, b"-" | b"|" | b"--")
-            || is_month_or_day(word);
+        let strong = is_strong(word);
+        began_strong |= n == 0 && strong;
         let weak = !strong && word.len() <= 8 && word.iter().all(u8::is_ascii_uppercase);
         // `crond(pam_unix)[2915]:` or `kernel:` after a header: the writer, then the message.
         if n > 0 && (strong || in_run) && word.ends_with(b":") && is_ident(word) {
             return skip_spaces(head, end);
         }
-        if strong && in_run {
-            strong_end = end;
-        } else if weak {
+        if strong {
+            // After a gap, only a run of two sure header words goes on with the header.
+            let next_strong = words
+                .get(n + 1)
+                .is_some_and(|&(s, e)| is_strong(&head[s..e]));
+            if in_run || (began_strong && gap > 0 && next_strong) {
+                strong_end = end;
+                in_run = true;
+                gap = 0;
+            }
+        } else {
             in_run = false;
-        } else if !strong {
-            break;
+            gap += 1;
+            if !weak && (gap > 2 || !began_strong) {
+                break;
+            }
         }
         n += 1;
     }
@@ -575,38 +596,13 @@ fn level_word_at(line: &[u8], words: &[(usize, usize)], n: usize) -> Option<usiz
 }
 
 /// After a level: bracketed fields (`[main]`), separators, then one component
-/// (`org.apache.Foo:`, `nova.compute.manager`, `CBS`), then a separator.
+/// (`org.apache.Foo:`, `nova.compute.manager`, `CBS`), then again bracketed fields (the
+/// request ids of OpenStack's `[req-… - - -]`) and separators.
 fn skip_component(line: &[u8], words: &[(usize, usize)], after_level: usize) -> usize {
     let mut at = after_level;
-    let mut rest = words
-        .iter()
-        .skip_while(|&&(s, _)| s < after_level)
-        .peekable();
-    // Bracketed fields and separators right after the level.
-    while let Some(&&(s, e)) = rest.peek() {
-        let word = &line[s..e];
-        if word.starts_with(b"[")
-            || matches!(word, b"-" | b"|" | b":")
-            || word.iter().all(u8::is_ascii_digit)
-        {
-            // A multi-word bracket: run to its close.
-            if word.starts_with(b"[") && !word.ends_with(b"]") {
-                rest.next();
-                for &(_, e2) in rest.by_ref() {
-                    at = e2;
-                    if line[..e2].ends_with(b"]") {
-                        break;
-                    }
-                }
-                continue;
-            }
-            at = e;
-            rest.next();
-        } else {
-            break;
-        }
-    }
-    if let Some(&&(s, e)) = rest.peek() {
+    let mut n = words.partition_point(|&(s, _)| s < after_level);
+    (at, n) = skip_fields(line, words, at, n);
+    if let Some(&(s, e)) = words.get(n) {
         let word = &line[s..e];
         let class_like = word.contains(&b'.')
             && word[0].is_ascii_alphabetic()
@@ -614,20 +610,43 @@ fn skip_component(line: &[u8], words: &[(usize, usize)], after_level: usize) -> 
                 b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$' | b'-' | b':')
             });
         let tag = word.len() <= 8 && word.iter().all(u8::is_ascii_uppercase);
-        if (word.ends_with(b":") && is_ident(word)) || class_like || tag {
-            // Only when something follows: a lone word is the message.
-            if rest.clone().nth(1).is_some() {
-                at = e;
-                rest.next();
-                if let Some(&&(s2, e2)) = rest.peek() {
-                    if matches!(&line[s2..e2], b"-" | b"|" | b":") {
-                        at = e2;
-                    }
-                }
-            }
+        // Only when something follows: a lone word is the message.
+        if ((word.ends_with(b":") && is_ident(word)) || class_like || tag) && n + 1 < words.len() {
+            (at, n) = skip_fields(line, words, e, n + 1);
         }
     }
+    let _ = n;
     skip_spaces(line, at)
+}
+
+/// Bracketed fields (one word or several), separators and plain numbers from word `n` on.
+fn skip_fields(
+    line: &[u8],
+    words: &[(usize, usize)],
+    mut at: usize,
+    mut n: usize,
+) -> (usize, usize) {
+    while let Some(&(s, e)) = words.get(n) {
+        let word = &line[s..e];
+        if word.starts_with(b"[") && !word.ends_with(b"]") {
+            // A bracket over several words: to the word that closes it.
+            match (n + 1..words.len()).find(|&k| line[..words[k].1].ends_with(b"]")) {
+                Some(close) => {
+                    at = words[close].1;
+                    n = close + 1;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        if word.starts_with(b"[") || matches!(word, b"-" | b"|" | b":") {
+            at = e;
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    (at, n)
 }
 
 #[cfg(test)]
@@ -840,7 +859,8 @@ mod tests {
             body(
                 "[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS"
             ),
-            "chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS"
+            // The program and the host it asked for are fields of Proxifier's header.
+            "open through proxy proxy.cse.cuhk.edu.hk:5070 HTTPS"
         );
         // No header: the whole line.
         assert_eq!(
