@@ -136,6 +136,12 @@ pub struct ScanArgs {
     #[arg(long, value_enum, value_name = "LEVEL", default_value = "info")]
     pub min_severity: SeverityArg,
 
+    /// Also report unrecognised errors: lines no entry knows that the log itself marks as
+    /// errors (or, with =warning, warnings), grouped into templates
+    #[arg(long, value_enum, value_name = "LEVEL", num_args = 0..=1, require_equals = true,
+          default_missing_value = "error")]
+    pub unknown: Option<UnknownLevel>,
+
     /// When to colour the output
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: ColorWhen,
@@ -173,6 +179,7 @@ impl ScanArgs {
             summary: false,
             group: true,
             min_severity: SeverityArg::Info,
+            unknown: None,
             color,
             demo: false,
             threads: None,
@@ -402,6 +409,13 @@ impl FromStr for FormatArg {
                 .map_err(|e| format!("{e}; output formats: text, jsonl")),
         }
     }
+}
+
+/// The least level `scan --unknown` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnknownLevel {
+    Error,
+    Warning,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -831,6 +845,10 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     let options = scan::ScanOptions {
         format: forced,
         threads: args.threads.unwrap_or_else(scan::default_threads).max(1),
+        unknown: args.unknown.map(|level| match level {
+            UnknownLevel::Error => crate::model::Level::Err,
+            UnknownLevel::Warning => crate::model::Level::Warning,
+        }),
     };
     let matcher = Matcher::new(catalogue);
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -864,6 +882,15 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         .any(|input| input.as_ref().is_ok_and(|i| i.streaming));
     // Every hit at least `min_severity` severe goes to the printer.
     let mut sink = |found: &scan::Found| {
+        if let Some(unknown) = found.unknown {
+            if unknown.level.severity() >= min_severity {
+                printer.found(found)?;
+                if args.follow || streaming {
+                    printer.flush()?;
+                }
+            }
+            return Ok(());
+        }
         let kept: Vec<_> = found
             .hits
             .iter()
@@ -927,7 +954,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             }
         }
     }
-    let found_any = printer.hits() > 0;
+    let found_any = printer.hits() > 0 || printer.unrecognised() > 0;
     printer.finish(is_terminal).context("writing output")?;
     Ok(if failed {
         ExitCode::from(2)

@@ -96,6 +96,8 @@ pub struct TemplateMiner {
     next_id: u64,
     live: usize,
     evicted: Vec<Template>,
+    /// The slot of the template the last message joined or started.
+    last_slot: u32,
 }
 
 impl TemplateMiner {
@@ -127,6 +129,7 @@ impl TemplateMiner {
             }
             template.count += 1;
             template.last_used = clock;
+            self.last_slot = slot;
             if ts.is_some() {
                 template.first_seen = template.first_seen.min(ts).or(ts);
                 template.last_seen = template.last_seen.max(ts);
@@ -160,6 +163,7 @@ impl TemplateMiner {
         };
         self.leaves.entry(key).or_default().push(slot);
         self.live += 1;
+        self.last_slot = slot;
         id
     }
 
@@ -211,6 +215,11 @@ impl TemplateMiner {
                 self.evicted.push(template);
             }
         }
+    }
+
+    /// The template the last message added joined or started.
+    pub fn last(&self) -> Option<&Template> {
+        self.slots.get(self.last_slot as usize)?.as_ref()
     }
 
     /// Templates evicted since the last call (only with [`MinerOptions::keep_evicted`]).
