@@ -12,4 +12,5 @@ mod remedies;
 mod scan;
 mod terminal;
 mod tui;
+mod unknown;
 mod user_patterns;
