@@ -30,9 +30,9 @@ pub fn match_block(block: &Block, searcher: &Searcher) -> Vec<Hit> {
     hits
 }
 
-/// The unrecognised errors of `block`: lines with no hit in `hits` whose own level (read in
-/// order, so a traceback's frames take their first line's level) is at least `min`, as
-/// (line index, level) in line order.
+/// The unrecognised errors of `block`: lines with no hit in `hits` whose own level is at
+/// least `min`, as (line index, level) in line order. A traceback's frames and `Caused by:`
+/// lines belong to the line that started them: that line is reported, not each frame.
 pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Level)> {
     let mut tracker = LevelTracker::new();
     let mut out = Vec::new();
@@ -47,7 +47,7 @@ pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Leve
             hit |= h == index;
             hit_lines.next();
         }
-        if let Some(level) = level.filter(|&l| l >= min && !hit) {
+        if let Some(level) = level.filter(|&l| l >= min && !hit && !tracker.continued()) {
             out.push((index, level));
         }
     }

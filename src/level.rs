@@ -88,6 +88,8 @@ pub struct LevelTracker {
     access_4xx: u128,
     /// How many access lines are in `access_4xx` (up to [`ACCESS_WINDOW`]).
     access_seen: u32,
+    /// Whether the last line continued the one that started it.
+    continued: bool,
 }
 
 /// How many access lines the 4xx flood is judged over.
@@ -98,10 +100,18 @@ impl LevelTracker {
         LevelTracker::default()
     }
 
+    /// Whether the last line given to [`LevelTracker::next`] continued an earlier one (its
+    /// level is that line's; a report names the line that started it, not each frame).
+    pub fn continued(&self) -> bool {
+        self.continued
+    }
+
     /// The level of the next line.
     pub fn next(&mut self, view: &LogLine) -> Option<Level> {
+        self.continued = false;
         if is_continuation(view.message) && view.ts.is_none() {
             if self.started.is_some() {
+                self.continued = true;
                 return self.started;
             }
             // A traceback with no line before it is an error on its own.
@@ -674,6 +684,16 @@ mod tests {
             "\tat javax.crypto.SecretKeyFactory.generateSecret(SecretKeyFactory.java:518)",
         ];
         assert_eq!(levels(LogFormat::Plain, &java), vec![Some(Level::Err); 5]);
+        // Reported once: the frames say they continue.
+        let mut tracker = LevelTracker::new();
+        let continued: Vec<bool> = java
+            .iter()
+            .map(|l| {
+                tracker.next(&parse::parse_line(LogFormat::Plain, l.as_bytes(), 2026));
+                tracker.continued()
+            })
+            .collect();
+        assert_eq!(continued, [false, true, true, true, true]);
         // Go: the goroutine dump follows the panic (https://github.com/bcicen/grmon/issues/8).
         let go = [
             "panic: runtime error: invalid memory address or nil pointer dereference",

@@ -120,19 +120,14 @@ fn the_summary_lists_templates_after_the_known_errors() {
     assert!(text.contains("unrecognised"), "{text}");
 }
 
-fn loghub() -> Option<PathBuf> {
-    let dir = common::repo("../shared/corpus/loghub");
-    common::component_present(
-        "the loghub corpus",
-        dir.join("BGL_2k.log").exists(),
-        "../shared/corpus/loghub beside the repository",
-    )
-    .then_some(dir)
+/// The loghub samples the repository keeps (the same as ../shared/corpus/loghub).
+fn loghub() -> PathBuf {
+    common::fixture("loghub")
 }
 
 #[test]
 fn loghub_failures_are_unrecognised_templates_not_a_docker_entry() {
-    let Some(dir) = loghub() else { return };
+    let dir = loghub();
     let mut cmd = triage();
     cmd.args(["scan", "--unknown", "--summary", "--format", "jsonl"])
         .arg(dir.join("BGL_2k.log"));
@@ -163,7 +158,7 @@ fn loghub_failures_are_unrecognised_templates_not_a_docker_entry() {
 
 #[test]
 fn templates_command_one_object_per_line_and_counts() {
-    let Some(dir) = loghub() else { return };
+    let dir = loghub();
     let path = dir.join("HDFS_2k.log");
     let mut cmd = triage();
     cmd.args(["templates", "--format", "jsonl"]).arg(&path);
