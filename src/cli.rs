@@ -89,6 +89,28 @@ pub enum Command {
     /// Work with the catalogue of known errors
     #[command(subcommand)]
     Patterns(PatternsCommand),
+    /// What kinds of lines logs hold: every line's message mined into templates, with counts
+    Templates(TemplatesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Log files to read (gzip is recognised by content); `-` or nothing reads stdin
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format (text: templates with counts; jsonl: one object per input line) and/or
+    /// log format (as `scan --format`); repeatable
+    #[arg(long, value_name = "FORMAT", value_parser = FormatArg::from_str)]
+    pub format: Vec<FormatArg>,
+
+    /// One JSON object per template: count, first and last time, an example
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Rarest templates first
+    #[arg(long)]
+    pub rare: bool,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +135,12 @@ pub struct ScanArgs {
     /// Only report errors at least this severe
     #[arg(long, value_enum, value_name = "LEVEL", default_value = "info")]
     pub min_severity: SeverityArg,
+
+    /// Also report unrecognised errors: lines no entry knows that the log itself marks as
+    /// errors (or, with =warning, warnings), grouped into templates
+    #[arg(long, value_enum, value_name = "LEVEL", num_args = 0..=1, require_equals = true,
+          default_missing_value = "error")]
+    pub unknown: Option<UnknownLevel>,
 
     /// When to colour the output
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
@@ -151,6 +179,7 @@ impl ScanArgs {
             summary: false,
             group: true,
             min_severity: SeverityArg::Info,
+            unknown: None,
             color,
             demo: false,
             threads: None,
@@ -382,6 +411,13 @@ impl FromStr for FormatArg {
     }
 }
 
+/// The least level `scan --unknown` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnknownLevel {
+    Error,
+    Warning,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
     Auto,
@@ -575,7 +611,69 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             report_pattern_errors(&errors);
             run_explain(&catalogue, &args, lang)
         }
+        Command::Templates(args) => run_templates(args),
     }
+}
+
+fn run_templates(args: TemplatesArgs) -> Result<ExitCode> {
+    use crate::mine::{TemplatesLayout, TemplatesOptions};
+    let mut jsonl = false;
+    let mut format = None;
+    for arg in &args.format {
+        match arg {
+            FormatArg::Text => jsonl = false,
+            FormatArg::Jsonl => jsonl = true,
+            FormatArg::Log(log) => format = Some(*log),
+        }
+    }
+    let layout = match (args.summary, jsonl) {
+        (true, _) => TemplatesLayout::Summary,
+        (false, true) => TemplatesLayout::PerLine,
+        (false, false) => TemplatesLayout::Text,
+    };
+    let names: Vec<PathBuf> = if args.files.is_empty() {
+        if io::stdin().is_terminal() {
+            bail!("no input: give log files or `-` for stdin (see `triage templates --help`)");
+        }
+        vec![PathBuf::from("-")]
+    } else {
+        args.files
+    };
+    let mut inputs = Vec::new();
+    let mut failed = false;
+    for name in &names {
+        let opened = if name.as_os_str() == "-" {
+            input::open("-")
+        } else {
+            input::open_path(name)
+        };
+        match opened {
+            Ok(input) => inputs.push(input),
+            Err(err) => {
+                complain(&err);
+                failed = true;
+            }
+        }
+    }
+    let options = TemplatesOptions {
+        layout,
+        rare: args.rare,
+        format,
+    };
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match crate::mine::run(inputs, options, &mut out) {
+        Ok(_) => {}
+        Err(crate::mine::MineError::Output(err)) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => {
+            complain(&err);
+            failed = true;
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A log to open in the viewer.
@@ -755,6 +853,10 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     let options = scan::ScanOptions {
         format: forced,
         threads: args.threads.unwrap_or_else(scan::default_threads).max(1),
+        unknown: args.unknown.map(|level| match level {
+            UnknownLevel::Error => crate::model::Level::Err,
+            UnknownLevel::Warning => crate::model::Level::Warning,
+        }),
     };
     let matcher = Matcher::new(catalogue);
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -794,6 +896,15 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     let streaming = reads_stdin && !input::stdin_is_a_file();
     // Every hit at least `min_severity` severe goes to the printer.
     let mut sink = |found: &scan::Found| {
+        if let Some(unknown) = found.unknown {
+            if unknown.level.severity() >= min_severity {
+                printer.found(found)?;
+                if args.follow || streaming {
+                    printer.flush()?;
+                }
+            }
+            return Ok(());
+        }
         let kept: Vec<_> = found
             .hits
             .iter()
@@ -857,7 +968,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             }
         }
     }
-    let found_any = printer.hits() > 0;
+    let found_any = printer.hits() > 0 || printer.unrecognised() > 0;
     printer.finish(is_terminal).context("writing output")?;
     Ok(if failed {
         ExitCode::from(2)

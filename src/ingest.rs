@@ -12,8 +12,9 @@
 //! program wrote, everywhere (patterns/README.md says the same for authors of entries).
 
 use crate::{
+    level::LevelTracker,
     matcher::{Match, Matcher, Searcher},
-    model::{Block, Bytes, Hit},
+    model::{Block, Bytes, Hit, Level},
     parse::{self, LogFormat, LogLine, journal},
 };
 
@@ -27,6 +28,30 @@ pub fn match_block(block: &Block, searcher: &Searcher) -> Vec<Hit> {
         true
     });
     hits
+}
+
+/// The unrecognised errors of `block`: lines with no hit in `hits` whose own level is at
+/// least `min`, as (line index, level) in line order. A traceback's frames and `Caused by:`
+/// lines belong to the line that started them: that line is reported, not each frame.
+pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Level)> {
+    let mut tracker = LevelTracker::new();
+    let mut out = Vec::new();
+    let mut hit_lines = hits.iter().map(|h| h.index).peekable();
+    for index in 0..block.len() {
+        let level = tracker.next(&block.view(index));
+        let mut hit = false;
+        while let Some(&h) = hit_lines.peek() {
+            if h > index {
+                break;
+            }
+            hit |= h == index;
+            hit_lines.next();
+        }
+        if let Some(level) = level.filter(|&l| l >= min && !hit && !tracker.continued()) {
+            out.push((index, level));
+        }
+    }
+    out
 }
 
 /// Match line `index` of `block`, appending its hits to `out`.

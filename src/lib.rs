@@ -13,8 +13,10 @@ pub mod clipboard;
 pub mod explain;
 pub mod ingest;
 pub mod input;
+pub mod level;
 pub mod loader;
 pub mod matcher;
+pub mod mine;
 pub mod model;
 pub mod parallel;
 pub mod parse;
@@ -23,6 +25,7 @@ pub mod sanitize;
 pub mod scan;
 pub mod source;
 pub mod store;
+pub mod templates;
 pub mod tui;
 pub mod ui;
 

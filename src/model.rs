@@ -97,6 +97,59 @@ pub struct LineFields {
     pub message_start: u32,
 }
 
+/// A line's own level, as its format says it (syslog's eight, which every other convention
+/// maps onto). Ordered by severity: `Debug < … < Emerg`. Computed by [`crate::level`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Debug,
+    Info,
+    Notice,
+    Warning,
+    Err,
+    Crit,
+    Alert,
+    Emerg,
+}
+
+impl Level {
+    /// From a syslog priority (0 emerg … 7 debug); larger numbers are debug.
+    pub fn from_priority(priority: u8) -> Level {
+        match priority {
+            0 => Level::Emerg,
+            1 => Level::Alert,
+            2 => Level::Crit,
+            3 => Level::Err,
+            4 => Level::Warning,
+            5 => Level::Notice,
+            6 => Level::Info,
+            _ => Level::Debug,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Notice => "notice",
+            Level::Warning => "warning",
+            Level::Err => "err",
+            Level::Crit => "crit",
+            Level::Alert => "alert",
+            Level::Emerg => "emerg",
+        }
+    }
+
+    /// The catalogue's severity this level reads as (`scan --unknown` reports it).
+    pub fn severity(self) -> Severity {
+        match self {
+            Level::Debug | Level::Info | Level::Notice => Severity::Info,
+            Level::Warning => Severity::Warning,
+            Level::Err => Severity::Error,
+            Level::Crit | Level::Alert | Level::Emerg => Severity::Critical,
+        }
+    }
+}
+
 /// One catalogue entry matching one line of a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {

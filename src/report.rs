@@ -15,8 +15,12 @@ use serde::Serialize;
 use crate::{
     catalogue::{Catalogue, Entry, Lang, Severity},
     sanitize,
-    scan::Found,
+    scan::{Found, Unrecognised},
+    templates::{self, MinerOptions, TemplateMiner},
 };
+
+/// Lines kept per template of unrecognised errors in the grouped layout; the rest counted.
+const UNKNOWN_LINES_SHOWN: usize = 20;
 
 /// How hits are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +49,19 @@ pub struct Printer<'c, W: Write> {
     /// Per entry index: hits counted, first place seen, and (grouped only) the lines.
     tally: BTreeMap<usize, Tally>,
     hits: u64,
+    /// Unrecognised errors (`scan --unknown`) mined into templates, and tallied by template.
+    miner: TemplateMiner,
+    unknown_tally: BTreeMap<u64, UnknownTally>,
+    unrecognised: u64,
+}
+
+#[derive(Default)]
+struct UnknownTally {
+    template: String,
+    severity: Option<Severity>,
+    count: u64,
+    first: String,
+    lines: Vec<String>,
 }
 
 /// Lines a group shows from its start, and from its end: a group's memory is bounded
@@ -81,9 +98,10 @@ impl Tally {
 /// A JSON line for one hit. Field names are a contract with scripts: keep them.
 #[derive(Serialize)]
 struct JsonHit<'a> {
-    pattern: &'a str,
+    /// `null` for an unrecognised error.
+    pattern: Option<&'a str>,
     severity: Severity,
-    title: &'a str,
+    title: Option<&'a str>,
     file: &'a str,
     line: u64,
     ts: Option<String>,
@@ -92,6 +110,19 @@ struct JsonHit<'a> {
     text: String,
     spans: Vec<[usize; 2]>,
     captures: BTreeMap<&'a str, &'a str>,
+    /// An unrecognised error's template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template: Option<&'a str>,
+}
+
+/// A JSON line for one template of unrecognised errors in `--summary`.
+#[derive(Serialize)]
+struct JsonTemplateCount<'a> {
+    pattern: Option<&'a str>,
+    severity: Severity,
+    template: &'a str,
+    count: u64,
+    first: &'a str,
 }
 
 #[derive(Serialize)]
@@ -113,7 +144,165 @@ impl<'c, W: Write> Printer<'c, W> {
             color,
             tally: BTreeMap::new(),
             hits: 0,
+            miner: TemplateMiner::new(MinerOptions::default()),
+            unknown_tally: BTreeMap::new(),
+            unrecognised: 0,
         }
+    }
+
+    /// Unrecognised errors printed (or counted) so far.
+    pub fn unrecognised(&self) -> u64 {
+        self.unrecognised
+    }
+
+    /// An unrecognised error: its message mined into a template, printed as the layout says.
+    fn found_unknown(&mut self, found: &Found, unknown: Unrecognised) -> io::Result<()> {
+        let message = &found.text[unknown.message_start.min(found.text.len())..];
+        let body = &message[templates::message_body(message)..];
+        let body = if body.is_empty() { message } else { body };
+        self.miner.add(body, found.ts);
+        let Some(mined) = self.miner.last() else {
+            return Ok(());
+        };
+        let (id, template) = (mined.id, mined.text());
+        let severity = unknown.level.severity();
+        self.unrecognised += 1;
+        let tally = self.unknown_tally.entry(id).or_default();
+        tally.count += 1;
+        tally.severity = tally.severity.max(Some(severity));
+        tally.template.clone_from(&template);
+        if tally.count == 1 {
+            tally.first = format!("{}:{}", found.file, found.line);
+        }
+        match self.layout {
+            Layout::InOrder => {
+                let header = format!(
+                    "{} {} {}  {}",
+                    self.paint(style_location(), &location(found)),
+                    self.paint(style_severity(severity), &format!("{severity:<8}")),
+                    self.paint(Style::new().bold(), labels_unknown(self.lang)),
+                    sanitize::visible(template.as_bytes()),
+                );
+                writeln!(self.out, "{header}")?;
+                if let Some(when) = when(found) {
+                    writeln!(self.out, "    {}", self.paint(Style::new().dimmed(), &when))?;
+                }
+                writeln!(self.out, "    {}", self.excerpt(found.text, &[], severity))?;
+            }
+            Layout::Grouped => {
+                if tally.lines.len() < UNKNOWN_LINES_SHOWN {
+                    let line = format!(
+                        "  {}  {}",
+                        self.paint(style_location(), &location(found)),
+                        self.excerpt(found.text, &[], severity)
+                    );
+                    self.unknown_tally
+                        .get_mut(&id)
+                        .expect("just added")
+                        .lines
+                        .push(line);
+                }
+            }
+            Layout::Jsonl => {
+                let record = JsonHit {
+                    pattern: None,
+                    severity,
+                    title: None,
+                    file: found.file,
+                    line: found.line,
+                    ts: found.ts.map(|t| t.to_string()),
+                    source: found.label,
+                    stream: found.stream,
+                    text: Lossy::decode(found.text).text,
+                    spans: Vec::new(),
+                    captures: BTreeMap::new(),
+                    template: Some(&template),
+                };
+                write_json(&mut self.out, &record)?;
+            }
+            Layout::Summary | Layout::JsonlSummary => {}
+        }
+        Ok(())
+    }
+
+    /// The templates of unrecognised errors, most severe then most frequent first.
+    fn unknown_order(&self) -> Vec<u64> {
+        let mut order: Vec<u64> = self.unknown_tally.keys().copied().collect();
+        order.sort_by_key(|id| {
+            let t = &self.unknown_tally[id];
+            (
+                std::cmp::Reverse(t.severity),
+                std::cmp::Reverse(t.count),
+                *id,
+            )
+        });
+        order
+    }
+
+    /// After the known errors: the templates of unrecognised errors, as the layout says.
+    fn finish_unknown(&mut self) -> io::Result<()> {
+        let order = self.unknown_order();
+        let lang = self.lang;
+        match self.layout {
+            Layout::Summary => {
+                for id in order {
+                    let t = &self.unknown_tally[&id];
+                    let severity = t.severity.unwrap_or(Severity::Error);
+                    writeln!(
+                        self.out,
+                        "{:>6}  {}  {:<28} {}  {}",
+                        t.count,
+                        self.paint(style_severity(severity), &format!("{severity:<8}")),
+                        labels_unknown(lang),
+                        sanitize::visible(t.template.as_bytes()),
+                        self.paint(
+                            style_location(),
+                            &format!("(first: {})", sanitize::visible(t.first.as_bytes()))
+                        ),
+                    )?;
+                }
+            }
+            Layout::JsonlSummary => {
+                for id in order {
+                    let t = &self.unknown_tally[&id];
+                    let record = JsonTemplateCount {
+                        pattern: None,
+                        severity: t.severity.unwrap_or(Severity::Error),
+                        template: &t.template,
+                        count: t.count,
+                        first: &t.first,
+                    };
+                    write_json(&mut self.out, &record)?;
+                }
+            }
+            Layout::Grouped => {
+                for id in order {
+                    let t = self.unknown_tally.remove(&id).unwrap_or_default();
+                    let severity = t.severity.unwrap_or(Severity::Error);
+                    writeln!(
+                        self.out,
+                        "{} {}  {}  ({})",
+                        self.paint(
+                            style_severity(severity),
+                            &severity.to_string().to_uppercase()
+                        ),
+                        self.paint(Style::new().bold(), labels_unknown(lang)),
+                        sanitize::visible(t.template.as_bytes()),
+                        t.count
+                    )?;
+                    for line in &t.lines {
+                        writeln!(self.out, "{line}")?;
+                    }
+                    let more = t.count.saturating_sub(t.lines.len() as u64);
+                    if more > 0 {
+                        writeln!(self.out, "  … {more} more")?;
+                    }
+                    writeln!(self.out)?;
+                }
+            }
+            Layout::InOrder | Layout::Jsonl => {}
+        }
+        Ok(())
     }
 
     /// Hits printed (or counted) so far.
@@ -128,6 +317,9 @@ impl<'c, W: Write> Printer<'c, W> {
     }
 
     pub fn found(&mut self, found: &Found) -> io::Result<()> {
+        if let Some(unknown) = found.unknown {
+            return self.found_unknown(found, unknown);
+        }
         for hit in found.hits {
             let entry = &self.catalogue.entries()[hit.entry];
             self.hits += 1;
@@ -153,9 +345,9 @@ impl<'c, W: Write> Printer<'c, W> {
                 Layout::Jsonl => {
                     let decoded = Lossy::decode(found.text);
                     let record = JsonHit {
-                        pattern: &entry.id,
+                        pattern: Some(&entry.id),
                         severity: entry.severity,
-                        title: entry.title.get(self.lang),
+                        title: Some(entry.title.get(self.lang)),
                         file: found.file,
                         line: found.line,
                         ts: found.ts.map(|t| t.to_string()),
@@ -181,6 +373,7 @@ impl<'c, W: Write> Printer<'c, W> {
                             .iter()
                             .map(|(k, v)| (k.as_str(), v.as_str()))
                             .collect(),
+                        template: None,
                     };
                     write_json(&mut self.out, &record)?;
                 }
@@ -209,14 +402,8 @@ impl<'c, W: Write> Printer<'c, W> {
         );
         header.push_str("  ");
         header.push_str(entry.title.get(self.lang));
-        let when = match (found.ts, found.label) {
-            (Some(ts), Some(label)) => format!("{ts} {}", sanitize::visible(label.as_bytes())),
-            (Some(ts), None) => ts.to_string(),
-            (None, Some(label)) => sanitize::visible(label.as_bytes()),
-            (None, None) => String::new(),
-        };
         writeln!(self.out, "{header}")?;
-        if !when.is_empty() {
+        if let Some(when) = when(found) {
             writeln!(self.out, "    {}", self.paint(Style::new().dimmed(), &when))?;
         }
         writeln!(
@@ -292,6 +479,8 @@ impl<'c, W: Write> Printer<'c, W> {
             }
             Layout::InOrder | Layout::Jsonl => {}
         }
+        let unknown_templates = self.unknown_tally.len();
+        self.finish_unknown()?;
         if footer && !matches!(self.layout, Layout::Jsonl | Layout::JsonlSummary) {
             let message = match (self.lang, self.hits) {
                 (Lang::En, 0) => "No known errors found.".to_string(),
@@ -306,6 +495,19 @@ impl<'c, W: Write> Printer<'c, W> {
                 ),
             };
             writeln!(self.out, "\n{}", self.paint(Style::new().bold(), &message))?;
+            if self.unrecognised > 0 {
+                let message = match self.lang {
+                    Lang::En => format!(
+                        "{} unrecognised error line(s) in {} template(s): no catalogue entry knows them.",
+                        self.unrecognised, unknown_templates
+                    ),
+                    Lang::Zh => format!(
+                        "另有 {} 行未识别的错误（{} 种模板）：目录中没有对应条目。",
+                        self.unrecognised, unknown_templates
+                    ),
+                };
+                writeln!(self.out, "{}", self.paint(Style::new().bold(), &message))?;
+            }
         }
         self.out.flush()
     }
@@ -451,7 +653,10 @@ impl Lossy {
 /// One JSON record and a newline. Beyond what serde_json escapes (C0 controls, `"`, `\`), C1
 /// controls, DEL, bidi controls and zero-width characters are written as `\uXXXX`: a script
 /// that prints a field must not reorder or drive the terminal either.
-fn write_json<W: Write, T: Serialize>(out: &mut W, record: &T) -> io::Result<()> {
+pub(crate) fn write_json<W: Write + ?Sized, T: Serialize>(
+    out: &mut W,
+    record: &T,
+) -> io::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(&mut *out, SafeJson);
     record.serialize(&mut serializer).map_err(io::Error::from)?;
     out.write_all(b"\n")
@@ -475,6 +680,24 @@ impl serde_json::ser::Formatter for SafeJson {
             }
         }
         writer.write_all(&fragment.as_bytes()[from..])
+    }
+}
+
+/// What an unrecognised error is called where a catalogue id would stand.
+fn labels_unknown(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "unrecognised",
+        Lang::Zh => "未识别",
+    }
+}
+
+/// When and who, for the line under a hit's header (made safe).
+fn when(found: &Found) -> Option<String> {
+    match (found.ts, found.label) {
+        (Some(ts), Some(label)) => Some(format!("{ts} {}", sanitize::visible(label.as_bytes()))),
+        (Some(ts), None) => Some(ts.to_string()),
+        (None, Some(label)) => Some(sanitize::visible(label.as_bytes())),
+        (None, None) => None,
     }
 }
 

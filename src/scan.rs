@@ -11,7 +11,7 @@ use crate::{
     ingest,
     input::{ChunkReader, LogInput},
     matcher::{Matcher, Searcher},
-    model::{Block, Bytes, Hit, LineFields},
+    model::{Block, Bytes, Hit, Level, LineFields, TextFormat},
     parallel,
     parse::{self, LogFormat, Stream, journal},
 };
@@ -34,6 +34,17 @@ pub struct Found<'a> {
     /// and live sources. Hit spans are offsets in it.
     pub text: &'a [u8],
     pub hits: &'a [Hit],
+    /// With `--unknown`, a line with no hit whose own level is high enough: an unrecognised
+    /// error (`hits` is empty then).
+    pub unknown: Option<Unrecognised>,
+}
+
+/// A line the log itself marks as an error (or warning) that no catalogue entry knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unrecognised {
+    pub level: Level,
+    /// Where the message starts in [`Found::text`] (what is mined into a template).
+    pub message_start: usize,
 }
 
 /// What reading one input took.
@@ -65,6 +76,8 @@ pub struct ScanOptions {
     pub format: Option<LogFormat>,
     /// Threads searching text logs (1: search on the calling thread).
     pub threads: usize,
+    /// Also report lines with no hit whose own level is at least this (`--unknown`).
+    pub unknown: Option<Level>,
 }
 
 impl Default for ScanOptions {
@@ -72,6 +85,7 @@ impl Default for ScanOptions {
         ScanOptions {
             format: None,
             threads: default_threads(),
+            unknown: None,
         }
     }
 }
@@ -108,8 +122,10 @@ pub fn scan_input(
         }
     };
     match format {
-        LogFormat::JournalJson => scan_json(matcher, &name, reader, streaming, sink),
-        LogFormat::JournalExport => scan_export(matcher, &name, reader, sink),
+        LogFormat::JournalJson => {
+            scan_json(matcher, &name, reader, streaming, options.unknown, sink)
+        }
+        LogFormat::JournalExport => scan_export(matcher, &name, reader, options.unknown, sink),
         _ => {
             let reading = if streaming {
                 // Each line as it comes, matched and reported before the next read.
@@ -117,7 +133,15 @@ pub fn scan_input(
             } else {
                 Reading::Chunks(options.threads)
             };
-            scan_text(matcher, &name, reader, format, year, reading, sink)
+            scan_text(
+                matcher,
+                &name,
+                reader,
+                TextFormat { format, year },
+                reading,
+                options.unknown,
+                sink,
+            )
         }
     }
 }
@@ -128,17 +152,47 @@ fn current_year() -> i16 {
         .year()
 }
 
-/// Hand the hits of `block` to `sink`, one `Found` per line with hits; `line_number(i)`
-/// numbers line `i` of the block in the input, `file(i)` names where it came from.
+/// Hand the hits of `block` to `sink`, one `Found` per line with hits, and the unrecognised
+/// errors `unknown` lists (line index and level, in line order) among them in line order;
+/// `line_number(i)` numbers line `i` of the block in the input, `file(i)` names where it came
+/// from.
 fn emit_block<'n>(
     block: &Block,
     hits: &[Hit],
+    unknown: &[(usize, Level)],
     file: &dyn Fn(usize) -> &'n str,
     line_number: &dyn Fn(usize) -> u64,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> io::Result<()> {
+    let mut unknown = unknown.iter().peekable();
+    let mut emit_unknown_before =
+        |limit: usize, sink: &mut dyn FnMut(&Found) -> io::Result<()>| -> io::Result<()> {
+            while let Some(&&(index, level)) = unknown.peek() {
+                if index >= limit {
+                    break;
+                }
+                unknown.next();
+                let view = block.view_in_context(index);
+                let line = block.line(index);
+                sink(&Found {
+                    file: file(index),
+                    line: line_number(index),
+                    ts: view.ts,
+                    label: view.label.as_deref(),
+                    stream: view.stream,
+                    text: line,
+                    hits: &[],
+                    unknown: Some(Unrecognised {
+                        level,
+                        message_start: ingest::message_offset(line, &block.view(index)),
+                    }),
+                })?;
+            }
+            Ok(())
+        };
     for line_hits in hits.chunk_by(|a, b| a.index == b.index) {
         let index = line_hits[0].index;
+        emit_unknown_before(index, sink)?;
         let view = block.view_in_context(index);
         sink(&Found {
             file: file(index),
@@ -148,9 +202,10 @@ fn emit_block<'n>(
             stream: view.stream,
             text: block.line(index),
             hits: line_hits,
+            unknown: None,
         })?;
     }
-    Ok(())
+    emit_unknown_before(usize::MAX, sink)
 }
 
 /// How a text input is read.
@@ -166,9 +221,9 @@ fn scan_text(
     matcher: &Matcher,
     name: &str,
     reader: Box<dyn BufRead + Send>,
-    format: LogFormat,
-    year: i16,
+    TextFormat { format, year }: TextFormat,
     reading: Reading,
+    unknown: Option<Level>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
     let searcher = Searcher::new(matcher);
@@ -199,11 +254,21 @@ fn scan_text(
         |chunk| {
             let block = Block::new(Bytes::Owned(chunk)).in_format(format, year);
             let hits = ingest::match_block(&block, &searcher);
-            (block, hits)
+            let unrecognised = unknown
+                .map(|min| ingest::unrecognised(&block, &hits, min))
+                .unwrap_or_default();
+            (block, hits, unrecognised)
         },
-        |(block, hits)| {
+        |(block, hits, unrecognised)| {
             let before = lines_before_chunk;
-            let emitted = emit_block(&block, &hits, &|_| name, &|i| before + i as u64 + 1, sink);
+            let emitted = emit_block(
+                &block,
+                &hits,
+                &unrecognised,
+                &|_| name,
+                &|i| before + i as u64 + 1,
+                sink,
+            );
             if let Err(err) = emitted {
                 output_error = Some(ScanError::Output(err));
                 return false;
@@ -243,16 +308,18 @@ struct EntryBatch<'m> {
     streaming: bool,
     lines: Vec<(Vec<u8>, LineFields, u64)>,
     bytes: usize,
+    unknown: Option<Level>,
 }
 
 impl<'m> EntryBatch<'m> {
-    fn new(matcher: &'m Matcher, name: &'m str, streaming: bool) -> Self {
+    fn new(matcher: &'m Matcher, name: &'m str, streaming: bool, unknown: Option<Level>) -> Self {
         EntryBatch {
             searcher: Searcher::new(matcher),
             name,
             streaming,
             lines: Vec::new(),
             bytes: 0,
+            unknown,
         }
     }
 
@@ -282,7 +349,19 @@ impl<'m> EntryBatch<'m> {
         }
         let block = Block::from_fields(lines.iter().map(|(t, f, _)| (t.as_slice(), f.clone())));
         let hits = ingest::match_block(&block, &self.searcher);
-        emit_block(&block, &hits, &|_| self.name, &|i| lines[i].2, sink).map_err(ScanError::Output)
+        let unrecognised = self
+            .unknown
+            .map(|min| ingest::unrecognised(&block, &hits, min))
+            .unwrap_or_default();
+        emit_block(
+            &block,
+            &hits,
+            &unrecognised,
+            &|_| self.name,
+            &|i| lines[i].2,
+            sink,
+        )
+        .map_err(ScanError::Output)
     }
 }
 
@@ -291,11 +370,12 @@ fn scan_json(
     name: &str,
     mut reader: Box<dyn BufRead + Send>,
     streaming: bool,
+    unknown: Option<Level>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
     // From a pipe (`journalctl -f -o json | triage scan -`), each entry is matched and
     // reported before waiting for the next.
-    let mut batch = EntryBatch::new(matcher, name, streaming);
+    let mut batch = EntryBatch::new(matcher, name, streaming, unknown);
     let mut buf = Vec::new();
     let mut line = 0u64;
     let mut bytes = 0u64;
@@ -333,9 +413,10 @@ fn scan_export(
     matcher: &Matcher,
     name: &str,
     reader: Box<dyn BufRead + Send>,
+    unknown: Option<Level>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
-    let mut batch = EntryBatch::new(matcher, name, false);
+    let mut batch = EntryBatch::new(matcher, name, false, unknown);
     let mut entries = journal::ExportReader::new(reader);
     loop {
         let next = entries.next_entry().map_err(|source| ScanError::Read {
@@ -454,6 +535,7 @@ pub fn scan_live(
                     emit_block(
                         &block,
                         &hits,
+                        &[],
                         &|i| &lines[i].origin,
                         &|i| line_numbers[i],
                         sink,

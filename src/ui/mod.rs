@@ -183,11 +183,15 @@ fn render_line<'a>(
             format!("{} ", Theme::marker(severity)),
             theme.badge(severity),
         )),
-        // No known error, but the journal's own priority says something is wrong: a quiet
+        // No known error, but the line's own level says something is wrong: a quiet
         // lowercase mark (err and worse, warning).
-        None => match view.priority {
-            Some(0..=3) => spans.push(Span::styled("e ", theme.severity(Severity::Error))),
-            Some(4) => spans.push(Span::styled("w ", theme.severity(Severity::Warning))),
+        None => match crate::level::of_line(view) {
+            Some(level) if level >= crate::model::Level::Err => {
+                spans.push(Span::styled("e ", theme.severity(Severity::Error)))
+            }
+            Some(crate::model::Level::Warning) => {
+                spans.push(Span::styled("w ", theme.severity(Severity::Warning)))
+            }
             _ => spans.push(Span::raw("  ")),
         },
     }

@@ -190,6 +190,7 @@ fn scanned(
         ScanOptions {
             format: Some(format),
             threads,
+            unknown: None,
         },
         &mut |f| {
             found.extend(f.hits.iter().map(|h| (f.line, h.entry)));

@@ -14,4 +14,5 @@ mod remedies;
 mod scan;
 mod terminal;
 mod tui;
+mod unknown;
 mod user_patterns;
