@@ -158,7 +158,7 @@ proptest! {
         let input = input::from_reader("prop.log", Box::new(io::Cursor::new(data.clone())), Some(2026));
         // Bytes that start like gzip or UTF-16 are decoded first: their lines are not these.
         let Ok(input) = input else { return Ok(()) };
-        let options = ScanOptions { format: Some(format), threads: 1 };
+        let options = ScanOptions { format: Some(format), threads: 1, ..ScanOptions::default() };
         let stats = scan::scan_input(matcher(), input, options, &mut |_| Ok(()));
         let plain = !data.starts_with(&[0x1f, 0x8b]) && !data.starts_with(&[0xff, 0xfe]) && !data.starts_with(&[0xfe, 0xff]);
         if let (Ok(stats), true) = (&stats, plain && !format.is_structured()) {
