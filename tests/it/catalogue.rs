@@ -564,19 +564,15 @@ fn real_logs_of_unrelated_systems_raise_only_real_errors() {
             .entry((file, hit["pattern"].as_str().unwrap().to_string()))
             .or_default() += 1;
     }
-    let expected: BTreeMap<(String, String), usize> = [
+    // BGL's `ciod: Error loading … invalid or missing program image` is its own failure (an
+    // unrecognised template), not Docker's exec format error.
+    let expected: BTreeMap<(String, String), usize> = [(
         (
-            ("BGL_2k.log".to_string(), "exec-format-error".to_string()),
-            17,
+            "Thunderbird_2k.log".to_string(),
+            "address-in-use".to_string(),
         ),
-        (
-            (
-                "Thunderbird_2k.log".to_string(),
-                "address-in-use".to_string(),
-            ),
-            1,
-        ),
-    ]
+        1,
+    )]
     .into_iter()
     .collect();
     assert_eq!(counts, expected);

@@ -234,9 +234,8 @@ fn the_prefilter_never_loses_a_match() {
             let text = joined(&lines, crlf);
             assert!(text.len() >= 16 << 20);
             let literals = Searcher::new(&matcher);
-            // A chunk under the big-input threshold (1 MiB): the NFA.
-            let mut chunks = ChunkReader::new(&text[..], 1 << 18);
-            let first = chunks.next_chunk().unwrap().unwrap().to_vec();
+            // Whole lines under the big-input threshold (1 MiB): the NFA.
+            let first = text[..=memchr_last_newline(&text[..1 << 19])].to_vec();
             let block = Block::new(Bytes::Owned(first)).in_format(format, 2026);
             ingest::match_block(&block, &literals);
             assert_eq!(literals.prefilter(), Prefilter::Literals);
