@@ -11,6 +11,7 @@ pub mod children;
 pub mod cli;
 pub mod clipboard;
 pub mod explain;
+pub mod incident;
 pub mod ingest;
 pub mod input;
 pub mod loader;
