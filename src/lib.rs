@@ -19,6 +19,7 @@ pub mod matcher;
 pub mod model;
 pub mod parallel;
 pub mod parse;
+pub mod postmortem;
 pub mod report;
 pub mod sanitize;
 pub mod scan;

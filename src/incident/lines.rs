@@ -95,6 +95,30 @@ impl Snapshot {
             .collect()
     }
 
+    /// A line's 1-based number in its own source (a pane merges several inputs; its lines
+    /// are numbered across them).
+    pub fn line_in_source(&self, pane: PaneId, line: u64) -> u64 {
+        if self.sources[pane.index()].len() <= 1 {
+            return line + 1;
+        }
+        let Some((block, i)) = self.locate(pane, line) else {
+            return line + 1;
+        };
+        let tag = block.tag(i);
+        let mut number = 0;
+        for (first, b) in &self.panes[pane.index()] {
+            if *first > line {
+                break;
+            }
+            if b.is_empty() {
+                continue;
+            }
+            let end = usize::try_from(line - first).map_or(b.len() - 1, |n| n.min(b.len() - 1));
+            number += (0..=end).filter(|&j| b.tag(j) == tag).count() as u64;
+        }
+        number
+    }
+
     /// Lines `line - before ..= line + after` of `pane` that are held, as visible text (every
     /// escape and control shown as such: safe in a terminal and in Markdown code blocks).
     pub fn excerpt(&self, pane: PaneId, line: u64, before: u64, after: u64) -> Vec<(u64, String)> {
@@ -110,7 +134,7 @@ impl Snapshot {
 impl Lines for Snapshot {
     fn seen_between(&self, pane: PaneId, from: Timestamp, to: Timestamp) -> Vec<Seen> {
         let mut seen = Vec::new();
-        for (_, block) in &self.panes[pane.index()] {
+        for (first, block) in &self.panes[pane.index()] {
             if block.is_empty() {
                 continue;
             }
@@ -128,6 +152,7 @@ impl Lines for Snapshot {
                     seen.push(Seen {
                         writer: label.into_owned(),
                         ts: t,
+                        line: first + i as u64,
                     });
                 }
             }

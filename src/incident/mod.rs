@@ -73,6 +73,8 @@ pub struct HitInput {
 pub struct Seen {
     pub writer: String,
     pub ts: Timestamp,
+    /// The line's number in its pane.
+    pub line: u64,
 }
 
 /// What incidents need of the lines besides the hits.
@@ -112,8 +114,10 @@ impl Group {
 pub struct SilentStop {
     pub writer: String,
     pub pane: PaneId,
-    /// Its last line before the kill.
+    /// The time of its last line before the kill.
     pub last_line: Timestamp,
+    /// That line's number in its pane.
+    pub line: u64,
     /// When the kill was logged.
     pub killed_at: Timestamp,
 }
@@ -176,7 +180,7 @@ fn led_to(catalogue: &Catalogue, entries: &[usize], entry: usize) -> bool {
 fn leads_to(catalogue: &Catalogue, from: usize, to: usize) -> bool {
     let entries = catalogue.entries();
     match (entries.get(from), entries.get(to)) {
-        (Some(from), Some(to)) => from.leads_to.iter().any(|id| *id == to.id),
+        (Some(from), Some(to)) => from.leads_to.contains(&to.id),
         _ => false,
     }
 }
@@ -393,17 +397,17 @@ fn silent_stops(
         last_looked = Some(killed_at);
         let pane = PaneId::Containers;
         let seen = lines.seen_between(pane, killed_at - SILENT_WINDOW, killed_at + SILENT_WINDOW);
-        let mut last_before: BTreeMap<&str, Timestamp> = BTreeMap::new();
+        let mut last_before: BTreeMap<&str, (Timestamp, u64)> = BTreeMap::new();
         let mut after: BTreeSet<&str> = BTreeSet::new();
         for s in &seen {
             if s.ts <= killed_at + SILENT_SLACK {
-                let t = last_before.entry(&s.writer).or_insert(s.ts);
-                *t = (*t).max(s.ts);
+                let last = last_before.entry(&s.writer).or_insert((s.ts, s.line));
+                *last = (*last).max((s.ts, s.line));
             } else {
                 after.insert(&s.writer);
             }
         }
-        for (writer, last_line) in last_before {
+        for (writer, (last_line, line)) in last_before {
             // Its own error (or a kill Docker reported for it) explains it: not silent.
             let said_why = hits.iter().any(|h| {
                 h.pane == pane
@@ -423,6 +427,7 @@ fn silent_stops(
                     writer: writer.to_string(),
                     pane,
                     last_line,
+                    line,
                     killed_at,
                 },
             );

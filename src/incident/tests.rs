@@ -192,9 +192,11 @@ impl Lines for SeenLines {
         assert_eq!(pane, Containers);
         self.0
             .iter()
-            .map(|&(writer, secs)| Seen {
+            .enumerate()
+            .map(|(line, &(writer, secs))| Seen {
                 writer: writer.to_string(),
                 ts: at(secs),
+                line: line as u64,
             })
             .filter(|s| (from..=to).contains(&s.ts))
             .collect()
@@ -232,6 +234,7 @@ fn a_container_whose_log_stops_without_an_error_when_the_kernel_kills_is_linked_
             writer: "db".to_string(),
             pane: Containers,
             last_line: at(99),
+            line: 1,
             killed_at: at(100),
         }]
     );

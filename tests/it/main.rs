@@ -9,6 +9,7 @@ mod hostile;
 mod ingest;
 mod journal;
 mod remedies;
+mod report;
 mod scan;
 mod terminal;
 mod tui;
