@@ -6,6 +6,7 @@
 
 pub mod event;
 pub mod filter;
+pub mod incidents;
 pub mod keymap;
 pub mod layout;
 pub mod pane;
@@ -43,6 +44,15 @@ pub enum Overlay {
     },
     /// The selected hit's entry in full, scrolled down by `scroll` lines.
     Entry {
+        scroll: u16,
+    },
+    /// The incidents (`I`); `selected` indexes them.
+    Incidents {
+        selected: usize,
+    },
+    /// One incident: its chain, each link's cause and remedy.
+    Incident {
+        index: usize,
         scroll: u16,
     },
 }
@@ -113,6 +123,8 @@ pub struct App {
     /// Following live sources.
     pub live: bool,
     pub quit: bool,
+    /// Incidents as last built (`I`, `R`).
+    pub incidents: incidents::Incidents,
     filter_generation: u64,
     /// A copy of a destructive remedy step waits for its confirmation: the same key again,
     /// pressed next. Any other key forgets it.
@@ -158,6 +170,7 @@ impl App {
             user_moved: false,
             live: options.live,
             quit: false,
+            incidents: incidents::Incidents::default(),
             filter_generation: 0,
             armed_copy: None,
             confirmed_copy: None,
@@ -605,6 +618,8 @@ impl App {
                 self.overlay = Some(Overlay::HitList { selected });
             }
             Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Incidents => self.open_incidents(),
+            Action::WriteReport => self.write_report(),
             Action::Faster | Action::Slower => {
                 if let Some(replay) = &mut self.replay {
                     replay.speed = if action == Action::Faster {
@@ -1019,6 +1034,12 @@ impl App {
     // ---- overlays ---------------------------------------------------------------------------
 
     fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
+        if matches!(
+            overlay,
+            Overlay::Incidents { .. } | Overlay::Incident { .. }
+        ) {
+            return self.on_incidents_key(overlay, key);
+        }
         let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
             || (overlay == Overlay::Help && key.code == KeyCode::Char('?'))
             || (matches!(overlay, Overlay::HitList { .. }) && key.code == KeyCode::Char('H'))
@@ -1064,6 +1085,7 @@ impl App {
                 };
                 self.overlay = Some(Overlay::Entry { scroll });
             }
+            Overlay::Incidents { .. } | Overlay::Incident { .. } => {}
         }
         Vec::new()
     }

@@ -1,5 +1,6 @@
 //! Drawing: `draw` reads the app's state and nothing else, and changes none of it.
 
+mod incidents;
 pub mod theme;
 
 use std::ops::Range;
@@ -39,6 +40,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help) => draw_help(frame, app, theme),
         Some(Overlay::HitList { selected }) => draw_hit_list(frame, app, *selected, theme),
         Some(Overlay::Entry { scroll }) => draw_entry(frame, app, *scroll, theme),
+        Some(Overlay::Incidents { selected }) => incidents::draw_list(frame, app, *selected, theme),
+        Some(Overlay::Incident { index, scroll }) => {
+            incidents::draw_incident(frame, app, *index, *scroll, theme)
+        }
         None => {}
     }
 }

@@ -6,6 +6,7 @@ mod common;
 mod catalogue;
 mod docker;
 mod hostile;
+mod incidents_tui;
 mod ingest;
 mod journal;
 mod remedies;

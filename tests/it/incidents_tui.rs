@@ -1,0 +1,182 @@
+//! The viewer's incidents: `I` lists them root cause first, `Enter` opens one (its chain, each
+//! link's cause and remedy), `Enter` again jumps to it, `R` writes the same report as
+//! `triage report` to a file it names.
+
+use crossterm::event::KeyCode;
+use triage::{
+    app::{Overlay, PaneId},
+    catalogue::Lang,
+};
+
+use crate::common::{COMMAND, Running, demo_app, key, press, run_commands, screen_text, triage};
+
+fn roots_and_chains(app: &triage::app::App) -> Vec<(String, Vec<String>)> {
+    let entries = app.catalogue.entries();
+    app.incidents
+        .report
+        .incidents
+        .iter()
+        .map(|i| {
+            (
+                entries[i.root].id.clone(),
+                i.chain().iter().map(|&e| entries[e].id.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn i_lists_the_incidents_root_cause_first_as_the_report_does() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "I");
+    assert_eq!(app.overlay, Some(Overlay::Incidents { selected: 0 }));
+    let roots: Vec<String> = roots_and_chains(&app).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(
+        roots,
+        [
+            "apt-nopubkey",
+            "docker-sock-denied",
+            "oom-kill",
+            "mysql-unknown-variable",
+            "app-missing-log-dir",
+            "tls-on-http-port"
+        ]
+    );
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("app-missing-log-dir ×10 → gunicorn-boot-fail ×30 → nginx-upstream-refused ×7 → nginx-502 ×7"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("incidents_160x48", screen);
+    // I again closes it.
+    press(&mut app, "I");
+    assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn enter_opens_an_incident_with_its_chain_in_order_and_enter_again_jumps_to_its_root() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "Ijj\n");
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Incident {
+            index: 2,
+            scroll: 0
+        })
+    );
+    let screen = screen_text(&app);
+    assert!(screen.contains("Root cause: Out of memory"), "{screen}");
+    assert!(
+        screen.contains("athena_eye_db: its own log stopped at 09:45:06 without an error"),
+        "{screen}"
+    );
+    let at = |needle: &str| {
+        screen
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not on screen:\n{screen}"))
+    };
+    // The chain, root first, with times, counts and where each was logged.
+    let chain = [
+        " 1. 09:45:07  ×5  ! oom-kill  [host: kernel]",
+        " 2. 09:45:02  ×1  E container-unhealthy  [host: athena-deploy.sh]",
+        " 3. 09:45:02  ×1  E compose-unhealthy  [host: athena-deploy.sh]",
+    ];
+    assert!(at(chain[0]) < at(chain[1]) && at(chain[1]) < at(chain[2]));
+    insta::assert_snapshot!("incident_oom_160x48", screen);
+
+    // Esc goes back to the list, on the same incident.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, Some(Overlay::Incidents { selected: 2 }));
+    press(&mut app, "\n\n");
+    assert_eq!(app.overlay, None);
+    let selected = app.selected.expect("a hit selected");
+    assert_eq!(selected.pane, PaneId::Host);
+    assert_eq!(
+        app.entry_of(selected).map(|e| e.id.as_str()),
+        Some("oom-kill")
+    );
+}
+
+#[test]
+fn r_writes_the_report_triage_report_writes_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(Lang::En, 160, 48);
+    app.incidents.report_dir = dir.path().to_path_buf();
+    press(&mut app, "R");
+    let message = app.message.clone().expect("a message");
+    let written: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{message}");
+    let path = &written[0];
+    assert_eq!(
+        message,
+        format!("Report written to {} (6 incidents)", path.display())
+    );
+    // The status line shows it.
+    assert!(screen_text(&app).contains("Report written to"));
+    let from_viewer = std::fs::read_to_string(path).unwrap();
+    let output = Running::start(triage().args(["report", "--demo"])).finish_within(COMMAND);
+    assert!(output.status.success());
+    assert_eq!(from_viewer, String::from_utf8(output.stdout).unwrap());
+
+    // A second R never overwrites the first.
+    press(&mut app, "IR");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn a_report_that_cannot_be_written_says_why() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    app.incidents.report_dir = "/nonexistent/dir".into();
+    press(&mut app, "R");
+    let message = app.message.clone().unwrap();
+    assert!(
+        message.starts_with("Could not write the report: "),
+        "{message}"
+    );
+}
+
+#[test]
+fn during_a_replay_incidents_are_only_what_has_happened_so_far() {
+    let logs = triage::embedded::INCIDENT_FILES
+        .iter()
+        .map(|(name, bytes)| {
+            triage::loader::LogFile::open(name, triage::loader::LogData::Static(bytes), None)
+                .unwrap()
+        })
+        .collect();
+    let options = triage::app::Options {
+        replay: Some(1.0),
+        ..crate::common::options(Lang::En)
+    };
+    let mut app = crate::common::app_with(logs, options, 160, 48);
+    // 09:01 + 35 minutes: apt and the socket, nothing of the OOM kill yet.
+    run_commands(
+        &mut app,
+        triage::app::Event::Tick(std::time::Duration::from_secs(35 * 60)),
+    );
+    press(&mut app, "I");
+    let roots: Vec<String> = roots_and_chains(&app).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(roots, ["apt-nopubkey", "docker-sock-denied"]);
+    // Time passes while the list is open: it follows.
+    run_commands(
+        &mut app,
+        triage::app::Event::Tick(std::time::Duration::from_secs(3 * 3600)),
+    );
+    press(&mut app, "j");
+    assert_eq!(app.incidents.report.incidents.len(), 6);
+}
+
+#[test]
+fn the_incident_windows_fit_80x24_and_speak_chinese() {
+    let mut app = demo_app(Lang::Zh, 80, 24);
+    press(&mut app, "I");
+    let list = screen_text(&app);
+    assert!(list.contains("故障（根因在前）"), "{list}");
+    press(&mut app, "\n");
+    let one = screen_text(&app);
+    assert!(one.contains("根因"), "{one}");
+    insta::assert_snapshot!("incident_zh_80x24", one);
+}
