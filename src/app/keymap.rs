@@ -86,17 +86,12 @@ pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str
             "list of all hits, Enter jumps",
             "所有命中列表，回车跳转",
         ),
+        // One row for both: help must fit 80x24.
         (
             Incidents,
-            "I",
-            "incidents, root cause first; Enter opens one",
-            "故障列表（根因在前）；回车打开",
-        ),
-        (
-            WriteReport,
-            "R",
-            "write the incident report (Markdown) to a file",
-            "把故障复盘报告（Markdown）写入文件",
+            "I / R",
+            "incidents, root cause first / write their report to a file",
+            "故障列表（根因在前）/ 把复盘报告写入文件",
         ),
         (
             OpenEntry,
