@@ -211,3 +211,28 @@ fn nothing_found_says_so() {
     let data = json(&["report", "--format", "json", log.to_str().unwrap()]);
     assert_eq!(data["incidents"], serde_json::json!([]));
 }
+
+#[test]
+fn the_readme_excerpt_is_the_real_report_of_the_demo() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let excerpt = readme
+        .split("<!-- report-demo:start -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- report-demo:end -->").next())
+        .expect("README has the report-demo markers");
+    let lines: Vec<&str> = excerpt
+        .lines()
+        .filter(|l| !l.starts_with("````") && !l.is_empty() && *l != "…")
+        .collect();
+    assert!(lines.len() > 20, "{excerpt}");
+    let report = stdout(&run(&["report", "--demo"]));
+    let report_lines: Vec<&str> = report.lines().collect();
+    // Every line is in the report, in this order (the ellipses leave lines out).
+    let mut at = 0;
+    for line in lines {
+        match report_lines[at..].iter().position(|l| *l == line) {
+            Some(found) => at += found + 1,
+            None => panic!("not in `triage report --demo` (after line {at}): {line}"),
+        }
+    }
+}
