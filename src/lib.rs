@@ -4,6 +4,7 @@
 //! [`source`]) → [`model::Block`]s of lines → [`ingest::match_block`], the one place hits are
 //! made, with the [`matcher`] built from the [`catalogue`] → printers ([`report`]) for the
 //! headless [`scan`], or the bounded [`store`] and app state ([`app`]) drawn by [`ui`].
+//! Hits are grouped into [`incident`]s, which [`postmortem`] writes up as a report.
 
 pub mod app;
 pub mod catalogue;

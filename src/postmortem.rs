@@ -682,3 +682,72 @@ pub fn write_json<W: io::Write>(
     let data = json(catalogue, report);
     crate::report::write_json(out, &data)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        ingest,
+        matcher::Searcher,
+        model::{Block, LineFields},
+    };
+
+    /// Lines as `triage report --docker --journal` gets them: hit lines alone, with fields.
+    #[test]
+    fn hits_from_docker_and_the_journal_make_incidents_with_their_containers() {
+        let (catalogue, errors) = Catalogue::builtin();
+        assert!(errors.is_empty());
+        let matcher = Matcher::new(&catalogue);
+        let searcher = Searcher::new(&matcher);
+        let line = |pane, source: &str, label: &str, ts: &str, text: &str| {
+            let fields = LineFields {
+                ts: Some(ts.parse().unwrap()),
+                label: Some(Arc::from(label)),
+                ..LineFields::default()
+            };
+            let block = Block::from_fields([(text.as_bytes(), fields)]);
+            let hits = ingest::match_block(&block, &searcher);
+            assert!(!hits.is_empty(), "no hit: {text}");
+            (pane, Arc::new(block), hits, source.to_string())
+        };
+        let lines = vec![
+            line(
+                PaneId::Containers,
+                "docker:web-db-1",
+                "web-db-1",
+                "2026-11-30T10:00:01Z",
+                "container web-db-1 (3f2a9c1b0d4e) event: die exitCode=137",
+            ),
+            line(
+                PaneId::Containers,
+                "docker:web-db-1",
+                "web-db-1",
+                "2026-11-30T10:00:01Z",
+                "container web-db-1 (3f2a9c1b0d4e) state: exited ExitCode=137 OOMKilled=true Health=none RestartCount=0",
+            ),
+            line(
+                PaneId::Host,
+                "journal",
+                "kernel",
+                "2026-11-30T10:00:00Z",
+                "Out of memory: Killed process 4242 (mysqld) total-vm:1735420kB, anon-rss:603148kB, file-rss:0kB, shmem-rss:0kB, UID:999 pgtables:1584kB oom_score_adj:0",
+            ),
+        ];
+        let report = Report::from_lines(&catalogue, lines);
+        let data = json(&catalogue, &report);
+        assert_eq!(data.incidents.len(), 1, "{data:#?}");
+        let incident = &data.incidents[0];
+        assert_eq!(incident.root, "oom-kill");
+        assert_eq!(incident.chain, ["oom-kill", "container-exit-137"]);
+        assert_eq!(incident.containers, ["web-db-1"]);
+        assert_eq!(incident.units, ["kernel"]);
+        assert_eq!(incident.sources, ["docker:web-db-1", "journal"]);
+        // The excerpt is the hit line itself, and the commands name the user's container.
+        let md = markdown(&catalogue, &report, Lang::En);
+        assert!(
+            md.contains("> container web-db-1 (3f2a9c1b0d4e) event: die"),
+            "{md}"
+        );
+        assert!(!md.contains("athena_eye_db"), "{md}");
+    }
+}
