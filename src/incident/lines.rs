@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
-use super::{HitInput, Lines, Seen};
+use super::{HitInput, Lines, SEEN_LINES, Seen};
 use crate::{
     model::{Block, Hit, PaneId},
     parse::LogLine,
@@ -131,32 +131,155 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// The time of line `i` of a block (that of the line it continues if it has none).
+    fn ts_of(block: &Block, i: usize) -> Option<Timestamp> {
+        block.view_in_context(i).ts
+    }
+
+    /// Where `at` falls in a pane: the (block, line) of the first line after it, found by
+    /// halving (logs are in time order, near enough; lines without a time count as before).
+    fn position_of(&self, pane: PaneId, at: Timestamp) -> (usize, usize) {
+        let blocks = &self.panes[pane.index()];
+        let after = |block: &Block| Snapshot::ts_of(block, 0).is_some_and(|t| t > at);
+        let b = blocks
+            .partition_point(|(_, block)| block.is_empty() || !after(block))
+            .saturating_sub(1);
+        let Some((_, block)) = blocks.get(b) else {
+            return (0, 0);
+        };
+        let lines: Vec<usize> = (0..block.len()).collect();
+        let i = lines.partition_point(|&i| Snapshot::ts_of(block, i).is_none_or(|t| t <= at));
+        (b, i)
+    }
+}
+
 impl Lines for Snapshot {
-    fn seen_between(&self, pane: PaneId, from: Timestamp, to: Timestamp) -> Vec<Seen> {
+    fn seen_around(&self, pane: PaneId, at: Timestamp, window: SignedDuration) -> Vec<Seen> {
+        let blocks = &self.panes[pane.index()];
+        let (from, to) = (at - window, at + window);
+        let (b, i) = self.position_of(pane, at);
         let mut seen = Vec::new();
-        for (first, block) in &self.panes[pane.index()] {
-            if block.is_empty() {
-                continue;
+        let mut look = |first: u64, block: &Block, i: usize| -> Option<Timestamp> {
+            let view = block.view_in_context(i);
+            if let (Some(t), Some(label)) = (view.ts, view.label)
+                && (from..=to).contains(&t)
+            {
+                seen.push(Seen {
+                    writer: label.into_owned(),
+                    ts: t,
+                    line: first + i as u64,
+                });
             }
-            // Logs are in time order, near enough: a block that ends before the window or
-            // starts after it is skipped whole.
-            let ts = |i: usize| block.view_in_context(i).ts;
-            if ts(block.len() - 1).is_some_and(|t| t < from) || ts(0).is_some_and(|t| t > to) {
-                continue;
+            view.ts
+        };
+        // Forward from `at`, then back from it, each until the window or the bound ends.
+        let mut looked = 0;
+        'forward: for (first, block) in blocks.iter().skip(b) {
+            let start = if std::ptr::eq(block, &blocks[b].1) {
+                i
+            } else {
+                0
+            };
+            for j in start..block.len() {
+                looked += 1;
+                if looked > SEEN_LINES || look(*first, block, j).is_some_and(|t| t > to) {
+                    break 'forward;
+                }
             }
-            for i in 0..block.len() {
-                let view = block.view_in_context(i);
-                if let (Some(t), Some(label)) = (view.ts, view.label)
-                    && (from..=to).contains(&t)
-                {
-                    seen.push(Seen {
-                        writer: label.into_owned(),
-                        ts: t,
-                        line: first + i as u64,
-                    });
+        }
+        let mut looked = 0;
+        'back: for (first, block) in blocks.iter().take(b + 1).rev() {
+            let end = if std::ptr::eq(block, &blocks[b].1) {
+                i
+            } else {
+                block.len()
+            };
+            for j in (0..end).rev() {
+                looked += 1;
+                if looked > SEEN_LINES || look(*first, block, j).is_some_and(|t| t < from) {
+                    break 'back;
                 }
             }
         }
         seen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{model::Bytes, parse::LogFormat};
+
+    /// A `docker compose logs -t` block: `(writer, seconds after 10:00:00)` per line.
+    fn block(lines: &[(&str, i64)]) -> Arc<Block> {
+        let base: Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
+        let text: String = lines
+            .iter()
+            .map(|(writer, secs)| {
+                let ts = base + SignedDuration::from_secs(*secs);
+                format!("{writer:<8}| {ts} something\n")
+            })
+            .collect();
+        Arc::new(Block::new(Bytes::Owned(text.into_bytes())).in_format(LogFormat::Compose, 2026))
+    }
+
+    fn at(secs: i64) -> Timestamp {
+        "2026-11-27T10:00:00Z".parse::<Timestamp>().unwrap() + SignedDuration::from_secs(secs)
+    }
+
+    #[test]
+    fn lines_around_a_time_across_blocks_within_the_window() {
+        let first = block(&[("old", 0), ("db", 50), ("web", 95)]);
+        let second = block(&[("db", 99), ("web", 101), ("late", 200)]);
+        let snapshot = Snapshot {
+            panes: [vec![(0, first), (3, second)], Vec::new()],
+            sources: [vec!["compose.log".into()], Vec::new()],
+        };
+        let mut seen: Vec<(String, Timestamp, u64)> = snapshot
+            .seen_around(PaneId::Containers, at(100), SignedDuration::from_secs(60))
+            .into_iter()
+            .map(|s| (s.writer, s.ts, s.line))
+            .collect();
+        seen.sort_by_key(|s| s.2);
+        assert_eq!(
+            seen,
+            [
+                ("db".to_string(), at(50), 1),
+                ("web".to_string(), at(95), 2),
+                ("db".to_string(), at(99), 3),
+                ("web".to_string(), at(101), 4),
+            ]
+        );
+        assert_eq!(
+            snapshot.writer(PaneId::Containers, 5).as_deref(),
+            Some("late")
+        );
+        assert!(
+            snapshot
+                .seen_around(PaneId::Host, at(100), SignedDuration::from_secs(60))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_flood_is_looked_at_only_so_far_from_the_time() {
+        // One line a millisecond: the minute before holds 60,000 lines.
+        let base: Timestamp = "2026-11-27T10:00:00Z".parse().unwrap();
+        let text: String = (0..60_000)
+            .map(|n| {
+                let ts = base + SignedDuration::from_millis(n);
+                format!("busy    | {ts} x\n")
+            })
+            .collect();
+        let flood = Arc::new(
+            Block::new(Bytes::Owned(text.into_bytes())).in_format(LogFormat::Compose, 2026),
+        );
+        let snapshot = Snapshot {
+            panes: [vec![(0, flood)], Vec::new()],
+            sources: [vec!["flood.log".into()], Vec::new()],
+        };
+        let seen = snapshot.seen_around(PaneId::Containers, at(30), SignedDuration::from_secs(60));
+        assert_eq!(seen.len(), 2 * SEEN_LINES);
     }
 }

@@ -44,6 +44,9 @@ pub const BURST: SignedDuration = SignedDuration::from_secs(60);
 /// A container whose last line is at most this long before an OOM kill, and which logs
 /// nothing for this long after it, died with it.
 pub const SILENT_WINDOW: SignedDuration = SignedDuration::from_secs(60);
+/// Lines looked at on each side of a kill for silent deaths: in the demo a minute is a few
+/// lines, in a flood it is hundreds of thousands; 10,000 lines bound the work per kill.
+pub const SEEN_LINES: usize = 10_000;
 /// Lines a container may still log after the kill was logged (clocks and buffers differ).
 const SILENT_SLACK: SignedDuration = SignedDuration::from_secs(2);
 
@@ -79,15 +82,17 @@ pub struct Seen {
 
 /// What incidents need of the lines besides the hits.
 pub trait Lines {
-    /// The writers and times of `pane`'s lines whose time is within `from..=to`.
-    fn seen_between(&self, pane: PaneId, from: Timestamp, to: Timestamp) -> Vec<Seen>;
+    /// The writers and times of `pane`'s lines whose time is within `window` of `at`. An
+    /// implementation may look at no more than [`SEEN_LINES`] lines on each side of `at`: a
+    /// busy log's minute is hundreds of thousands of lines.
+    fn seen_around(&self, pane: PaneId, at: Timestamp, window: SignedDuration) -> Vec<Seen>;
 }
 
 /// No lines at all: incidents from hits alone (no silent deaths found).
 pub struct NoLines;
 
 impl Lines for NoLines {
-    fn seen_between(&self, _: PaneId, _: Timestamp, _: Timestamp) -> Vec<Seen> {
+    fn seen_around(&self, _: PaneId, _: Timestamp, _: SignedDuration) -> Vec<Seen> {
         Vec::new()
     }
 }
@@ -396,7 +401,7 @@ fn silent_stops(
         }
         last_looked = Some(killed_at);
         let pane = PaneId::Containers;
-        let seen = lines.seen_between(pane, killed_at - SILENT_WINDOW, killed_at + SILENT_WINDOW);
+        let seen = lines.seen_around(pane, killed_at, SILENT_WINDOW);
         let mut last_before: BTreeMap<&str, (Timestamp, u64)> = BTreeMap::new();
         let mut after: BTreeSet<&str> = BTreeSet::new();
         for s in &seen {

@@ -188,8 +188,9 @@ fn errors_of_different_writers_join_only_through_the_catalogue() {
 struct SeenLines(Vec<(&'static str, i64)>);
 
 impl Lines for SeenLines {
-    fn seen_between(&self, pane: PaneId, from: Timestamp, to: Timestamp) -> Vec<Seen> {
+    fn seen_around(&self, pane: PaneId, kill: Timestamp, window: SignedDuration) -> Vec<Seen> {
         assert_eq!(pane, Containers);
+        let (from, to) = (kill - window, kill + window);
         self.0
             .iter()
             .enumerate()
