@@ -31,6 +31,8 @@ pub enum Action {
     ToggleHitList,
     Incidents,
     WriteReport,
+    Timeline,
+    JumpToTime,
     Help,
     Faster,
     Slower,
@@ -86,12 +88,12 @@ pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str
             "list of all hits, Enter jumps",
             "所有命中列表，回车跳转",
         ),
-        // One row for both: help must fit 80x24.
+        // One row for the four: help must fit 80x24.
         (
             Incidents,
-            "I / R",
-            "incidents, root cause first / write their report to a file",
-            "故障列表（根因在前）/ 把复盘报告写入文件",
+            "I R T t",
+            "incidents; R report to a file; T timeline; t go to a time",
+            "故障列表；R 写出报告；T 时间轴；t 跳到某时刻",
         ),
         (
             OpenEntry,
@@ -151,6 +153,8 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('H') => ToggleHitList,
         KeyCode::Char('I') => Incidents,
         KeyCode::Char('R') => WriteReport,
+        KeyCode::Char('T') => Timeline,
+        KeyCode::Char('t') => JumpToTime,
         KeyCode::Char('?') => Help,
         KeyCode::Char('+') | KeyCode::Char('=') => Faster,
         KeyCode::Char('-') => Slower,

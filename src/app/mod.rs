@@ -10,6 +10,7 @@ pub mod incidents;
 pub mod keymap;
 pub mod layout;
 pub mod pane;
+pub mod timeline;
 
 use std::{sync::Arc, time::Duration};
 
@@ -62,6 +63,8 @@ pub enum PromptKind {
     Search,
     FilterRegex,
     FilterFuzzy,
+    /// `t`: a time to go to.
+    Time,
 }
 
 /// A line of input being typed at the bottom of the screen.
@@ -125,6 +128,8 @@ pub struct App {
     pub quit: bool,
     /// Incidents as last built (`I`, `R`).
     pub incidents: incidents::Incidents,
+    /// The timeline strip is shown (`T`).
+    pub timeline: bool,
     filter_generation: u64,
     /// A copy of a destructive remedy step waits for its confirmation: the same key again,
     /// pressed next. Any other key forgets it.
@@ -171,6 +176,7 @@ impl App {
             live: options.live,
             quit: false,
             incidents: incidents::Incidents::default(),
+            timeline: false,
             filter_generation: 0,
             armed_copy: None,
             confirmed_copy: None,
@@ -202,8 +208,19 @@ impl App {
     }
 
     pub fn areas(&self) -> layout::Areas {
+        // The timeline strip, when shown, takes the top rows (if the screen can spare them).
+        let strip = if self.timeline && self.size.height > timeline::TIMELINE_ROWS + 8 {
+            timeline::TIMELINE_ROWS
+        } else {
+            0
+        };
+        let size = Rect {
+            y: self.size.y + strip,
+            height: self.size.height - strip,
+            ..self.size
+        };
         layout::compute(
-            self.size,
+            size,
             layout::Shape {
                 shown: [self.panes[0].has_content(), self.panes[1].has_content()],
             },
@@ -620,6 +637,8 @@ impl App {
             Action::Help => self.overlay = Some(Overlay::Help),
             Action::Incidents => self.open_incidents(),
             Action::WriteReport => self.write_report(),
+            Action::Timeline => self.toggle_timeline(),
+            Action::JumpToTime => self.open_prompt(PromptKind::Time),
             Action::Faster | Action::Slower => {
                 if let Some(replay) = &mut self.replay {
                     replay.speed = if action == Action::Faster {
@@ -903,11 +922,18 @@ impl App {
     fn submit_prompt(&mut self, prompt: Prompt) -> Vec<Command> {
         let text = prompt.text.trim().to_string();
         let pane_id = self.focus;
+        if prompt.kind == PromptKind::Time {
+            if !text.is_empty() {
+                self.jump_to_time(&text);
+            }
+            return Vec::new();
+        }
         if text.is_empty() {
             // An empty search repeats the last one (as in vi); an empty filter removes the
             // filter.
             match prompt.kind {
                 PromptKind::Search => self.step_match(true),
+                PromptKind::Time => {}
                 PromptKind::FilterRegex | PromptKind::FilterFuzzy => {
                     let pane = self.pane_mut(pane_id);
                     pane.filter = None;
@@ -964,6 +990,8 @@ impl App {
                 }
             }
             PromptKind::FilterFuzzy => filter::FilterTest::Fuzzy(text.clone()),
+            // Handled above: a time is not a filter.
+            PromptKind::Time => return Vec::new(),
         };
         if prompt.kind == PromptKind::Search {
             self.step_match(true);

@@ -2,6 +2,7 @@
 
 mod incidents;
 pub mod theme;
+mod timeline;
 
 use std::ops::Range;
 
@@ -35,6 +36,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
     }
     draw_panel(frame, app, areas.panel, theme);
+    if app.timeline {
+        timeline::draw(frame, app, areas, theme);
+    }
     draw_status(frame, app, areas.status, theme);
     match &app.overlay {
         Some(Overlay::Help) => draw_help(frame, app, theme),
@@ -447,6 +451,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
             PromptKind::Search => t(app.lang, "search /", "搜索 /"),
             PromptKind::FilterRegex => t(app.lang, "filter &", "过滤 &"),
             PromptKind::FilterFuzzy => t(app.lang, "fuzzy F", "模糊 F"),
+            PromptKind::Time => t(app.lang, "go to time t", "跳到时刻 t"),
         };
         let text = format!("{label} {}", sanitize::visible(prompt.text.as_bytes()));
         let hint = t(

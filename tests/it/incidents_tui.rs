@@ -180,3 +180,66 @@ fn the_incident_windows_fit_80x24_and_speak_chinese() {
     assert!(one.contains("根因"), "{one}");
     insta::assert_snapshot!("incident_zh_80x24", one);
 }
+
+#[test]
+fn t_goes_to_a_time_in_both_panes() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "t10:26:39\n");
+    assert_eq!(app.prompt, None);
+    for id in PaneId::BOTH {
+        let pane = app.pane(id);
+        let ts = pane.ts_near(pane.cursor).expect("a time");
+        let target: jiff::Timestamp = "2026-11-27T10:26:39Z".parse().unwrap();
+        // The host's nearest line may be a few minutes away; the containers' is at it.
+        let slack = if id == PaneId::Containers { 1 } else { 600 };
+        assert!(
+            (ts.as_second() - target.as_second()).abs() <= slack,
+            "{id:?} at {ts}"
+        );
+    }
+    press(&mut app, "tsoon\n");
+    assert!(
+        app.message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Not a time: soon")),
+        "{:?}",
+        app.message
+    );
+}
+
+#[test]
+fn the_timeline_strip_shows_hits_by_slot_and_severity_and_the_incidents_as_spans() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    let before = app.areas();
+    press(&mut app, "T");
+    assert!(app.timeline);
+    let after = app.areas();
+    assert_eq!(after.panes[0].unwrap().y, 4);
+    assert_eq!(after.status, before.status);
+    let strip = app.timeline_strip(148).expect("a strip");
+    let counted: u32 = strip.panes.iter().flatten().map(|s| s.hits).sum();
+    assert_eq!(counted, 79);
+    assert_eq!(strip.incidents.len(), 6);
+    // 09:01 to 12:05 in 148 columns: two minutes a column.
+    assert_eq!(strip.per_column.as_mins(), 2);
+    let screen = screen_text(&app);
+    let rows: Vec<&str> = screen.lines().take(4).collect();
+    assert!(rows[0].starts_with("containers │"), "{screen}");
+    assert!(rows[1].starts_with("host       │"), "{screen}");
+    assert!(rows[2].starts_with("incidents I│"), "{screen}");
+    // The TLS incident (6) shares its two minutes with the boot failures (5): the worse
+    // one is drawn.
+    for n in '1'..='5' {
+        assert!(
+            rows[2].contains(n),
+            "incident {n} not on the strip:\n{screen}"
+        );
+    }
+    assert!(
+        rows[3].contains("09:01") && rows[3].contains("12:04"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("timeline_160x48", screen);
+    press(&mut app, "T");
+    assert_eq!(app.areas(), before);
+}
