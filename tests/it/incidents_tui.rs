@@ -240,6 +240,13 @@ fn the_timeline_strip_shows_hits_by_slot_and_severity_and_the_incidents_as_spans
         "{screen}"
     );
     insta::assert_snapshot!("timeline_160x48", screen);
+    // The README shows these rows as they are.
+    let readme = std::fs::read_to_string(crate::common::repo("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("```text\n{}\n```", rows.join("\n"))),
+        "README's timeline capture is not the strip as drawn:\n{}",
+        rows.join("\n")
+    );
     press(&mut app, "T");
     assert_eq!(app.areas(), before);
 }
