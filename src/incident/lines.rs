@@ -157,7 +157,7 @@ impl Snapshot {
 impl Lines for Snapshot {
     fn seen_around(&self, pane: PaneId, at: Timestamp, window: SignedDuration) -> Vec<Seen> {
         let blocks = &self.panes[pane.index()];
-        let (from, to) = (at - window, at + window);
+        let (from, to) = (super::earlier(at, window), super::later(at, window));
         let (b, i) = self.position_of(pane, at);
         let mut seen = Vec::new();
         let mut look = |first: u64, block: &Block, i: usize| -> Option<Timestamp> {
@@ -260,6 +260,11 @@ mod tests {
                 .seen_around(PaneId::Host, at(100), SignedDuration::from_secs(60))
                 .is_empty()
         );
+        // A time at the end of what a timestamp holds: no overflow.
+        for end in [Timestamp::MAX, Timestamp::MIN] {
+            let seen = snapshot.seen_around(PaneId::Containers, end, SignedDuration::from_secs(60));
+            assert!(seen.is_empty());
+        }
     }
 
     #[test]

@@ -50,6 +50,20 @@ pub const SEEN_LINES: usize = 10_000;
 /// Lines a container may still log after the kill was logged (clocks and buffers differ).
 const SILENT_SLACK: SignedDuration = SignedDuration::from_secs(2);
 
+/// `ts + d`, held at the end of time instead of overflowing (a log can say year 9999).
+pub fn later(ts: Timestamp, d: SignedDuration) -> Timestamp {
+    ts.checked_add(d).unwrap_or(if d.is_negative() {
+        Timestamp::MIN
+    } else {
+        Timestamp::MAX
+    })
+}
+
+/// `ts - d`, held at the start of time instead of overflowing.
+pub fn earlier(ts: Timestamp, d: SignedDuration) -> Timestamp {
+    later(ts, -d)
+}
+
 /// Entries whose hit means a process was killed for memory (or with SIGKILL), whatever wrote
 /// it: the kernel, systemd, Docker's state or events.
 const KILL_ENTRIES: [&str; 2] = ["oom-kill", "container-exit-137"];
@@ -405,7 +419,7 @@ fn silent_stops(
         let mut last_before: BTreeMap<&str, (Timestamp, u64)> = BTreeMap::new();
         let mut after: BTreeSet<&str> = BTreeSet::new();
         for s in &seen {
-            if s.ts <= killed_at + SILENT_SLACK {
+            if s.ts <= later(killed_at, SILENT_SLACK) {
                 let last = last_before.entry(&s.writer).or_insert((s.ts, s.line));
                 *last = (*last).max((s.ts, s.line));
             } else {
@@ -420,7 +434,8 @@ fn silent_stops(
                     && h.severity >= Severity::Error
                     && !KILL_ENTRIES.contains(&entries[h.entry].id.as_str())
                     && h.ts.is_some_and(|t| {
-                        t <= killed_at + SILENT_SLACK && t >= last_line - SILENT_WINDOW
+                        t <= later(killed_at, SILENT_SLACK)
+                            && t >= earlier(last_line, SILENT_WINDOW)
                     })
             });
             if after.contains(writer) || said_why || found.contains_key(writer) {

@@ -190,7 +190,7 @@ struct SeenLines(Vec<(&'static str, i64)>);
 impl Lines for SeenLines {
     fn seen_around(&self, pane: PaneId, kill: Timestamp, window: SignedDuration) -> Vec<Seen> {
         assert_eq!(pane, Containers);
-        let (from, to) = (kill - window, kill + window);
+        let (from, to) = (earlier(kill, window), later(kill, window));
         self.0
             .iter()
             .enumerate()
@@ -255,6 +255,20 @@ fn docker_reporting_oomkilled_is_enough_for_a_silent_death() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].silent.len(), 1);
     assert_eq!(found[0].silent[0].last_line, at(100));
+}
+
+#[test]
+fn times_at_the_ends_of_time_do_not_overflow() {
+    let catalogue = catalogue();
+    let mut hits = Hits::new(&catalogue);
+    hits.add(Host, "kernel", "oom-kill", 0);
+    hits.add(Containers, "db", "gunicorn-boot-fail", 0);
+    hits.hits[0].ts = Some(Timestamp::MAX);
+    hits.hits[1].ts = Some(Timestamp::MIN);
+    let lines = SeenLines(vec![("db", 0)]);
+    assert_eq!(hits.incidents(&lines).len(), 2);
+    assert_eq!(earlier(Timestamp::MIN, SILENT_WINDOW), Timestamp::MIN);
+    assert_eq!(later(Timestamp::MAX, SILENT_WINDOW), Timestamp::MAX);
 }
 
 #[test]
