@@ -421,7 +421,11 @@ fn write_incident(
             .iter()
             .filter_map(|&i| report.hits[i].writer.as_deref())
             .collect();
-        let writers: Vec<String> = writers.into_iter().map(code).collect();
+        // A `|` splits a table cell even inside a code span unless escaped (GFM).
+        let writers: Vec<String> = writers
+            .into_iter()
+            .map(|w| code(w).replace('|', "\\|"))
+            .collect();
         let _ = writeln!(
             out,
             "| {span} | {} | {} {} | {} |",
@@ -438,7 +442,7 @@ fn write_incident(
             "| {} | — | {} | {} |",
             hms(Some(stop.last_line)),
             w.last_line,
-            code(&stop.writer)
+            code(&stop.writer).replace('|', "\\|")
         );
     }
 

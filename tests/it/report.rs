@@ -202,6 +202,25 @@ fn log_text_cannot_escape_the_drafts_code_blocks_or_drive_a_terminal() {
 }
 
 #[test]
+fn a_pipe_in_a_writers_name_stays_in_its_table_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("host.log");
+    std::fs::write(
+        &log,
+        "2026-11-27T09:33:12+0000 vm de|ploy.sh[3488]: permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json\": dial unix /var/run/docker.sock: connect: permission denied\n",
+    )
+    .unwrap();
+    let md = stdout(&run(&["report", log.to_str().unwrap()]));
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| 09:33:12 |"))
+        .unwrap_or_else(|| panic!("no chain row:\n{md}"));
+    assert!(row.ends_with("| `de\\|ploy.sh` |"), "{row}");
+    // Four cells: the escaped pipe does not make a fifth.
+    assert_eq!(row.replace("\\|", "").matches('|').count(), 5, "{row}");
+}
+
+#[test]
 fn nothing_found_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("quiet.log");
