@@ -47,19 +47,15 @@ impl App {
             .sum()
     }
 
-    /// Build the incidents from what is held, unless nothing changed since the last time.
-    pub(super) fn refresh_incidents(&mut self) {
-        let shown = self.shown_hits();
-        if self.incidents.built_from == Some(shown) {
-            return;
-        }
+    /// The report of what is held now: each pane's lines and the hits shown.
+    fn build_report(&self) -> Report {
         let mut snapshot = Snapshot::default();
         for id in PaneId::BOTH {
             let pane = self.pane(id);
             snapshot.panes[id.index()] = pane.store.snapshot();
             snapshot.sources[id.index()] = pane.sources.iter().map(|s| s.name.clone()).collect();
         }
-        let mut hits = Vec::with_capacity(shown);
+        let mut hits = Vec::with_capacity(self.shown_hits());
         for id in PaneId::BOTH {
             for hit in self.pane(id).visible_hits() {
                 hits.push(snapshot.hit_input(
@@ -72,7 +68,20 @@ impl App {
                 ));
             }
         }
-        self.incidents.report = Report::new(&self.catalogue, snapshot, hits);
+        Report::new(&self.catalogue, snapshot, hits)
+    }
+
+    /// Build the incidents from what is held, unless nothing changed since the last time.
+    pub(super) fn refresh_incidents(&mut self) {
+        let shown = self.shown_hits();
+        if self.incidents.built_from == Some(shown) {
+            return;
+        }
+        let mut report = self.build_report();
+        // The lines are only needed while building (and for excerpts, which `R` builds
+        // afresh): holding them would keep lines the scrollback has dropped.
+        report.snapshot.panes = Default::default();
+        self.incidents.report = report;
         self.incidents.built_from = Some(shown);
     }
 
@@ -181,8 +190,13 @@ impl App {
 
     /// `R`: write the report as Markdown to a new file and name it in the status line.
     pub(super) fn write_report(&mut self) {
-        self.refresh_incidents();
-        let markdown = postmortem::markdown(&self.catalogue, &self.incidents.report, self.lang);
+        // Built afresh, with the lines the excerpts come from; then kept without them, as
+        // the incidents shown.
+        let mut report = self.build_report();
+        let markdown = postmortem::markdown(&self.catalogue, &report, self.lang);
+        report.snapshot.panes = Default::default();
+        self.incidents.report = report;
+        self.incidents.built_from = Some(self.shown_hits());
         let stamp = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S").to_string();
         let dir = self.incidents.report_dir.clone();
         self.message = Some(match write_new_file(&dir, &stamp, markdown.as_bytes()) {

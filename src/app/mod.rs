@@ -530,6 +530,11 @@ impl App {
         self.confirmed_copy = self.armed_copy.take();
         let commands = self.handle_key(key);
         self.confirmed_copy = None;
+        // The strip's incident spans catch up with new hits at each key (not at each block:
+        // a flood would rebuild them thousands of times a second).
+        if self.timeline {
+            self.refresh_incidents();
+        }
         commands
     }
 

@@ -30,6 +30,15 @@ fn i_lists_the_incidents_root_cause_first_as_the_report_does() {
     let mut app = demo_app(Lang::En, 160, 48);
     press(&mut app, "I");
     assert_eq!(app.overlay, Some(Overlay::Incidents { selected: 0 }));
+    // What the viewer keeps of them holds no lines: the scrollback alone decides that.
+    assert!(
+        app.incidents
+            .report
+            .snapshot
+            .panes
+            .iter()
+            .all(Vec::is_empty)
+    );
     let roots: Vec<String> = roots_and_chains(&app).into_iter().map(|(r, _)| r).collect();
     assert_eq!(
         roots,
