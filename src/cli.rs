@@ -91,6 +91,8 @@ pub enum Command {
     Patterns(PatternsCommand),
     /// What kinds of lines logs hold: every line's message mined into templates, with counts
     Templates(TemplatesArgs),
+    /// Write a postmortem draft: the incidents, root cause first, with excerpts and fixes
+    Report(Box<ReportArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +113,38 @@ pub struct TemplatesArgs {
     /// Rarest templates first
     #[arg(long)]
     pub rare: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Log files to read (each in the pane its format belongs to; gzip too)
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Markdown (the postmortem draft) or json (the incidents as data)
+    #[arg(long, value_enum, default_value = "markdown", value_name = "FORMAT")]
+    pub format: ReportFormat,
+
+    /// Report on the bundled incident instead of files
+    #[arg(long, conflicts_with = "files")]
+    pub demo: bool,
+
+    /// Read Docker containers' logs, events and state (through the Engine API)
+    #[arg(long)]
+    pub docker: bool,
+
+    /// Read the journal (through journalctl)
+    #[arg(long)]
+    pub journal: bool,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -612,6 +646,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             run_explain(&catalogue, &args, lang)
         }
         Command::Templates(args) => run_templates(args),
+        Command::Report(args) => {
+            let (catalogue, errors) = load_catalogue(&sources);
+            report_pattern_errors(&errors);
+            run_report(&catalogue, &args, lang)
+        }
     }
 }
 
@@ -674,6 +713,105 @@ fn run_templates(args: TemplatesArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `triage report`: read everything, group the hits into incidents, write the draft.
+fn run_report(catalogue: &Catalogue, args: &ReportArgs, lang: Lang) -> Result<ExitCode> {
+    let matcher = Matcher::new(catalogue);
+    let mut failed = false;
+    let report = if args.docker || args.journal {
+        if !args.files.is_empty() || args.demo {
+            bail!("give files, --demo, or --docker/--journal, not both");
+        }
+        report_live(catalogue, &matcher, args)?
+    } else {
+        let logs: Vec<(String, LogData)> = if args.demo {
+            embedded::INCIDENT_FILES
+                .iter()
+                .map(|(name, bytes)| (name.to_string(), LogData::Static(bytes)))
+                .collect()
+        } else if args.files.is_empty() {
+            bail!(
+                "no input: give log files, --demo, --docker or --journal (see `triage report --help`)"
+            );
+        } else {
+            args.files
+                .iter()
+                .map(|path| (sanitize::path_name(path), LogData::Path(path.clone())))
+                .collect()
+        };
+        let mut panes: [Vec<LogFile>; 2] = [Vec::new(), Vec::new()];
+        for (name, data) in logs {
+            match LogFile::open(&name, data, None) {
+                Ok(file) => panes[file.pane().index()].push(file),
+                Err(err) => {
+                    complain(&err);
+                    failed = true;
+                }
+            }
+        }
+        crate::postmortem::Report::from_files(catalogue, &matcher, panes)
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match args.format {
+        ReportFormat::Markdown => {
+            out.write_all(crate::postmortem::markdown(catalogue, &report, lang).as_bytes())?
+        }
+        ReportFormat::Json => crate::postmortem::write_json(&mut out, catalogue, &report)?,
+    }
+    out.flush()?;
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Docker's and the journal's lines read once, each hit line kept with its fields.
+fn report_live(
+    catalogue: &Catalogue,
+    matcher: &Matcher,
+    args: &ReportArgs,
+) -> Result<crate::postmortem::Report> {
+    use crate::model::{Block, LineFields};
+    let docker = args.docker.then(|| args.live.docker(false, None));
+    let journal = args.journal.then(|| args.live.journal(false, None));
+    let mut lines = Vec::new();
+    let mut sink = |found: &scan::Found| {
+        let pane = if found.file == "journal" {
+            PaneId::Host
+        } else {
+            PaneId::Containers
+        };
+        let fields = LineFields {
+            ts: found.ts,
+            label: found.label.map(Arc::from),
+            stream: found.stream,
+            priority: None,
+            message_start: 0,
+        };
+        let block = Block::from_fields([(found.text, fields)]);
+        let hits = found
+            .hits
+            .iter()
+            .map(|h| crate::model::Hit {
+                index: 0,
+                ..h.clone()
+            })
+            .collect();
+        lines.push((pane, Arc::new(block), hits, found.file.to_string()));
+        Ok(())
+    };
+    scan::scan_live(
+        matcher,
+        docker,
+        journal,
+        false,
+        &mut sink,
+        &mut |source, why| complain(format_args!("{source}: {why}")),
+        &mut |source, why| complain(format_args!("{source}: {why}")),
+    )?;
+    Ok(crate::postmortem::Report::from_lines(catalogue, lines))
 }
 
 /// A log to open in the viewer.

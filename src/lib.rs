@@ -4,6 +4,7 @@
 //! [`source`]) → [`model::Block`]s of lines → [`ingest::match_block`], the one place hits are
 //! made, with the [`matcher`] built from the [`catalogue`] → printers ([`report`]) for the
 //! headless [`scan`], or the bounded [`store`] and app state ([`app`]) drawn by [`ui`].
+//! Hits are grouped into [`incident`]s, which [`postmortem`] writes up as a report.
 
 pub mod app;
 pub mod catalogue;
@@ -11,6 +12,7 @@ pub mod children;
 pub mod cli;
 pub mod clipboard;
 pub mod explain;
+pub mod incident;
 pub mod ingest;
 pub mod input;
 pub mod level;
@@ -20,6 +22,7 @@ pub mod mine;
 pub mod model;
 pub mod parallel;
 pub mod parse;
+pub mod postmortem;
 pub mod report;
 pub mod sanitize;
 pub mod scan;

@@ -653,10 +653,7 @@ impl Lossy {
 /// One JSON record and a newline. Beyond what serde_json escapes (C0 controls, `"`, `\`), C1
 /// controls, DEL, bidi controls and zero-width characters are written as `\uXXXX`: a script
 /// that prints a field must not reorder or drive the terminal either.
-pub(crate) fn write_json<W: Write + ?Sized, T: Serialize>(
-    out: &mut W,
-    record: &T,
-) -> io::Result<()> {
+pub fn write_json<W: Write + ?Sized, T: Serialize>(out: &mut W, record: &T) -> io::Result<()> {
     let mut serializer = serde_json::Serializer::with_formatter(&mut *out, SafeJson);
     record.serialize(&mut serializer).map_err(io::Error::from)?;
     out.write_all(b"\n")

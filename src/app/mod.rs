@@ -6,9 +6,11 @@
 
 pub mod event;
 pub mod filter;
+pub mod incidents;
 pub mod keymap;
 pub mod layout;
 pub mod pane;
+pub mod timeline;
 
 use std::{sync::Arc, time::Duration};
 
@@ -45,6 +47,15 @@ pub enum Overlay {
     Entry {
         scroll: u16,
     },
+    /// The incidents (`I`); `selected` indexes them.
+    Incidents {
+        selected: usize,
+    },
+    /// One incident: its chain, each link's cause and remedy.
+    Incident {
+        index: usize,
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +63,8 @@ pub enum PromptKind {
     Search,
     FilterRegex,
     FilterFuzzy,
+    /// `t`: a time to go to.
+    Time,
 }
 
 /// A line of input being typed at the bottom of the screen.
@@ -113,6 +126,10 @@ pub struct App {
     /// Following live sources.
     pub live: bool,
     pub quit: bool,
+    /// Incidents as last built (`I`, `R`).
+    pub incidents: incidents::Incidents,
+    /// The timeline strip is shown (`T`).
+    pub timeline: bool,
     filter_generation: u64,
     /// A copy of a destructive remedy step waits for its confirmation: the same key again,
     /// pressed next. Any other key forgets it.
@@ -158,6 +175,8 @@ impl App {
             user_moved: false,
             live: options.live,
             quit: false,
+            incidents: incidents::Incidents::default(),
+            timeline: false,
             filter_generation: 0,
             armed_copy: None,
             confirmed_copy: None,
@@ -189,8 +208,19 @@ impl App {
     }
 
     pub fn areas(&self) -> layout::Areas {
+        // The timeline strip, when shown, takes the top rows (if the screen can spare them).
+        let strip = if self.timeline && self.size.height > timeline::TIMELINE_ROWS + 8 {
+            timeline::TIMELINE_ROWS
+        } else {
+            0
+        };
+        let size = Rect {
+            y: self.size.y + strip,
+            height: self.size.height - strip,
+            ..self.size
+        };
         layout::compute(
-            self.size,
+            size,
             layout::Shape {
                 shown: [self.panes[0].has_content(), self.panes[1].has_content()],
             },
@@ -512,6 +542,11 @@ impl App {
         self.confirmed_copy = self.armed_copy.take();
         let commands = self.handle_key(key);
         self.confirmed_copy = None;
+        // The strip's incident spans catch up with new hits at each key (not at each block:
+        // a flood would rebuild them thousands of times a second).
+        if self.timeline {
+            self.refresh_incidents();
+        }
         commands
     }
 
@@ -617,6 +652,10 @@ impl App {
                 self.overlay = Some(Overlay::HitList { selected });
             }
             Action::Help => self.overlay = Some(Overlay::Help),
+            Action::Incidents => self.open_incidents(),
+            Action::WriteReport => self.write_report(),
+            Action::Timeline => self.toggle_timeline(),
+            Action::JumpToTime => self.open_prompt(PromptKind::Time),
             Action::Faster | Action::Slower => {
                 if let Some(replay) = &mut self.replay {
                     replay.speed = if action == Action::Faster {
@@ -900,11 +939,18 @@ impl App {
     fn submit_prompt(&mut self, prompt: Prompt) -> Vec<Command> {
         let text = prompt.text.trim().to_string();
         let pane_id = self.focus;
+        if prompt.kind == PromptKind::Time {
+            if !text.is_empty() {
+                self.jump_to_time(&text);
+            }
+            return Vec::new();
+        }
         if text.is_empty() {
             // An empty search repeats the last one (as in vi); an empty filter removes the
             // filter.
             match prompt.kind {
                 PromptKind::Search => self.step_match(true),
+                PromptKind::Time => {}
                 PromptKind::FilterRegex | PromptKind::FilterFuzzy => {
                     let pane = self.pane_mut(pane_id);
                     pane.filter = None;
@@ -961,6 +1007,8 @@ impl App {
                 }
             }
             PromptKind::FilterFuzzy => filter::FilterTest::Fuzzy(text.clone()),
+            // Handled above: a time is not a filter.
+            PromptKind::Time => return Vec::new(),
         };
         if prompt.kind == PromptKind::Search {
             self.step_match(true);
@@ -1065,6 +1113,12 @@ impl App {
     // ---- overlays ---------------------------------------------------------------------------
 
     fn on_overlay_key(&mut self, overlay: Overlay, key: KeyEvent) -> Vec<Command> {
+        if matches!(
+            overlay,
+            Overlay::Incidents { .. } | Overlay::Incident { .. }
+        ) {
+            return self.on_incidents_key(overlay, key);
+        }
         let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
             || (overlay == Overlay::Help && key.code == KeyCode::Char('?'))
             || (matches!(overlay, Overlay::HitList { .. }) && key.code == KeyCode::Char('H'))
@@ -1110,6 +1164,7 @@ impl App {
                 };
                 self.overlay = Some(Overlay::Entry { scroll });
             }
+            Overlay::Incidents { .. } | Overlay::Incident { .. } => {}
         }
         Vec::new()
     }

@@ -1,6 +1,8 @@
 //! Drawing: `draw` reads the app's state and nothing else, and changes none of it.
 
+mod incidents;
 pub mod theme;
+mod timeline;
 pub mod wrap;
 
 use std::ops::Range;
@@ -35,11 +37,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
         }
     }
     draw_panel(frame, app, areas.panel, theme);
+    if app.timeline {
+        timeline::draw(frame, app, areas, theme);
+    }
     draw_status(frame, app, areas.status, theme);
     match &app.overlay {
         Some(Overlay::Help) => draw_help(frame, app, theme),
         Some(Overlay::HitList { selected }) => draw_hit_list(frame, app, *selected, theme),
         Some(Overlay::Entry { scroll }) => draw_entry(frame, app, *scroll, theme),
+        Some(Overlay::Incidents { selected }) => incidents::draw_list(frame, app, *selected, theme),
+        Some(Overlay::Incident { index, scroll }) => {
+            incidents::draw_incident(frame, app, *index, *scroll, theme)
+        }
         None => {}
     }
 }
@@ -556,6 +565,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
             PromptKind::Search => t(app.lang, "search /", "搜索 /"),
             PromptKind::FilterRegex => t(app.lang, "filter &", "过滤 &"),
             PromptKind::FilterFuzzy => t(app.lang, "fuzzy F", "模糊 F"),
+            PromptKind::Time => t(app.lang, "go to time t", "跳到时刻 t"),
         };
         let text = format!("{label} {}", sanitize::visible(prompt.text.as_bytes()));
         let hint = t(
