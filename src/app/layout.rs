@@ -117,11 +117,12 @@ mod tests {
         let (c, h) = (a.panes[0].unwrap(), a.panes[1].unwrap());
         assert_eq!(c.x, h.x);
         assert!(h.y > c.y);
+        // The compact panel (title and first command) leaves the panes 7 rows each.
         assert!(
-            inner_rows(Some(c)) >= 5 && inner_rows(Some(h)) >= 5,
+            inner_rows(Some(c)) >= 7 && inner_rows(Some(h)) >= 7,
             "{c:?} {h:?}"
         );
-        assert_eq!(a.panel.height, 8);
+        assert_eq!(a.panel.height, COMPACT_PANEL_HEIGHT);
     }
 
     #[test]

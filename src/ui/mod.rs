@@ -920,7 +920,14 @@ fn draw_entry(frame: &mut Frame, app: &App, scroll: u16, theme: Theme) {
         return;
     };
     let area = popup(frame.area(), 100, frame.area().height.saturating_sub(2));
-    let card = explain::render_card(&app.catalogue, entry, app.lang, &hit.captures);
+    let mut card = explain::render_card(&app.catalogue, entry, app.lang, &hit.captures);
+    // The card opens with the severity in capitals: in the viewer, in the viewer's language.
+    if let Some(rest) = card.strip_prefix(entry.severity.as_str().to_uppercase().as_str()) {
+        card = format!(
+            "{}{rest}",
+            severity_word(app.lang, entry.severity).to_uppercase()
+        );
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.severity(entry.severity))

@@ -1026,7 +1026,13 @@ fn chinese_is_translated_and_wraps_by_width() {
     let first = row_with(&screen, "整机内存");
     assert!(first.contains("单元的内存上限"), "{first}");
     let mut app = demo_app(Lang::Zh, 160, 48);
-    press(&mut app, "H");
+    press(&mut app, "e");
+    let entry = screen_text(&app);
+    assert!(
+        entry.contains("严重  oom-kill") && !entry.contains("CRITICAL"),
+        "{entry}"
+    );
+    press(&mut app, "\u{1b}H");
     let list = screen_text(&app);
     assert!(
         list.contains("严重") && !list.contains(" critical "),
