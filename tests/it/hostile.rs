@@ -1259,3 +1259,30 @@ fn the_viewer_stops_a_file_at_its_memory_budget_and_keeps_what_it_read() {
         assert!(rows > 10_000 && rows < 400_000, "{rows} rows kept");
     }
 }
+
+/// `scan --follow` ended by a signal exits with 128 + its number, as a shell reports it
+/// (it exited 0 or 1, as if it had read to an end). Docker is pointed at a socket that is not
+/// there: the follow waits, retrying, until the signal.
+#[test]
+fn scan_follow_ended_by_a_signal_exits_128_plus_its_number() {
+    for (signal, code) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGINT, 130),
+        (libc::SIGHUP, 129),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = triage();
+        cmd.args(["scan", "--docker", "--follow"])
+            .env(
+                "DOCKER_HOST",
+                format!("unix://{}/no-such.sock", dir.path().display()),
+            )
+            .stdin(Stdio::null());
+        let running = common::Running::start(&mut cmd);
+        common::wait_until("the follow waiting for Docker", common::WAIT, || {
+            running.stderr_so_far().contains("retrying")
+        });
+        let out = running.stop(signal, common::COMMAND);
+        assert_eq!(out.status.code(), Some(code), "{}", common::stderr(&out));
+    }
+}
