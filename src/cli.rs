@@ -1063,6 +1063,8 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
         Ok(())
     };
     let mut failed = false;
+    // The signal that ended `--follow`, if one did.
+    let mut signal = None;
     for open in inputs {
         let input = match open() {
             Ok(input) => input,
@@ -1098,7 +1100,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             &mut report,
             &mut note,
         ) {
-            Ok(()) => {}
+            Ok(ended_by) => signal = ended_by,
             Err(ScanError::Output(err)) => return Err(err).context("writing output"),
             Err(err) => {
                 complain(&err);
@@ -1108,7 +1110,10 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     }
     let found_any = printer.hits() > 0 || printer.unrecognised() > 0;
     printer.finish(is_terminal).context("writing output")?;
-    Ok(if failed {
+    Ok(if let Some(signal) = signal {
+        // As a shell reports a command a signal ended.
+        ExitCode::from((128 + signal) as u8)
+    } else if failed {
         ExitCode::from(2)
     } else if found_any {
         ExitCode::SUCCESS

@@ -130,7 +130,34 @@ pub fn load_pane(
     files: &[LogFile],
     send: &mut dyn FnMut(Ingested) -> bool,
 ) {
-    load(matcher, pane, files, false, send);
+    load(matcher, pane, files, false, memory_budget(), send);
+}
+
+/// As [`load_pane`], holding at most `budget` bytes of lines (with their index): past it the
+/// file being read stops there, failed with why, and what was read is kept.
+pub fn load_pane_within(
+    matcher: &Matcher,
+    pane: PaneId,
+    files: &[LogFile],
+    budget: u64,
+    send: &mut dyn FnMut(Ingested) -> bool,
+) {
+    load(matcher, pane, files, false, budget, send);
+}
+
+/// What one pane may hold of the files it shows: a quarter of the machine's memory (two
+/// panes, and room for the rest). Files are read into memory, not mapped: a decompression
+/// bomb of line ends, or a log bigger than the machine, stops here rather than in an
+/// allocation failure that kills the viewer with the terminal raw.
+pub fn memory_budget() -> u64 {
+    let total = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib * 1024)
+        });
+    (total.unwrap_or(4 << 30) / 4).max(64 << 20)
 }
 
 /// As [`load_pane`], then follow a pane's one plain file (not compressed, not a journal
@@ -142,7 +169,7 @@ pub fn load_pane_following(
     files: &[LogFile],
     send: &mut dyn FnMut(Ingested) -> bool,
 ) {
-    load(matcher, pane, files, true, send);
+    load(matcher, pane, files, true, memory_budget(), send);
 }
 
 fn load(
@@ -150,12 +177,15 @@ fn load(
     pane: PaneId,
     files: &[LogFile],
     follow: bool,
+    budget: u64,
     send: &mut dyn FnMut(Ingested) -> bool,
 ) {
     let mut loader = Loader {
         matcher,
         pane,
         send,
+        held: 0,
+        budget,
     };
     if let [file] = files {
         let result = match (&file.data, file.format.is_structured()) {
@@ -188,6 +218,26 @@ struct Loader<'a> {
     matcher: &'a Matcher,
     pane: PaneId,
     send: &'a mut dyn FnMut(Ingested) -> bool,
+    /// Bytes of lines sent so far, with their index, and how many the pane may hold.
+    held: u64,
+    budget: u64,
+}
+
+/// Bytes a block costs the store: its text and 4 bytes of index per line.
+fn cost(bytes: usize, lines: usize) -> u64 {
+    bytes as u64 + 4 * lines as u64
+}
+
+/// The error that stops a file at the pane's memory budget.
+fn over_budget(held: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::OutOfMemory,
+        format!(
+            "stopped after {} MiB of lines, all this machine's memory allows a pane; \
+             `triage scan` reads the whole file",
+            held >> 20
+        ),
+    )
 }
 
 impl Loader<'_> {
@@ -216,6 +266,15 @@ impl Loader<'_> {
         self.send_block(block, hits, done, total, 0)
     }
 
+    /// Count a block against the budget; past it, an error that stops the file.
+    fn hold(&mut self, block: &Block) -> io::Result<()> {
+        if self.held > self.budget {
+            return Err(over_budget(self.held));
+        }
+        self.held += cost(block.byte_len(), block.len());
+        Ok(())
+    }
+
     fn send_block(
         &mut self,
         block: Block,
@@ -224,6 +283,7 @@ impl Loader<'_> {
         total: Option<u64>,
         tag: u16,
     ) -> io::Result<()> {
+        self.hold(&block)?;
         let ok = (self.send)(Ingested::Block {
             pane: self.pane,
             block: Arc::new(block),
@@ -323,6 +383,7 @@ impl Loader<'_> {
 
     /// Send lines read while following (no progress to report).
     fn send_lines(&mut self, block: Block, hits: Vec<Hit>) -> io::Result<()> {
+        self.hold(&block)?;
         if (self.send)(Ingested::Block {
             pane: self.pane,
             block: Arc::new(block),
@@ -392,10 +453,12 @@ impl Loader<'_> {
     /// not touched by it.
     fn merged(&mut self, files: &[LogFile]) -> Vec<io::Result<()>> {
         let mut all: Vec<MergedLine> = Vec::new();
+        let budget = self.budget;
+        let mut held = 0u64;
         let mut results: Vec<io::Result<()>> = files
             .iter()
             .enumerate()
-            .map(|(tag, file)| read_for_merge(file, tag as u16, &mut all))
+            .map(|(tag, file)| read_for_merge(file, tag as u16, &mut all, &mut held, budget))
             .collect();
         // A stable sort by time: lines keep their order within a file.
         all.sort_by_key(|l| (l.fields.ts, l.tag));
@@ -429,11 +492,26 @@ struct MergedLine {
 
 /// Read one of a pane's files into `all`, each line with its fields. On an error the lines
 /// read before it stay in `all`.
-fn read_for_merge(file: &LogFile, tag: u16, all: &mut Vec<MergedLine>) -> io::Result<()> {
+fn read_for_merge(
+    file: &LogFile,
+    tag: u16,
+    all: &mut Vec<MergedLine>,
+    held: &mut u64,
+    budget: u64,
+) -> io::Result<()> {
+    /// What a merged line costs beyond its text: its fields and its place in the list.
+    const LINE_COST: usize = std::mem::size_of::<MergedLine>();
+    if *held > budget {
+        return Err(over_budget(*held));
+    }
     let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
     if file.format.is_structured() {
         return journal::for_each_entry(file.format, &mut input.reader, |entry| {
+            if *held > budget {
+                return Err(over_budget(*held));
+            }
             for (text, fields) in entry.lines() {
+                *held += cost(text.len() + LINE_COST, 1);
                 all.push(MergedLine {
                     tag,
                     text: text.to_vec(),
@@ -447,7 +525,11 @@ fn read_for_merge(file: &LogFile, tag: u16, all: &mut Vec<MergedLine>) -> io::Re
     // The fields of the last line with a time: a continuation line takes them.
     let mut last = LineFields::default();
     while let Some(chunk) = chunks.next_chunk()? {
+        if *held > budget {
+            return Err(over_budget(*held));
+        }
         let block = Block::new(Bytes::Owned(chunk.to_vec())).in_format(file.format, file.year);
+        *held += cost(block.byte_len() + block.len() * LINE_COST, block.len());
         for i in 0..block.len() {
             let line = block.line(i);
             let view = block.view(i);

@@ -438,7 +438,8 @@ fn scan_export(
 /// Scan live sources: read what Docker and the journal hold (and with `follow`, keep
 /// reading until SIGINT, SIGTERM or SIGHUP), handing every matching line to `sink`. Lines are
 /// named by their origin (`docker:NAME`, `journal`) and numbered in the order read. Sources
-/// that fail are reported to `failed(source, why)`; the others go on.
+/// that fail are reported to `failed(source, why)`; the others go on. Returns the signal that
+/// ended a follow, if one did (the exit code is then 128 + its number).
 pub fn scan_live(
     matcher: &Matcher,
     docker: Option<crate::source::docker::DockerOptions>,
@@ -447,7 +448,7 @@ pub fn scan_live(
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
     failed: &mut dyn FnMut(&str, &str),
     note: &mut dyn FnMut(&str, &str),
-) -> Result<(), ScanError> {
+) -> Result<Option<i32>, ScanError> {
     use crate::source::{self, SourceMsg};
     use tokio::sync::mpsc;
 
@@ -472,24 +473,21 @@ pub fn scan_live(
             channels.iter().map(|_| Searcher::new(matcher)).collect();
         let mut noted: std::collections::HashSet<String> = Default::default();
         let mut numbers: std::collections::HashMap<std::sync::Arc<str>, u64> = Default::default();
-        let (stop_tx, mut stop_rx) = mpsc::channel::<()>(1);
+        let (stop_tx, mut stop_rx) = mpsc::channel::<i32>(1);
         if follow {
             use tokio::signal::unix::{SignalKind, signal};
-            let kinds = [
-                SignalKind::interrupt(),
-                SignalKind::terminate(),
-                SignalKind::hangup(),
-            ];
-            for kind in kinds {
-                if let Ok(mut sig) = signal(kind) {
+            let kinds = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
+            for number in kinds {
+                if let Ok(mut sig) = signal(SignalKind::from_raw(number)) {
                     let stop = stop_tx.clone();
                     tokio::spawn(async move {
                         sig.recv().await;
-                        let _ = stop.send(()).await;
+                        let _ = stop.send(number).await;
                     });
                 }
             }
         }
+        let mut ended_by = None;
         drop(stop_tx);
         while !channels.is_empty() {
             // Whichever source has something; a closed one is done.
@@ -500,7 +498,10 @@ pub fn scan_live(
                     .map(|(i, (_, rx))| Box::pin(async move { (i, rx.recv().await) }));
                 tokio::select! {
                     (ready, _, _) = futures_util::future::select_all(receivers) => Some(ready),
-                    Some(()) = stop_rx.recv() => None,
+                    Some(number) = stop_rx.recv() => {
+                        ended_by = Some(number);
+                        None
+                    }
                 }
             };
             let Some((index, message)) = next else { break };
@@ -544,7 +545,7 @@ pub fn scan_live(
                 }
             }
         }
-        Ok(())
+        Ok(ended_by)
     });
     // Sources still running (following) are dropped with the runtime; journalctl with them.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));

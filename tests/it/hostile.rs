@@ -1201,3 +1201,88 @@ fn viewer_says_what_failed_on_exit(good: &std::path::Path, cut: &std::path::Path
         "{screen}"
     );
 }
+
+/// Files are read into memory (a mapped file can be cut short under the viewer): a pane holds
+/// at most its budget (a quarter of the machine's memory), so a bomb of line ends or a log
+/// bigger than the machine stops there, said in its state, with what was read kept, never an
+/// allocation failure. Here with a budget of 2 MiB, alone in its pane and beside another file.
+#[test]
+fn the_viewer_stops_a_file_at_its_memory_budget_and_keeps_what_it_read() {
+    use flate2::{Compression, write::GzEncoder};
+    use triage::{
+        app::{Event, PaneId, SourceState},
+        catalogue::Lang,
+        loader::{LogData, LogFile, load_pane_within},
+        matcher::Matcher,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
+    for n in 0..400_000 {
+        writeln!(encoder, "Nov 28 14:04:05 vm app[7]: line {n:06}").unwrap();
+    }
+    let big = dir.path().join("big.log.gz");
+    std::fs::write(&big, encoder.finish().unwrap()).unwrap();
+    let small = dir.path().join("small.log");
+    std::fs::write(&small, "Nov 28 14:03:05 vm app[7]: hello\n").unwrap();
+    let (catalogue, _) = Catalogue::builtin();
+    let catalogue = std::sync::Arc::new(catalogue);
+    let matcher = Matcher::new(&catalogue);
+    for paths in [vec![&big], vec![&small, &big]] {
+        let logs: Vec<LogFile> = paths
+            .iter()
+            .map(|p| {
+                let name = p.file_name().unwrap().to_str().unwrap();
+                LogFile::open(name, LogData::Path(p.to_path_buf()), None).unwrap()
+            })
+            .collect();
+        let sources = [Vec::new(), logs.iter().map(LogFile::source).collect()];
+        let mut app = triage::app::App::new(catalogue.clone(), sources, &common::options(Lang::En));
+        app.update(Event::Resize(160, 48));
+        let mut events = Vec::new();
+        load_pane_within(&matcher, PaneId::Host, &logs, 2 << 20, &mut |ingested| {
+            events.push(Event::from(ingested));
+            true
+        });
+        for event in events {
+            common::run_commands(&mut app, event);
+        }
+        let pane = app.pane(PaneId::Host);
+        let big_state = &pane.sources.last().unwrap().state;
+        assert!(
+            matches!(big_state, SourceState::Failed(why) if why.starts_with("stopped after")),
+            "{big_state:?}"
+        );
+        if paths.len() == 2 {
+            assert_eq!(pane.sources[0].state, SourceState::Loaded);
+        }
+        let rows = pane.row_count();
+        assert!(rows > 10_000 && rows < 400_000, "{rows} rows kept");
+    }
+}
+
+/// `scan --follow` ended by a signal exits with 128 + its number, as a shell reports it
+/// (it exited 0 or 1, as if it had read to an end). Docker is pointed at a socket that is not
+/// there: the follow waits, retrying, until the signal.
+#[test]
+fn scan_follow_ended_by_a_signal_exits_128_plus_its_number() {
+    for (signal, code) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGINT, 130),
+        (libc::SIGHUP, 129),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = triage();
+        cmd.args(["scan", "--docker", "--follow"])
+            .env(
+                "DOCKER_HOST",
+                format!("unix://{}/no-such.sock", dir.path().display()),
+            )
+            .stdin(Stdio::null());
+        let running = common::Running::start(&mut cmd);
+        common::wait_until("the follow waiting for Docker", common::WAIT, || {
+            running.stderr_so_far().contains("retrying")
+        });
+        let out = running.stop(signal, common::COMMAND);
+        assert_eq!(out.status.code(), Some(code), "{}", common::stderr(&out));
+    }
+}
