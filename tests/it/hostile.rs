@@ -1286,3 +1286,45 @@ fn scan_follow_ended_by_a_signal_exits_128_plus_its_number() {
         assert_eq!(out.status.code(), Some(code), "{}", common::stderr(&out));
     }
 }
+
+/// Issue 8: hits arriving out of time order (one file holding two runs, 19:00 first, then
+/// 10:00) were inserted into the hit order one at a time: 300k + 300k hits took 39 s to load
+/// and even `q` waited 33 s. Now they are merged in one pass, and keys are read while the load
+/// goes on: `H` opens the hit list while the status line still shows the load's progress, and
+/// `q` ends the viewer at once.
+#[test]
+fn keys_are_answered_while_out_of_order_hits_load() {
+    use crate::terminal::{TRIAGE, Tmux};
+    let tmux = Tmux::new(160, 48);
+    let dir = tmux.dir().to_path_buf();
+    let log = dir.join("two-runs.log");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&log).unwrap());
+    for hour in [19, 10] {
+        for n in 0..200_000u32 {
+            writeln!(
+                out,
+                "2026/11/28 {hour}:{:02}:{:02} [error] 29#29: *{n} connect() failed (111: Connection \
+                 refused) while connecting to upstream, client: 172.18.0.1, server: _, request: \
+                 \"GET /api/items/{n} HTTP/1.1\", upstream: \"http://172.18.0.3:8000/api/items/{n}\", \
+                 host: \"localhost\"",
+                n / 3600 % 60,
+                n % 60
+            )
+            .unwrap();
+        }
+    }
+    out.flush().unwrap();
+    drop(out);
+    tmux.run(&format!("cd {}", dir.display()));
+    tmux.run(&format!("{TRIAGE} two-runs.log; echo EXIT=$?"));
+    tmux.wait_for("the first lines", |s| s.contains("connect() failed"));
+    tmux.keys(&["H"]);
+    let screen = tmux.wait_for("the hit list", |s| s.contains("all hits by time"));
+    assert!(
+        screen.contains("%]"),
+        "the load ended before the hit list opened: make the file bigger\n{screen}"
+    );
+    tmux.keys(&["Escape", "q"]);
+    let screen = tmux.wait_for("the exit", |s| exit_code(s).is_some());
+    assert_eq!(exit_code(&screen).as_deref(), Some("0"), "{screen}");
+}
