@@ -14,7 +14,7 @@
 use crate::{
     matcher::{Match, Matcher, Searcher},
     model::{Block, Bytes, Hit},
-    parse::{self, LogFormat, LogLine, journal},
+    parse::{self, LogFormat, LogLine, record},
 };
 
 /// The catalogue's hits in `block`, in line order (then by where they start on the line).
@@ -79,17 +79,15 @@ pub fn message_offset(line: &[u8], view: &LogLine) -> usize {
 
 /// The hits on one line pasted or written on its own (a catalogue example, `triage explain`),
 /// in whatever format it looks like: a line of `journalctl -o json` is matched on its
-/// `MESSAGE`, a syslog line on what follows `IDENT[PID]: `. Spans are offsets in `line`
-/// (for a JSON line, in its message).
+/// `MESSAGE`, a Docker json-file record on its `log`, a JSON or logfmt application line on
+/// its `msg` (and the fields after it), a syslog line on what follows `IDENT[PID]: `. Spans
+/// are offsets in `line` (for a record, in its decoded message).
 pub fn match_line(matcher: &Matcher, line: &[u8]) -> Vec<Hit> {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let format = parse::sniff(line);
-    let block = if format == LogFormat::JournalJson {
-        match journal::parse_json(line) {
-            Ok(entry) => Block::from_fields(entry.lines()),
-            Err(_) => Block::new(Bytes::Owned(line.to_vec())),
-        }
+    let block = if format.is_structured() && format != LogFormat::JournalExport {
+        Block::from_fields(record::decode_line(format, line, None).lines())
     } else {
         Block::new(Bytes::Owned(line.to_vec())).in_format(format, 2000)
     };

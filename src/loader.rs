@@ -16,7 +16,10 @@ use crate::{
     input::{self, ChunkReader},
     matcher::{Matcher, Searcher},
     model::{Block, Bytes, Hit, Ingested, LineFields, PaneId, Source, SourceState},
-    parse::{self, LogFormat, journal},
+    parse::{
+        self, LogFormat,
+        record::{self, Record},
+    },
 };
 
 /// Bytes per block for memory-mapped files: large enough that per-block work vanishes,
@@ -285,13 +288,15 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// `journalctl -o json` / `-o export`: each entry's message with its fields.
+    /// Records (`journalctl -o json` / `-o export`, Docker json-file, JSON lines, logfmt):
+    /// each record's message with its fields.
     fn structured(&mut self, file: &LogFile) -> io::Result<()> {
         let searcher = Searcher::new(self.matcher);
         let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
         let mut lines = FieldLines::default();
         let mut done = 0u64;
-        journal::for_each_entry(file.format, &mut input.reader, |entry| {
+        let label = file.record_label();
+        record::for_each_record(file.format, &mut input.reader, label.as_ref(), |_, entry| {
             lines.push_entry(&entry);
             if lines.bytes >= READ_BLOCK {
                 done += lines.bytes as u64;
@@ -320,7 +325,8 @@ impl Loader<'_> {
             let tag = tag as u16;
             let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
             if file.format.is_structured() {
-                journal::for_each_entry(file.format, &mut input.reader, |entry| {
+                let label = file.record_label();
+                record::for_each_record(file.format, &mut input.reader, label.as_ref(), |_, entry| {
                     for (text, fields) in entry.lines() {
                         all.push(Line {
                             tag,
@@ -389,7 +395,7 @@ struct FieldLines {
 }
 
 impl FieldLines {
-    fn push_entry(&mut self, entry: &journal::JournalEntry) {
+    fn push_entry(&mut self, entry: &Record) {
         for (text, fields) in entry.lines() {
             self.bytes += text.len() + 1;
             self.text.push((text.to_vec(), fields));
@@ -402,6 +408,14 @@ impl FieldLines {
 }
 
 impl LogFile {
+    /// The writer of all the file's records, where its path says (a Docker json-file log).
+    fn record_label(&self) -> Option<Arc<str>> {
+        match &self.data {
+            LogData::Path(path) => record::label_for_path(self.format, path),
+            LogData::Static(_) => None,
+        }
+    }
+
     fn data_is_gzip(&self) -> bool {
         match &self.data {
             LogData::Path(path) => needs_decoding(path),

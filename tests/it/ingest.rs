@@ -329,6 +329,25 @@ fn written_in_every_format(messages: &[Vec<u8>]) -> Vec<(&'static str, Vec<u8>)>
         object.push(b'\n');
         object
     });
+    // Docker's json-file and an application's JSON lines: the message is a field.
+    each("docker-json", &|m: &[u8]| {
+        let log = format!("{}\n", String::from_utf8_lossy(m));
+        let mut object = serde_json::to_vec(
+            &serde_json::json!({"log": log, "stream": "stderr", "time": ts}),
+        )
+        .unwrap();
+        object.push(b'\n');
+        object
+    });
+    each("json-lines", &|m: &[u8]| {
+        let message = String::from_utf8_lossy(m);
+        let mut object = serde_json::to_vec(
+            &serde_json::json!({"time": ts, "level": "error", "msg": message}),
+        )
+        .unwrap();
+        object.push(b'\n');
+        object
+    });
     each("export", &|m: &[u8]| {
         [
             &b"__CURSOR=s=1\n__REALTIME_TIMESTAMP=1795874585123456\nPRIORITY=3\nSYSLOG_IDENTIFIER=app\nMESSAGE="[..],
