@@ -150,13 +150,16 @@ fn clone_io(err: &io::Error) -> io::Error {
     io::Error::new(err.kind(), err.to_string())
 }
 
-/// Whether the file's bytes are not its lines as they are: gzip, or UTF-16 with a byte order
-/// mark. Such a file is read through the decoding reader, not mapped.
+/// Whether the file's bytes are not its lines as they are: compressed (gzip, xz, bzip2,
+/// zstd), or UTF-16 with a byte order mark. Such a file is read through the decoding reader,
+/// not mapped.
 fn needs_decoding(path: &std::path::Path) -> bool {
-    let mut magic = [0u8; 2];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok_and(|()| matches!(magic, [0x1f, 0x8b] | [0xff, 0xfe] | [0xfe, 0xff]))
+    let mut magic = Vec::with_capacity(8);
+    let read = File::open(path).and_then(|f| f.take(8).read_to_end(&mut magic));
+    read.is_ok()
+        && (input::Compression::of(&magic).is_some()
+            || magic.starts_with(&[0xff, 0xfe])
+            || magic.starts_with(&[0xfe, 0xff]))
 }
 
 struct Loader<'a> {
@@ -296,15 +299,20 @@ impl Loader<'_> {
         let mut lines = FieldLines::default();
         let mut done = 0u64;
         let label = file.record_label();
-        record::for_each_record(file.format, &mut input.reader, label.as_ref(), |_, entry| {
-            lines.push_entry(&entry);
-            if lines.bytes >= READ_BLOCK {
-                done += lines.bytes as u64;
-                let block = std::mem::take(&mut lines).into_block();
-                self.emit(block, &searcher, done, None)?;
-            }
-            Ok(())
-        })?;
+        record::for_each_record(
+            file.format,
+            &mut input.reader,
+            label.as_ref(),
+            |_, entry| {
+                lines.push_entry(&entry);
+                if lines.bytes >= READ_BLOCK {
+                    done += lines.bytes as u64;
+                    let block = std::mem::take(&mut lines).into_block();
+                    self.emit(block, &searcher, done, None)?;
+                }
+                Ok(())
+            },
+        )?;
         if !lines.text.is_empty() {
             done += lines.bytes as u64;
             self.emit(lines.into_block(), &searcher, done, None)?;
@@ -326,16 +334,21 @@ impl Loader<'_> {
             let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
             if file.format.is_structured() {
                 let label = file.record_label();
-                record::for_each_record(file.format, &mut input.reader, label.as_ref(), |_, entry| {
-                    for (text, fields) in entry.lines() {
-                        all.push(Line {
-                            tag,
-                            text: text.to_vec(),
-                            fields,
-                        });
-                    }
-                    Ok(())
-                })?;
+                record::for_each_record(
+                    file.format,
+                    &mut input.reader,
+                    label.as_ref(),
+                    |_, entry| {
+                        for (text, fields) in entry.lines() {
+                            all.push(Line {
+                                tag,
+                                text: text.to_vec(),
+                                fields,
+                            });
+                        }
+                        Ok(())
+                    },
+                )?;
                 continue;
             }
             let mut bytes = Vec::new();
@@ -419,7 +432,7 @@ impl LogFile {
     fn data_is_gzip(&self) -> bool {
         match &self.data {
             LogData::Path(path) => needs_decoding(path),
-            LogData::Static(bytes) => bytes.starts_with(&[0x1f, 0x8b]),
+            LogData::Static(bytes) => input::Compression::of(bytes).is_some(),
         }
     }
 }

@@ -294,7 +294,11 @@ fn scan_records(
     streaming: bool,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
-    let mut batch = RecordBatch::new(matcher, name, streaming && format != LogFormat::JournalExport);
+    let mut batch = RecordBatch::new(
+        matcher,
+        name,
+        streaming && format != LogFormat::JournalExport,
+    );
     let label = record::label_for_path(format, std::path::Path::new(name));
     // The sink's errors are the output's; anything else is the input's.
     let mut output_error = None;

@@ -8,7 +8,6 @@ use std::{
     sync::Arc,
 };
 
-
 use jiff::Timestamp;
 use serde::Deserialize;
 

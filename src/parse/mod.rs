@@ -218,9 +218,7 @@ fn parse_as(format: LogFormat, line: &[u8], year: i16) -> Option<LogLine<'_>> {
         LogFormat::NginxError => nginx_error(line),
         LogFormat::ApacheError => text::apache_error(line),
         LogFormat::MySqlError => text::mysql_error(line),
-        LogFormat::SystemctlStatus => {
-            text::systemctl_status(line).or_else(|| syslog(line, year))
-        }
+        LogFormat::SystemctlStatus => text::systemctl_status(line).or_else(|| syslog(line, year)),
     }
 }
 

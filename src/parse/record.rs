@@ -185,7 +185,10 @@ fn docker_json(line: &[u8], label: Option<&Arc<str>>) -> Option<Record> {
 }
 
 /// The first of `keys` an object has.
-fn first<'v>(object: &'v serde_json::Map<String, Value>, keys: &[&str]) -> Option<(&'v str, &'v Value)> {
+fn first<'v>(
+    object: &'v serde_json::Map<String, Value>,
+    keys: &[&str],
+) -> Option<(&'v str, &'v Value)> {
     keys.iter()
         .find_map(|&key| object.get_key_value(key).map(|(k, v)| (k.as_str(), v)))
 }
@@ -311,7 +314,12 @@ pub fn logfmt_view(line: &[u8]) -> Option<super::LogLine<'_>> {
         return None;
     }
     let pairs = logfmt_pairs(line);
-    let value = |keys: &[&str]| pairs.iter().find(|p| keys.contains(&p.key)).map(|p| &p.value);
+    let value = |keys: &[&str]| {
+        pairs
+            .iter()
+            .find(|p| keys.contains(&p.key))
+            .map(|p| &p.value)
+    };
     Some(super::LogLine {
         ts: value(&TIME_KEYS).and_then(|v| time::iso(v).map(|(ts, _, _)| ts)),
         label: None,
@@ -409,7 +417,10 @@ pub fn for_each_record(
 mod tests {
     use super::*;
 
-    fn decoded(format: LogFormat, line: &str) -> (Option<String>, Option<u8>, Option<Stream>, String) {
+    fn decoded(
+        format: LogFormat,
+        line: &str,
+    ) -> (Option<String>, Option<u8>, Option<Stream>, String) {
         let r = decode_line(format, line.as_bytes(), None);
         (
             r.ts.map(|t| t.to_string()),
@@ -510,7 +521,11 @@ mod tests {
             (record.priority, record.label.as_deref()),
             (Some(3), Some("TdriveApp"))
         );
-        assert!(record.message.starts_with(b"Got 200 error on request req-bkk : "));
+        assert!(
+            record
+                .message
+                .starts_with(b"Got 200 error on request req-bkk : ")
+        );
         // https://github.com/pinojs/pino/issues/1875 (pino's numeric level, no `msg`: the
         // message is the other fields)
         let line = r#"{"level":50,"time":1704439345847,"pid":72737,"hostname":"ip-192-168-1-34.ap-south-1.compute.internal","context":"OfflineVerticalService","type":"Error","log":{"message":"Error occurred while getting vertical","metadata":{"error":{}}}}"#;

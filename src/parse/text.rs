@@ -182,10 +182,7 @@ mod tests {
     use crate::parse::{LogFormat, parse_line, sniff};
 
     /// (time, priority, label, message) of a line read in `format`.
-    fn read(
-        format: LogFormat,
-        line: &str,
-    ) -> (Option<String>, Option<u8>, Option<String>, String) {
+    fn read(format: LogFormat, line: &str) -> (Option<String>, Option<u8>, Option<String>, String) {
         let v = parse_line(format, line.as_bytes(), 2026);
         (
             v.ts.map(|t| t.to_string()),

@@ -5,6 +5,7 @@ mod common;
 
 mod catalogue;
 mod docker;
+mod formats;
 mod hostile;
 mod ingest;
 mod journal;
