@@ -469,12 +469,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             (&cli.host, Some(PaneId::Host)),
         ] {
             // Names need not be UTF-8: the path is opened as given, and shown with any
-            // invalid bytes as `\xNN`.
-            logs.extend(names.iter().map(|path| ViewLog {
-                name: sanitize::path_name(path),
-                data: LogData::Path(path.clone()),
+            // invalid bytes as `\xNN`. A directory is every file under it.
+            logs.extend(expand_dirs(names).into_iter().map(|path| ViewLog {
+                name: sanitize::path_name(&path),
+                data: LogData::Path(path),
                 pane,
             }));
+        }
+        let named_any = !(cli.files.is_empty() && cli.containers.is_empty() && cli.host.is_empty());
+        if logs.is_empty() && named_any {
+            // Only directories were named, and they held nothing to read (said above).
+            bail!("nothing to read in the directories given");
         }
         if let Some(path) = cli.view.flood.clone() {
             let input = ViewInput::Live(Box::new(LiveInput {
@@ -724,6 +729,67 @@ fn report_pattern_errors(errors: &[PatternError]) {
 }
 
 fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCode> {
+    let inputs: Vec<Result<LogInput, String>> = if args.demo {
+        embedded::INCIDENT_FILES
+            .iter()
+            .map(|(name, bytes)| {
+                input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
+                    .map_err(|e| e.to_string())
+            })
+            .collect()
+    } else if args.files.is_empty() && (args.docker || args.journal) {
+        Vec::new()
+    } else if args.files.is_empty() {
+        if io::stdin().is_terminal() {
+            bail!("no input: give log files, `-` for stdin, or --demo (see `triage scan --help`)");
+        }
+        vec![input::open("-").map_err(|e| e.to_string())]
+    } else {
+        // Files are opened one at a time as they are scanned (a directory may hold
+        // thousands), each with a read buffer of its own.
+        let files = expand_dirs(&args.files);
+        return scan_inputs(
+            catalogue,
+            &args,
+            lang,
+            files.into_iter().map(|path| {
+                Box::new(move || input::open_path(&path).map_err(|e| e.to_string()))
+                    as Box<dyn FnOnce() -> Result<LogInput, String>>
+            }),
+        );
+    };
+    scan_inputs(
+        catalogue,
+        &args,
+        lang,
+        inputs
+            .into_iter()
+            .map(|input| Box::new(move || input) as Box<dyn FnOnce() -> Result<LogInput, String>>),
+    )
+}
+
+/// Every path, with each directory replaced by the files under it (recursively, in name
+/// order); what a directory held that is not read is said on stderr, with its count.
+fn expand_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.as_os_str() != "-" && path.is_dir() {
+            let walked = crate::walk::walk(path);
+            complain(&walked);
+            files.extend(walked.files);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
+}
+
+fn scan_inputs(
+    catalogue: &Catalogue,
+    args: &ScanArgs,
+    lang: Lang,
+    inputs: impl Iterator<Item = Box<dyn FnOnce() -> Result<LogInput, String>>>,
+) -> Result<ExitCode> {
     let mut jsonl = false;
     let mut forced = None;
     for format in &args.format {
@@ -752,32 +818,8 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut printer = Printer::new(out, layout, catalogue, lang, color);
 
-    let inputs: Vec<Result<LogInput, String>> = if args.demo {
-        embedded::INCIDENT_FILES
-            .iter()
-            .map(|(name, bytes)| {
-                input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
-                    .map_err(|e| e.to_string())
-            })
-            .collect()
-    } else if args.files.is_empty() && (args.docker || args.journal) {
-        Vec::new()
-    } else if args.files.is_empty() {
-        if io::stdin().is_terminal() {
-            bail!("no input: give log files, `-` for stdin, or --demo (see `triage scan --help`)");
-        }
-        vec![input::open("-").map_err(|e| e.to_string())]
-    } else {
-        args.files
-            .iter()
-            .map(|f| input::open_path(f).map_err(|e| e.to_string()))
-            .collect()
-    };
-
     // A pipe (`tail -f … | triage scan -`) is read as it comes; its hits go out as they come.
-    let streaming = inputs
-        .iter()
-        .any(|input| input.as_ref().is_ok_and(|i| i.streaming));
+    let streaming = std::cell::Cell::new(false);
     // Every hit at least `min_severity` severe goes to the printer.
     let mut sink = |found: &scan::Found| {
         let kept: Vec<_> = found
@@ -794,15 +836,18 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             ..*found
         })?;
         // Following, a hit is news: out now, not when 64 KiB have gathered or at the end.
-        if args.follow || streaming {
+        if args.follow || streaming.get() {
             printer.flush()?;
         }
         Ok(())
     };
     let mut failed = false;
-    for input in inputs {
-        let input = match input {
-            Ok(input) => input,
+    for open in inputs {
+        let input = match open() {
+            Ok(input) => {
+                streaming.set(input.streaming);
+                input
+            }
             Err(message) => {
                 complain(&message);
                 failed = true;

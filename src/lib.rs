@@ -25,6 +25,7 @@ pub mod source;
 pub mod store;
 pub mod tui;
 pub mod ui;
+pub mod walk;
 
 /// Files compiled into the binary: the catalogue and the bundled incident.
 pub mod embedded {

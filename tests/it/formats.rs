@@ -146,3 +146,64 @@ fn compressed_inputs_by_content_or_a_clear_error() {
         assert!(err.contains(says), "{err}");
     }
 }
+
+/// A directory argument is read recursively (compressed files too), by `scan` and by the
+/// viewer's command line (here with stdout not a terminal, so it prints the hits); binary,
+/// journal and special files are skipped and counted on stderr.
+#[test]
+fn a_directory_is_read_recursively_with_a_count_of_what_was_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("mysql")).unwrap();
+    std::fs::copy(
+        fixture("formats/mysql-error.log"),
+        root.join("mysql/error.log"),
+    )
+    .unwrap();
+    let maria = std::fs::read(fixture("formats/mariadb-error.log")).unwrap();
+    std::fs::write(
+        root.join("mysql/mariadb.log.1.zst"),
+        zstd::encode_all(&maria[..], 3).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(root.join("wtmp"), b"\x07\x00\x00\x00\x01\x02Aborting").unwrap();
+    std::fs::write(root.join("system.journal"), b"LPKSHHRH\x00\x00Aborting").unwrap();
+    let fifo = root.join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status_within(COMMAND)
+            .success()
+    );
+    let (code, hits, err) = jsonl_hits(&[root]);
+    assert_eq!(code, Some(0), "{err}");
+    let files: std::collections::BTreeSet<String> = hits
+        .iter()
+        .map(|h| {
+            std::path::Path::new(h["file"].as_str().unwrap())
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        ["mysql/error.log", "mysql/mariadb.log.1.zst"]
+    );
+    assert!(
+        err.contains(
+            ": 2 files read, 3 skipped (1 binary: wtmp; 1 binary journal: system.journal; 1 special: fifo)"
+        ),
+        "{err}"
+    );
+    // The viewer's command line takes directories too.
+    let out = triage().arg(root).output_within(COMMAND);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("mysql-server-aborting"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stderr(&out).contains(": 2 files read, 3 skipped"));
+}
