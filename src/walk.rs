@@ -96,10 +96,13 @@ fn classify(path: &Path) -> Option<Skipped> {
     if head.starts_with(b"LPKSHHRH") {
         return Some(Skipped::Journal);
     }
-    // Compressed logs are read through their decoder; UTF-16 has NULs in every other byte.
+    // Compressed logs are read through their decoder; UTF-16 has NULs in every other byte;
+    // `journalctl -o export` writes binary fields (with NULs) between its text fields.
     let explained = Compression::of(&head).is_some()
         || head.starts_with(&[0xff, 0xfe])
-        || head.starts_with(&[0xfe, 0xff]);
+        || head.starts_with(&[0xfe, 0xff])
+        || crate::parse::sniff(head.split(|&b| b == b'\n').next().unwrap_or(&[]))
+            == crate::parse::LogFormat::JournalExport;
     (!explained && memchr::memchr(0, &head).is_some()).then_some(Skipped::Binary)
 }
 

@@ -358,7 +358,11 @@ fn exit_codes_follow_ripgrep() {
         .output_within(COMMAND);
     // A directory is read, every file under it (issue 12); what it held is counted.
     assert_eq!(dir.status.code(), Some(0), "{}", stderr(&dir));
-    assert!(stderr(&dir).contains(" files read, 0 skipped"), "{}", stderr(&dir));
+    assert!(
+        stderr(&dir).contains(" files read, 0 skipped"),
+        "{}",
+        stderr(&dir)
+    );
 }
 
 #[test]
