@@ -347,6 +347,19 @@ pub enum PatternsCommand {
         /// Catalogue directory [default: the built-in catalogue and your own]
         dir: Option<PathBuf>,
     },
+    /// Draft an entry from a log line and save it in your patterns directory (the first
+    /// --patterns DIR, else $XDG_CONFIG_HOME/triage/patterns), once it passes the same checks
+    /// as `patterns check`
+    New {
+        /// The log line (quote it); read from stdin when absent
+        line: Option<String>,
+        /// The entry's id [default: from the line's words]
+        #[arg(long)]
+        id: Option<String>,
+        /// Print the entry instead of saving it
+        #[arg(long)]
+        print: bool,
+    },
     /// List the entries
     List,
     /// Print every regex, one per line (for `rg -f` / `grep -f`)
@@ -1020,16 +1033,37 @@ fn literal_counts(
 }
 
 fn patterns_check(dir: Option<PathBuf>, sources: &CatalogueSources) -> Result<ExitCode> {
-    let (catalogue, errors) = match &dir {
+    let (catalogue, errors, layer) = match &dir {
         Some(dir) => {
             if !dir.is_dir() {
                 bail!("{}: not a directory", dir.display());
             }
-            Catalogue::from_dir(dir)
+            // DIR over the built-ins, as it will be used: its entries may name built-in ids
+            // (leads_to, overlaps) and must not claim built-in examples unannounced. Only
+            // DIR's entries are checked and counted.
+            let (catalogue, errors) = Catalogue::load(&CatalogueSources {
+                builtin: sources.builtin,
+                dirs: vec![dir.clone()],
+                ..CatalogueSources::default()
+            });
+            let prefix = dir.display().to_string();
+            let layer: std::collections::HashSet<String> = catalogue
+                .entries()
+                .iter()
+                .filter(|e| e.origin.file.starts_with(&prefix))
+                .map(|e| e.id.clone())
+                .collect();
+            (catalogue, errors, Some(layer))
         }
-        None => load_catalogue(sources),
+        None => {
+            let (catalogue, errors) = load_catalogue(sources);
+            (catalogue, errors, None)
+        }
     };
-    let mut report = catalogue::check(&catalogue);
+    let mut report = match &layer {
+        Some(ids) => catalogue::check_only(&catalogue, &|e| ids.contains(&e.id)),
+        None => catalogue::check(&catalogue),
+    };
     let mut problems = errors;
     problems.append(&mut report.problems);
     report.problems = problems;
@@ -1044,6 +1078,81 @@ fn patterns_check(dir: Option<PathBuf>, sources: &CatalogueSources) -> Result<Ex
     })
 }
 
+/// `triage patterns new`: draft an entry from a line, prove it with the checks of
+/// `patterns check` over the catalogue it joins, and save it (or print it).
+fn patterns_new(
+    line: Option<String>,
+    id: Option<String>,
+    print: bool,
+    sources: &CatalogueSources,
+) -> Result<ExitCode> {
+    let line = match line {
+        Some(line) => line,
+        None => {
+            let mut text = String::new();
+            io::stdin()
+                .read_line(&mut text)
+                .context("reading the line from stdin")?;
+            text
+        }
+    };
+    if line.trim().is_empty() {
+        bail!("no line: give a log line as an argument or on stdin");
+    }
+    let (catalogue, _) = load_catalogue(sources);
+    let draft = catalogue::new::draft(&line, id.as_deref(), &catalogue);
+    let dir = sources
+        .dirs
+        .first()
+        .cloned()
+        .or_else(catalogue::user_config_dir)
+        .context("no patterns directory: give --patterns DIR (or set HOME)")?;
+    let path = dir.join(format!("{}.toml", draft.id));
+    let name = path.display().to_string();
+    // Proven where it will live: loaded as the user's files are (regexes compiled), over
+    // everything else, and checked on its own example.
+    let (entries, errors) = catalogue::parse_file(&name, &draft.toml);
+    if let Some(err) = errors.first() {
+        bail!(
+            "the drafted entry does not load: {err}
+{}",
+            draft.toml
+        );
+    }
+    let mut joined = catalogue.clone();
+    for entry in entries {
+        joined.insert_entry(entry);
+    }
+    let report = catalogue::check_only(&joined, &|e| e.id == draft.id);
+    if !report.is_ok() {
+        bail!(
+            "the drafted entry fails its check:\n{report}\n{}",
+            sanitize::visible(draft.toml.as_bytes())
+        );
+    }
+    if print {
+        print!("{}", draft.toml);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if path.exists() {
+        bail!("{name} exists: give another --id, or edit it");
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(&path, &draft.toml).with_context(|| format!("writing {name}"))?;
+    println!(
+        "{}: entry `{}` ({}), regex {}",
+        sanitize::visible(name.as_bytes()),
+        draft.id,
+        draft.severity,
+        sanitize::visible(draft.regex.as_bytes())
+    );
+    println!(
+        "Write its cause and remedy there, then: triage patterns check {}",
+        sanitize::visible(dir.display().to_string().as_bytes())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_patterns(
     command: PatternsCommand,
     sources: &CatalogueSources,
@@ -1051,6 +1160,9 @@ fn run_patterns(
 ) -> Result<ExitCode> {
     if let PatternsCommand::Check { dir } = command {
         return patterns_check(dir, sources);
+    }
+    if let PatternsCommand::New { line, id, print } = command {
+        return patterns_new(line, id, print, sources);
     }
     let (catalogue, errors) = load_catalogue(sources);
     report_pattern_errors(&errors);
@@ -1113,7 +1225,7 @@ fn run_patterns(
                 }
             }
         }
-        PatternsCommand::Check { .. } => {}
+        PatternsCommand::Check { .. } | PatternsCommand::New { .. } => {}
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -196,15 +196,21 @@ fn validate(entry: &Entry) -> Result<(), PatternError> {
         ));
     }
     for (n, step) in entry.remedy.iter().enumerate() {
-        let has_warning = step
-            .warning
-            .as_ref()
-            .is_some_and(|w| !w.en.trim().is_empty() && !w.zh.trim().is_empty());
-        if step.destructive && !has_warning {
+        // A destructive step warns in every language the step is written in: English always,
+        // Chinese when the step has Chinese (a user's entry may be English alone).
+        let warning = step.warning.as_ref();
+        let missing = if warning.is_none_or(|w| w.en.trim().is_empty()) {
+            Some("en")
+        } else if !step.zh.trim().is_empty() && warning.is_some_and(|w| w.zh.trim().is_empty()) {
+            Some("zh")
+        } else {
+            None
+        };
+        if let (true, Some(lang)) = (step.destructive, missing) {
             return Err(fail(
                 entry.origin.line,
                 format!(
-                    "remedy step {} is destructive but has no `warning.en` and `warning.zh`",
+                    "remedy[{}].warning.{lang} missing: a destructive step says what it can destroy",
                     n + 1
                 ),
             ));
@@ -307,12 +313,28 @@ examples = ["boom"]
         );
         let (entries, errors) = parse_file("t.toml", &text);
         assert!(entries.is_empty());
-        assert!(errors[0].message.contains("no `warning.en`"), "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .starts_with("remedy[1].warning.en missing"),
+            "{errors:?}"
+        );
         // Half a warning is no warning: the Chinese reader must be told too.
         let text = entry_with_step(
             "en = \"Remove it.\"\nzh = \"删除。\"\nrun = [\"rm x\"]\ndestructive = true\nwarning.en = \"Deletes x.\"\nwarning.zh = \"\"",
         );
-        assert_eq!(parse_file("t.toml", &text).1.len(), 1);
+        let errors = parse_file("t.toml", &text).1;
+        assert!(
+            errors[0]
+                .message
+                .starts_with("remedy[1].warning.zh missing"),
+            "{errors:?}"
+        );
+        // A step in English alone warns in English alone.
+        let text = entry_with_step(
+            "en = \"Remove it.\"\nrun = [\"rm x\"]\ndestructive = true\nwarning.en = \"Deletes x.\"",
+        );
+        assert!(parse_file("t.toml", &text).1.is_empty());
     }
 
     #[test]

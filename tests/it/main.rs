@@ -9,6 +9,7 @@ mod formats;
 mod hostile;
 mod ingest;
 mod journal;
+mod patterns_new;
 mod remedies;
 mod scan;
 mod terminal;
