@@ -207,3 +207,57 @@ fn a_directory_is_read_recursively_with_a_count_of_what_was_skipped() {
     );
     assert!(stderr(&out).contains(": 2 files read, 3 skipped"));
 }
+
+/// The viewer's source column: two logs in one pane show their file names, not a path cut
+/// at the column's width; a file with no times at all says "no time"; and when the pane's
+/// lines span days, times carry their date.
+#[test]
+fn the_time_and_source_columns_say_what_they_know() {
+    use triage::{
+        catalogue::Lang,
+        loader::{LogData, LogFile},
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("var/log/some/deep/directory");
+    std::fs::create_dir_all(&deep).unwrap();
+    let mysql = deep.join("mysql-error.log");
+    std::fs::copy(fixture("formats/mysql-error.log"), &mysql).unwrap();
+    let plain = deep.join("notes.txt");
+    std::fs::write(&plain, "no time on this line\nnor on this one\n").unwrap();
+    let open = |path: &std::path::Path| {
+        LogFile::open(
+            &path.to_string_lossy(),
+            LogData::Path(path.to_path_buf()),
+            None,
+        )
+        .unwrap()
+    };
+    let mut mysql_file = open(&mysql);
+    let mut plain_file = open(&plain);
+    // Both in the host pane, as `--host a --host b` would put them.
+    mysql_file.format = triage::parse::LogFormat::MySqlError;
+    plain_file.format = triage::parse::LogFormat::Plain;
+    let app = crate::common::app_with(
+        vec![mysql_file, plain_file],
+        crate::common::options(Lang::En),
+        160,
+        40,
+    );
+    let screen = crate::common::screen_text(&app);
+    // The MySQL log spans 2016 to 2024: dates are shown.
+    assert!(screen.contains("04-16 08:29:13"), "{screen}");
+    // File names, not cut paths.
+    assert!(screen.contains("mysql-error.log"), "{screen}");
+    assert!(!screen.contains("/var/log/some/d"), "{screen}");
+    // A file with no times: its lines take the nearest time in the merged pane, so they are
+    // shown with one; alone, its lines say they have none.
+    let alone = crate::common::app_with(
+        vec![open(&plain)],
+        crate::common::options(Lang::En),
+        120,
+        20,
+    );
+    let screen = crate::common::screen_text(&alone);
+    assert!(screen.contains("no time  "), "{screen}");
+    assert!(screen.contains("no time on this line"), "{screen}");
+}
