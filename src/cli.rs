@@ -40,7 +40,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Saved logs to open in the viewer (format detected per file; gzip too)
+    /// Saved logs to open in the viewer (format detected per file; compressed too; a
+    /// directory is every file under it)
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -93,12 +94,14 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Log files to read (gzip is recognised by content); `-` or nothing reads stdin
+    /// Log files or directories to read (gzip, xz, bzip2, zstd are recognised by content; a
+    /// directory is read recursively); `-` or nothing reads stdin
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
     /// Output format (text, jsonl) and/or log format (plain, docker, compose, short,
-    /// short-iso, short-precise, json, export, nginx-access, nginx-error, syslog); repeatable
+    /// short-iso, short-precise, json, export, nginx-access, nginx-error, syslog,
+    /// docker-json, json-lines, logfmt, apache-error, mysql, systemctl-status); repeatable
     #[arg(long, value_name = "FORMAT", value_parser = FormatArg::from_str)]
     pub format: Vec<FormatArg>,
 
