@@ -121,7 +121,7 @@ fn field_path_error(chunk: &str) -> Option<String> {
             serde_path_to_error::Segment::Unknown => {}
         }
     }
-    let message = first_line(&err.inner().message().to_string());
+    let message = first_line(err.inner().message());
     let path = path.join(".");
     Some(
         match message
