@@ -122,6 +122,15 @@ fn field_path_error(chunk: &str) -> Option<String> {
         }
     }
     let message = first_line(err.inner().message());
+    // An unknown field's path ends with the field, which the message names already.
+    if let Some(unknown) = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split('`').next())
+    {
+        if path.last().is_some_and(|last| last == unknown) {
+            path.pop();
+        }
+    }
     let path = path.join(".");
     Some(
         match message
