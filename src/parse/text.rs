@@ -82,12 +82,19 @@ const UNIT_MARKS: [&str; 5] = ["●", "○", "×", "↻", "*"];
 
 /// The unit a `systemctl status` header line names: `● nginx.service - A high performance …`.
 fn unit_header(line: &[u8]) -> Option<(&[u8], &[u8])> {
-    let text = std::str::from_utf8(line.get(..line.len().min(512))?).ok();
-    let rest = UNIT_MARKS.iter().find_map(|mark| {
-        let text = text?;
-        text.strip_prefix(mark)?.strip_prefix(' ')
-    })?;
-    let after_mark = line.len() - rest.len();
+    // Every mark starts with one of these bytes: most lines are turned away here.
+    if !matches!(line.first(), Some(0xe2 | 0xc3 | b'*')) {
+        return None;
+    }
+    let head = &line[..line.len().min(512)];
+    let text = std::str::from_utf8(head)
+        .or_else(|err| std::str::from_utf8(&head[..err.valid_up_to()]))
+        .ok();
+    let text = text?;
+    let rest = UNIT_MARKS
+        .iter()
+        .find_map(|mark| text.strip_prefix(mark)?.strip_prefix(' '))?;
+    let after_mark = text.len() - rest.len();
     let name_len = rest
         .bytes()
         .take_while(|&b| b.is_ascii_alphanumeric() || b"@:._-\\".contains(&b))
@@ -347,5 +354,9 @@ Jan 19 14:29:15 womginx nginx[12164]: nginx: [emerg] getpwnam(\"nginx\") failed 
         assert_eq!(v.0, None);
         assert!(!is_systemctl_unit_header(b"* not a unit"));
         assert!(!is_systemctl_unit_header(b"\xe2\x97\x8f"));
+        // A long header line is read whole, its message from after the mark.
+        let long = format!("● x.service - {}", "d".repeat(600));
+        let v = read(LogFormat::SystemctlStatus, &long);
+        assert_eq!(v.3.len(), long.len() - "● ".len());
     }
 }
