@@ -80,10 +80,9 @@ pub fn looks_like_docker_json(line: &[u8]) -> bool {
 pub fn looks_like_json_lines(line: &[u8]) -> bool {
     line.starts_with(b"{")
         && line.trim_ascii_end().ends_with(b"}")
-        && MESSAGE_KEYS.iter().chain(&LEVEL_KEYS).any(|key| {
-            let quoted = format!("\"{key}\":");
-            memchr::memmem::find(line, quoted.as_bytes()).is_some()
-        })
+        && QUOTED_KEYS
+            .iter()
+            .any(|key| memchr::memmem::find(line, key).is_some())
 }
 
 /// `key=value key="quoted value" …` with a level and a message among the keys.
@@ -101,6 +100,16 @@ pub fn looks_like_logfmt(line: &[u8]) -> bool {
 }
 
 const MESSAGE_KEYS: [&str; 2] = ["msg", "message"];
+/// The message and level keys as a JSON object writes them.
+const QUOTED_KEYS: [&[u8]; 7] = [
+    b"\"msg\":",
+    b"\"message\":",
+    b"\"level\":",
+    b"\"lvl\":",
+    b"\"severity\":",
+    b"\"levelname\":",
+    b"\"log.level\":",
+];
 const LEVEL_KEYS: [&str; 5] = ["level", "lvl", "severity", "levelname", "log.level"];
 const TIME_KEYS: [&str; 6] = ["time", "ts", "t", "timestamp", "@timestamp", "date"];
 const LABEL_KEYS: [&str; 5] = ["logger", "logger_name", "component", "service", "name"];
