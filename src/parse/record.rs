@@ -164,6 +164,12 @@ fn time_of(value: &Value) -> Option<Timestamp> {
 
 /// Docker's json-file record: the message is `log` without its line end.
 fn docker_json(line: &[u8], label: Option<&Arc<str>>) -> Option<Record> {
+    docker_json_part(line, label).map(|(record, _)| record)
+}
+
+/// A json-file record and whether it ends its line: Docker cuts a line longer than 16 KiB
+/// into records of which only the last ends with `\n`.
+fn docker_json_part(line: &[u8], label: Option<&Arc<str>>) -> Option<(Record, bool)> {
     #[derive(serde::Deserialize)]
     struct Entry {
         log: String,
@@ -172,13 +178,14 @@ fn docker_json(line: &[u8], label: Option<&Arc<str>>) -> Option<Record> {
     }
     let entry: Entry = serde_json::from_slice(line).ok()?;
     let mut message = entry.log.into_bytes();
-    if message.ends_with(b"\n") {
+    let complete = message.ends_with(b"\n");
+    if complete {
         message.pop();
     }
     if message.ends_with(b"\r") {
         message.pop();
     }
-    Some(Record {
+    let record = Record {
         ts: entry
             .time
             .and_then(|t| time::iso(t.as_bytes()).map(|(ts, _, _)| ts)),
@@ -190,8 +197,12 @@ fn docker_json(line: &[u8], label: Option<&Arc<str>>) -> Option<Record> {
             _ => None,
         },
         message,
-    })
+    };
+    Some((record, complete))
 }
+
+/// How long a line cut into json-file records may grow while it is put back together.
+const MAX_JOINED: usize = 1 << 20;
 
 /// The first of `keys` an object has.
 fn first<'v>(
@@ -409,15 +420,46 @@ pub fn for_each_record(
     }
     let mut stats = RecordStats::default();
     let mut buf = Vec::new();
+    // A json-file line cut into parts, being put back together: where it started, and it.
+    let mut pending: Option<(u64, Record)> = None;
     loop {
         buf.clear();
         let read = reader.read_until(b'\n', &mut buf)?;
         if read == 0 {
+            if let Some((line, record)) = pending.take() {
+                f(line, record)?;
+            }
             return Ok(stats);
         }
         stats.lines += 1;
         stats.bytes += read as u64;
         let raw = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if format == LogFormat::DockerJson {
+            if let Some((part, complete)) = docker_json_part(raw, label) {
+                let (line, whole) = match pending.take() {
+                    Some((line, mut first)) if first.stream == part.stream => {
+                        first.message.extend_from_slice(&part.message);
+                        (line, first)
+                    }
+                    Some(other) => {
+                        f(other.0, other.1)?;
+                        (stats.lines, part)
+                    }
+                    None => (stats.lines, part),
+                };
+                if complete || whole.message.len() >= MAX_JOINED {
+                    // A line that never ends is handed on a megabyte at a time.
+                    f(line, whole)?;
+                } else {
+                    pending = Some((line, whole));
+                }
+                continue;
+            }
+            if let Some((line, record)) = pending.take() {
+                f(line, record)?;
+            }
+        }
         f(stats.lines, decode_line(format, raw, label))?;
     }
 }
@@ -594,6 +636,40 @@ mod tests {
         assert!(!looks_like_logfmt(b"msg: not logfmt"));
         assert!(!looks_like_logfmt(b""));
         assert!(!looks_like_logfmt(b"=x"));
+    }
+
+    #[test]
+    fn a_long_line_cut_by_docker_is_put_back_together() {
+        // Docker's json-file driver cuts lines at 16 KiB: the parts lack the trailing \n.
+        let long = "x".repeat(16 * 1024);
+        let text = format!(
+            "{}\n{}\n{}\n",
+            serde_json::json!({"log": long, "stream": "stderr", "time": "2026-11-28T14:03:05Z"}),
+            serde_json::json!({"log": "tail: Out of memory\n", "stream": "stderr", "time": "2026-11-28T14:03:05.1Z"}),
+            serde_json::json!({"log": "next\n", "stream": "stdout", "time": "2026-11-28T14:03:06Z"}),
+        );
+        let mut seen = Vec::new();
+        for_each_record(
+            LogFormat::DockerJson,
+            &mut text.as_bytes(),
+            None,
+            |line, r| {
+                seen.push((line, r.message.len(), r.ts.map(|t| t.to_string())));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    1,
+                    long.len() + "tail: Out of memory".len(),
+                    Some("2026-11-28T14:03:05Z".into())
+                ),
+                (3, 4, Some("2026-11-28T14:03:06Z".into())),
+            ]
+        );
     }
 
     #[test]
