@@ -40,7 +40,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Saved logs to open in the viewer (format detected per file; gzip too)
+    /// Saved logs to open in the viewer (format detected per file; compressed too; a
+    /// directory is every file under it)
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -149,12 +150,14 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Log files to read (gzip is recognised by content); `-` or nothing reads stdin
+    /// Log files or directories to read (gzip, xz, bzip2, zstd are recognised by content; a
+    /// directory is read recursively); `-` or nothing reads stdin
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
     /// Output format (text, jsonl) and/or log format (plain, docker, compose, short,
-    /// short-iso, short-precise, json, export, nginx-access, nginx-error, syslog); repeatable
+    /// short-iso, short-precise, json, export, nginx-access, nginx-error, syslog,
+    /// docker-json, json-lines, logfmt, apache-error, mysql, systemctl-status); repeatable
     #[arg(long, value_name = "FORMAT", value_parser = FormatArg::from_str)]
     pub format: Vec<FormatArg>,
 
@@ -410,6 +413,19 @@ pub enum PatternsCommand {
         /// Catalogue directory [default: the built-in catalogue and your own]
         dir: Option<PathBuf>,
     },
+    /// Draft an entry from a log line and save it in your patterns directory (the first
+    /// --patterns DIR, else $XDG_CONFIG_HOME/triage/patterns), once it passes the same checks
+    /// as `patterns check`
+    New {
+        /// The log line (quote it); read from stdin when absent
+        line: Option<String>,
+        /// The entry's id [default: from the line's words]
+        #[arg(long)]
+        id: Option<String>,
+        /// Print the entry instead of saving it
+        #[arg(long)]
+        print: bool,
+    },
     /// List the entries
     List,
     /// Print every regex, one per line (for `rg -f` / `grep -f`)
@@ -539,12 +555,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             (&cli.host, Some(PaneId::Host)),
         ] {
             // Names need not be UTF-8: the path is opened as given, and shown with any
-            // invalid bytes as `\xNN`.
-            logs.extend(names.iter().map(|path| ViewLog {
-                name: sanitize::path_name(path),
-                data: LogData::Path(path.clone()),
+            // invalid bytes as `\xNN`. A directory is every file under it.
+            logs.extend(expand_dirs(names).into_iter().map(|path| ViewLog {
+                name: sanitize::path_name(&path),
+                data: LogData::Path(path),
                 pane,
             }));
+        }
+        let named_any = !(cli.files.is_empty() && cli.containers.is_empty() && cli.host.is_empty());
+        if logs.is_empty() && named_any {
+            // Only directories were named, and they held nothing to read (said above).
+            bail!("nothing to read in the directories given");
         }
         if let Some(path) = cli.view.flood.clone() {
             let input = ViewInput::Live(Box::new(LiveInput {
@@ -968,6 +989,67 @@ fn report_pattern_errors(errors: &[PatternError]) {
 }
 
 fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCode> {
+    let inputs: Vec<Result<LogInput, String>> = if args.demo {
+        embedded::INCIDENT_FILES
+            .iter()
+            .map(|(name, bytes)| {
+                input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
+                    .map_err(|e| e.to_string())
+            })
+            .collect()
+    } else if args.files.is_empty() && (args.docker || args.journal) {
+        Vec::new()
+    } else if args.files.is_empty() {
+        if io::stdin().is_terminal() {
+            bail!("no input: give log files, `-` for stdin, or --demo (see `triage scan --help`)");
+        }
+        vec![input::open("-").map_err(|e| e.to_string())]
+    } else {
+        // Files are opened one at a time as they are scanned (a directory may hold
+        // thousands), each with a read buffer of its own.
+        let files = expand_dirs(&args.files);
+        return scan_inputs(
+            catalogue,
+            &args,
+            lang,
+            files.into_iter().map(|path| {
+                Box::new(move || input::open_path(&path).map_err(|e| e.to_string()))
+                    as Box<dyn FnOnce() -> Result<LogInput, String>>
+            }),
+        );
+    };
+    scan_inputs(
+        catalogue,
+        &args,
+        lang,
+        inputs
+            .into_iter()
+            .map(|input| Box::new(move || input) as Box<dyn FnOnce() -> Result<LogInput, String>>),
+    )
+}
+
+/// Every path, with each directory replaced by the files under it (recursively, in name
+/// order); what a directory held that is not read is said on stderr, with its count.
+fn expand_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.as_os_str() != "-" && path.is_dir() {
+            let walked = crate::walk::walk(path);
+            complain(&walked);
+            files.extend(walked.files);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
+}
+
+fn scan_inputs(
+    catalogue: &Catalogue,
+    args: &ScanArgs,
+    lang: Lang,
+    inputs: impl Iterator<Item = Box<dyn FnOnce() -> Result<LogInput, String>>>,
+) -> Result<ExitCode> {
     let mut jsonl = false;
     let mut forced = None;
     for format in &args.format {
@@ -1000,44 +1082,14 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut printer = Printer::new(out, layout, catalogue, lang, color);
 
-    // Each input is opened when its turn comes, not all at once: ten thousand files must not
-    // need ten thousand descriptors (`ulimit -n` is often 1024).
-    type Open<'a> = Box<dyn FnOnce() -> Result<LogInput, String> + 'a>;
-    let inputs: Vec<Open> = if args.demo {
-        embedded::INCIDENT_FILES
-            .iter()
-            .map(|(name, bytes)| -> Open {
-                Box::new(move || {
-                    input::from_reader(name, Box::new(io::Cursor::new(*bytes)), None)
-                        .map_err(|e| e.to_string())
-                })
-            })
-            .collect()
-    } else if args.files.is_empty() && (args.docker || args.journal) {
-        Vec::new()
-    } else if args.files.is_empty() {
-        if io::stdin().is_terminal() {
-            bail!("no input: give log files, `-` for stdin, or --demo (see `triage scan --help`)");
-        }
-        vec![Box::new(|| input::open("-").map_err(|e| e.to_string()))]
-    } else {
-        args.files
-            .iter()
-            .map(|f| -> Open { Box::new(move || input::open_path(f).map_err(|e| e.to_string())) })
-            .collect()
-    };
-
     // A pipe (`tail -f … | triage scan -`) is read as it comes; its hits go out as they come.
-    let reads_stdin = !args.demo
-        && (args.files.is_empty() && !(args.docker || args.journal)
-            || args.files.iter().any(|f| f.as_os_str() == "-"));
-    let streaming = reads_stdin && !input::stdin_is_a_file();
+    let streaming = std::cell::Cell::new(false);
     // Every hit at least `min_severity` severe goes to the printer.
     let mut sink = |found: &scan::Found| {
         if let Some(unknown) = found.unknown {
             if unknown.level.severity() >= min_severity {
                 printer.found(found)?;
-                if args.follow || streaming {
+                if args.follow || streaming.get() {
                     printer.flush()?;
                 }
             }
@@ -1057,7 +1109,7 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
             ..*found
         })?;
         // Following, a hit is news: out now, not when 64 KiB have gathered or at the end.
-        if args.follow || streaming {
+        if args.follow || streaming.get() {
             printer.flush()?;
         }
         Ok(())
@@ -1067,7 +1119,10 @@ fn run_scan(catalogue: &Catalogue, args: ScanArgs, lang: Lang) -> Result<ExitCod
     let mut signal = None;
     for open in inputs {
         let input = match open() {
-            Ok(input) => input,
+            Ok(input) => {
+                streaming.set(input.streaming);
+                input
+            }
             Err(message) => {
                 complain(&message);
                 failed = true;
@@ -1243,16 +1298,37 @@ fn literal_counts(
 }
 
 fn patterns_check(dir: Option<PathBuf>, sources: &CatalogueSources) -> Result<ExitCode> {
-    let (catalogue, errors) = match &dir {
+    let (catalogue, errors, layer) = match &dir {
         Some(dir) => {
             if !dir.is_dir() {
                 bail!("{}: not a directory", dir.display());
             }
-            Catalogue::from_dir(dir)
+            // DIR over the built-ins, as it will be used: its entries may name built-in ids
+            // (leads_to, overlaps) and must not claim built-in examples unannounced. Only
+            // DIR's entries are checked and counted.
+            let (catalogue, errors) = Catalogue::load(&CatalogueSources {
+                builtin: sources.builtin,
+                dirs: vec![dir.clone()],
+                ..CatalogueSources::default()
+            });
+            let prefix = dir.display().to_string();
+            let layer: std::collections::HashSet<String> = catalogue
+                .entries()
+                .iter()
+                .filter(|e| e.origin.file.starts_with(&prefix))
+                .map(|e| e.id.clone())
+                .collect();
+            (catalogue, errors, Some(layer))
         }
-        None => load_catalogue(sources),
+        None => {
+            let (catalogue, errors) = load_catalogue(sources);
+            (catalogue, errors, None)
+        }
     };
-    let mut report = catalogue::check(&catalogue);
+    let mut report = match &layer {
+        Some(ids) => catalogue::check_only(&catalogue, &|e| ids.contains(&e.id)),
+        None => catalogue::check(&catalogue),
+    };
     let mut problems = errors;
     problems.append(&mut report.problems);
     report.problems = problems;
@@ -1267,6 +1343,81 @@ fn patterns_check(dir: Option<PathBuf>, sources: &CatalogueSources) -> Result<Ex
     })
 }
 
+/// `triage patterns new`: draft an entry from a line, prove it with the checks of
+/// `patterns check` over the catalogue it joins, and save it (or print it).
+fn patterns_new(
+    line: Option<String>,
+    id: Option<String>,
+    print: bool,
+    sources: &CatalogueSources,
+) -> Result<ExitCode> {
+    let line = match line {
+        Some(line) => line,
+        None => {
+            let mut text = String::new();
+            io::stdin()
+                .read_line(&mut text)
+                .context("reading the line from stdin")?;
+            text
+        }
+    };
+    if line.trim().is_empty() {
+        bail!("no line: give a log line as an argument or on stdin");
+    }
+    let (catalogue, _) = load_catalogue(sources);
+    let draft = catalogue::new::draft(&line, id.as_deref(), &catalogue);
+    let dir = sources
+        .dirs
+        .first()
+        .cloned()
+        .or_else(catalogue::user_config_dir)
+        .context("no patterns directory: give --patterns DIR (or set HOME)")?;
+    let path = dir.join(format!("{}.toml", draft.id));
+    let name = path.display().to_string();
+    // Proven where it will live: loaded as the user's files are (regexes compiled), over
+    // everything else, and checked on its own example.
+    let (entries, errors) = catalogue::parse_file(&name, &draft.toml);
+    if let Some(err) = errors.first() {
+        bail!(
+            "the drafted entry does not load: {err}
+{}",
+            draft.toml
+        );
+    }
+    let mut joined = catalogue.clone();
+    for entry in entries {
+        joined.insert_entry(entry);
+    }
+    let report = catalogue::check_only(&joined, &|e| e.id == draft.id);
+    if !report.is_ok() {
+        bail!(
+            "the drafted entry fails its check:\n{report}\n{}",
+            sanitize::visible(draft.toml.as_bytes())
+        );
+    }
+    if print {
+        print!("{}", draft.toml);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if path.exists() {
+        bail!("{name} exists: give another --id, or edit it");
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(&path, &draft.toml).with_context(|| format!("writing {name}"))?;
+    println!(
+        "{}: entry `{}` ({}), regex {}",
+        sanitize::visible(name.as_bytes()),
+        draft.id,
+        draft.severity,
+        sanitize::visible(draft.regex.as_bytes())
+    );
+    println!(
+        "Write its cause and remedy there, then: triage patterns check {}",
+        sanitize::visible(dir.display().to_string().as_bytes())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_patterns(
     command: PatternsCommand,
     sources: &CatalogueSources,
@@ -1274,6 +1425,9 @@ fn run_patterns(
 ) -> Result<ExitCode> {
     if let PatternsCommand::Check { dir } = command {
         return patterns_check(dir, sources);
+    }
+    if let PatternsCommand::New { line, id, print } = command {
+        return patterns_new(line, id, print, sources);
     }
     let (catalogue, errors) = load_catalogue(sources);
     report_pattern_errors(&errors);
@@ -1336,7 +1490,7 @@ fn run_patterns(
                 }
             }
         }
-        PatternsCommand::Check { .. } => {}
+        PatternsCommand::Check { .. } | PatternsCommand::New { .. } => {}
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -15,7 +15,7 @@ use crate::{
     level::LevelTracker,
     matcher::{Match, Matcher, Searcher},
     model::{Block, Bytes, Hit, Level},
-    parse::{self, LogFormat, LogLine, journal},
+    parse::{self, LogFormat, LogLine, record},
 };
 
 /// The catalogue's hits in `block`, in line order (then by where they start on the line).
@@ -104,8 +104,9 @@ pub fn message_offset(line: &[u8], view: &LogLine) -> usize {
 
 /// The hits on one line pasted or written on its own (a catalogue example, `triage explain`),
 /// in whatever format it looks like: a line of `journalctl -o json` is matched on its
-/// `MESSAGE`, a syslog line on what follows `IDENT[PID]: `. Spans are offsets in `line`
-/// (for a JSON line, in its message).
+/// `MESSAGE`, a Docker json-file record on its `log`, a JSON or logfmt application line on
+/// its `msg` (and the fields after it), a syslog line on what follows `IDENT[PID]: `. Spans
+/// are offsets in `line` (for a record, in its decoded message).
 pub fn match_line(matcher: &Matcher, line: &[u8]) -> Vec<Hit> {
     let block = pasted_line(line);
     let mut hits = Vec::new();
@@ -121,11 +122,8 @@ fn pasted_line(line: &[u8]) -> Block {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let format = parse::sniff(line);
-    if format == LogFormat::JournalJson {
-        match journal::parse_json(line) {
-            Ok(entry) => Block::from_fields(entry.lines()),
-            Err(_) => Block::new(Bytes::Owned(line.to_vec())),
-        }
+    if format.is_structured() && format != LogFormat::JournalExport {
+        Block::from_fields(record::decode_line(format, line, None).lines())
     } else {
         Block::new(Bytes::Owned(line.to_vec())).in_format(format, 2000)
     }

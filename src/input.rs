@@ -1,5 +1,5 @@
-//! Opening saved logs: files, stdin, gzip (recognised by content, not by name), and reading
-//! them in large chunks of whole lines.
+//! Opening saved logs: files, stdin, gzip, xz, bzip2 and zstd (recognised by content, not
+//! by name, and decompressed as they stream), and reading them in large chunks of whole lines.
 
 use std::{
     fs::File,
@@ -20,6 +20,38 @@ pub enum InputError {
         "{name}: a binary journal file; read it through journalctl: `journalctl --file {name} -o export | triage scan -`"
     )]
     BinaryJournal { name: String },
+    /// Compressed in a way triage does not decompress: never scanned as text.
+    #[error("{name}: compressed with {method}, which triage does not read; decompress it first")]
+    Compressed { name: String, method: &'static str },
+}
+
+/// How a stream's first bytes say it is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Xz,
+    Bzip2,
+    Zstd,
+    /// Recognised, not read: the name of the method for the error.
+    Unsupported(&'static str),
+}
+
+impl Compression {
+    /// The compression `head` (a stream's first bytes) starts with, by its magic number.
+    pub fn of(head: &[u8]) -> Option<Compression> {
+        Some(match head {
+            [0x1f, 0x8b, ..] => Compression::Gzip,
+            [0xfd, b'7', b'z', b'X', b'Z', 0x00, ..] => Compression::Xz,
+            [b'B', b'Z', b'h', b'1'..=b'9', ..] => Compression::Bzip2,
+            [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
+            [0x04, 0x22, 0x4d, 0x18, ..] => Compression::Unsupported("lz4"),
+            [b'P', b'K', 0x03, 0x04, ..] => Compression::Unsupported("zip"),
+            [b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c, ..] => Compression::Unsupported("7-Zip"),
+            [0x1f, 0x9d, ..] => Compression::Unsupported("compress (.Z)"),
+            [0x5d, 0x00, 0x00, ..] => Compression::Unsupported("lzma (legacy .lzma)"),
+            _ => return None,
+        })
+    }
 }
 
 /// A log to read: its display name (`-` for stdin) and its decoded bytes.
@@ -33,7 +65,6 @@ pub struct LogInput {
     pub streaming: bool,
 }
 
-const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const JOURNAL_MAGIC: &[u8] = b"LPKSHHRH";
 const UTF16LE_BOM: &[u8] = &[0xff, 0xfe];
 const UTF16BE_BOM: &[u8] = &[0xfe, 0xff];
@@ -84,7 +115,7 @@ pub fn stdin_is_a_file() -> bool {
         .is_ok_and(|m| m.is_file())
 }
 
-/// Wrap any reader, sniffing its first bytes for gzip and binary journal files.
+/// Wrap any reader, sniffing its first bytes for compression and binary journal files.
 pub fn from_reader(
     name: &str,
     reader: Box<dyn Read + Send>,
@@ -98,14 +129,29 @@ pub fn from_reader(
             name: name.to_string(),
         }));
     }
-    let is_gzip = head.starts_with(GZIP_MAGIC);
-    let mut reader: Box<dyn BufRead + Send> = if is_gzip {
-        Box::new(BufReader::with_capacity(
-            256 * 1024,
-            MultiGzDecoder::new(buffered),
-        ))
-    } else {
-        Box::new(buffered)
+    // Each decoder streams: memory stays bounded by its window and these buffers, whatever
+    // the size of the file. Several members (`cat a.gz b.gz`, pbzip2, pixz) are read whole.
+    let decoded = |decoder: Box<dyn Read + Send>| -> Box<dyn BufRead + Send> {
+        Box::new(BufReader::with_capacity(256 * 1024, decoder))
+    };
+    let mut reader: Box<dyn BufRead + Send> = match Compression::of(head) {
+        None => Box::new(buffered),
+        Some(Compression::Gzip) => decoded(Box::new(MultiGzDecoder::new(buffered))),
+        Some(Compression::Xz) => decoded(Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(
+            buffered,
+        ))),
+        Some(Compression::Bzip2) => {
+            decoded(Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)))
+        }
+        Some(Compression::Zstd) => decoded(Box::new(zstd::stream::read::Decoder::with_buffer(
+            buffered,
+        )?)),
+        Some(Compression::Unsupported(method)) => {
+            return Err(io::Error::other(InputError::Compressed {
+                name: name.to_string(),
+                method,
+            }));
+        }
     };
     // Windows tools write UTF-16 with a byte order mark; read as bytes it matches nothing.
     // Decoded to UTF-8 as it streams (the mark is dropped), in bounded memory.
@@ -376,6 +422,47 @@ mod tests {
         let got = chunks(&data, 16);
         assert!(got[0].len() >= 100_001 && got[0][..100_001].ends_with(b"x\n"));
         assert_eq!(got.concat(), data);
+    }
+
+    fn read_all(data: Vec<u8>) -> io::Result<String> {
+        let mut input = from_reader("x.log", Box::new(io::Cursor::new(data)), None)?;
+        let mut text = String::new();
+        input.reader.read_to_string(&mut text)?;
+        Ok(text)
+    }
+
+    #[test]
+    fn xz_bzip2_and_zstd_are_recognised_by_content() {
+        use std::io::Write;
+        let text = "Nov 28 14:03:05 vm kernel: Out of memory: Killed process 1234 (mysqld)\n";
+        let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 1);
+        xz.write_all(text.as_bytes()).unwrap();
+        let xz = xz.finish().unwrap();
+        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        bz.write_all(text.as_bytes()).unwrap();
+        let bz = bz.finish().unwrap();
+        let zst = zstd::encode_all(text.as_bytes(), 1).unwrap();
+        for (name, data) in [("xz", xz), ("bzip2", bz), ("zstd", zst)] {
+            assert!(Compression::of(&data).is_some(), "{name}");
+            // Two members back to back (`cat a.xz b.xz`) read as one stream.
+            let twice = [data.clone(), data].concat();
+            assert_eq!(read_all(twice).unwrap(), text.repeat(2), "{name}");
+        }
+    }
+
+    #[test]
+    fn compressed_bytes_are_never_read_as_text() {
+        // A truncated xz stream is an error, not text.
+        let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 1);
+        std::io::Write::write_all(&mut xz, &[b'a'; 10_000]).unwrap();
+        let xz = xz.finish().unwrap();
+        assert!(read_all(xz[..xz.len() / 2].to_vec()).is_err());
+        // A method triage does not read is named.
+        let err = read_all(b"\x04\x22\x4d\x18rest".to_vec()).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "x.log: compressed with lz4, which triage does not read; decompress it first"
+        );
     }
 
     #[test]

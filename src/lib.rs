@@ -31,6 +31,7 @@ pub mod store;
 pub mod templates;
 pub mod tui;
 pub mod ui;
+pub mod walk;
 
 /// Files compiled into the binary: the catalogue and the bundled incident.
 pub mod embedded {

@@ -21,7 +21,10 @@ use crate::{
     input::{self, ChunkReader},
     matcher::{Matcher, Searcher},
     model::{Block, Bytes, Hit, Ingested, LineFields, PaneId, Source, SourceState},
-    parse::{self, LogFormat, journal},
+    parse::{
+        self, LogFormat,
+        record::{self, Record},
+    },
 };
 
 /// Bytes per block for plain files: large enough that per-block work vanishes, small enough
@@ -205,13 +208,16 @@ fn load(
     }
 }
 
-/// Whether the file's bytes are not its lines as they are: gzip, or UTF-16 with a byte order
-/// mark. Such a file is read through the decoding reader, not mapped.
+/// Whether the file's bytes are not its lines as they are: compressed (gzip, xz, bzip2,
+/// zstd), or UTF-16 with a byte order mark. Such a file is read through the decoding reader,
+/// not mapped.
 fn needs_decoding(path: &std::path::Path) -> bool {
-    let mut magic = [0u8; 2];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok_and(|()| matches!(magic, [0x1f, 0x8b] | [0xff, 0xfe] | [0xfe, 0xff]))
+    let mut magic = Vec::with_capacity(8);
+    let read = File::open(path).and_then(|f| f.take(8).read_to_end(&mut magic));
+    read.is_ok()
+        && (input::Compression::of(&magic).is_some()
+            || magic.starts_with(&[0xff, 0xfe])
+            || magic.starts_with(&[0xfe, 0xff]))
 }
 
 struct Loader<'a> {
@@ -425,21 +431,28 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// `journalctl -o json` / `-o export`: each entry's message with its fields.
+    /// Records (`journalctl -o json` / `-o export`, Docker json-file, JSON lines, logfmt):
+    /// each record's message with its fields.
     fn structured(&mut self, file: &LogFile) -> io::Result<()> {
         let searcher = Searcher::new(self.matcher);
         let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
         let mut lines = FieldLines::default();
         let mut done = 0u64;
-        journal::for_each_entry(file.format, &mut input.reader, |entry| {
-            lines.push_entry(&entry);
-            if lines.bytes >= READ_BLOCK {
-                done += lines.bytes as u64;
-                let block = std::mem::take(&mut lines).into_block();
-                self.emit(block, &searcher, done, None)?;
-            }
-            Ok(())
-        })?;
+        let label = file.record_label();
+        record::for_each_record(
+            file.format,
+            &mut input.reader,
+            label.as_ref(),
+            |_, entry| {
+                lines.push_entry(&entry);
+                if lines.bytes >= READ_BLOCK {
+                    done += lines.bytes as u64;
+                    let block = std::mem::take(&mut lines).into_block();
+                    self.emit(block, &searcher, done, None)?;
+                }
+                Ok(())
+            },
+        )?;
         if !lines.text.is_empty() {
             done += lines.bytes as u64;
             self.emit(lines.into_block(), &searcher, done, None)?;
@@ -506,20 +519,27 @@ fn read_for_merge(
     }
     let mut input = open_input(&file.name, &file.data).map_err(io::Error::other)?;
     if file.format.is_structured() {
-        return journal::for_each_entry(file.format, &mut input.reader, |entry| {
-            if *held > budget {
-                return Err(over_budget(*held));
-            }
-            for (text, fields) in entry.lines() {
-                *held += cost(text.len() + LINE_COST, 1);
-                all.push(MergedLine {
-                    tag,
-                    text: text.to_vec(),
-                    fields,
-                });
-            }
-            Ok(())
-        });
+        let label = file.record_label();
+        return record::for_each_record(
+            file.format,
+            &mut input.reader,
+            label.as_ref(),
+            |_, entry| {
+                if *held > budget {
+                    return Err(over_budget(*held));
+                }
+                for (text, fields) in entry.lines() {
+                    *held += cost(text.len() + LINE_COST, 1);
+                    all.push(MergedLine {
+                        tag,
+                        text: text.to_vec(),
+                        fields,
+                    });
+                }
+                Ok(())
+            },
+        )
+        .map(|_| ());
     }
     let mut chunks = ChunkReader::new(input.reader, READ_BLOCK);
     // The fields of the last line with a time: a continuation line takes them.
@@ -643,7 +663,7 @@ struct FieldLines {
 }
 
 impl FieldLines {
-    fn push_entry(&mut self, entry: &journal::JournalEntry) {
+    fn push_entry(&mut self, entry: &Record) {
         for (text, fields) in entry.lines() {
             self.bytes += text.len() + 1;
             self.text.push((text.to_vec(), fields));
@@ -656,10 +676,18 @@ impl FieldLines {
 }
 
 impl LogFile {
+    /// The writer of all the file's records, where its path says (a Docker json-file log).
+    fn record_label(&self) -> Option<Arc<str>> {
+        match &self.data {
+            LogData::Path(path) => record::label_for_path(self.format, path),
+            LogData::Static(_) => None,
+        }
+    }
+
     fn data_is_gzip(&self) -> bool {
         match &self.data {
             LogData::Path(path) => needs_decoding(path),
-            LogData::Static(bytes) => bytes.starts_with(&[0x1f, 0x8b]),
+            LogData::Static(bytes) => input::Compression::of(bytes).is_some(),
         }
     }
 }

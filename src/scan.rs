@@ -13,7 +13,7 @@ use crate::{
     matcher::{Matcher, Searcher},
     model::{Block, Bytes, Hit, Level, LineFields, TextFormat},
     parallel,
-    parse::{self, LogFormat, Stream, journal},
+    parse::{self, LogFormat, Stream, record},
 };
 
 /// Chunk size for reading text logs: big enough that per-chunk overhead vanishes, small
@@ -122,10 +122,15 @@ pub fn scan_input(
         }
     };
     match format {
-        LogFormat::JournalJson => {
-            scan_json(matcher, &name, reader, streaming, options.unknown, sink)
-        }
-        LogFormat::JournalExport => scan_export(matcher, &name, reader, options.unknown, sink),
+        format if format.is_structured() => scan_records(
+            matcher,
+            &name,
+            reader,
+            format,
+            streaming,
+            options.unknown,
+            sink,
+        ),
         _ => {
             let reading = if streaming {
                 // Each line as it comes, matched and reported before the next read.
@@ -294,26 +299,23 @@ fn scan_text(
     })
 }
 
-fn strip_cr(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\r").unwrap_or(line)
-}
-
-/// Journal entries gathered for matching: each line's message, its fields, and the input
-/// line its entry starts on; matched and reported a chunk's worth at a time (or, from a pipe,
-/// entry by entry).
-struct EntryBatch<'m> {
+/// Records gathered for matching: each line's message, its fields, and the input line its
+/// record starts on; matched and reported a chunk's worth at a time (or, from a pipe, record
+/// by record).
+struct RecordBatch<'m> {
     searcher: Searcher<'m>,
     name: &'m str,
-    /// Report every entry as it comes rather than a chunk's worth at a time.
+    /// Report every record as it comes rather than a chunk's worth at a time.
     streaming: bool,
     lines: Vec<(Vec<u8>, LineFields, u64)>,
     bytes: usize,
+    /// Report lines with no hit at this level or worse too (`--unknown`).
     unknown: Option<Level>,
 }
 
-impl<'m> EntryBatch<'m> {
+impl<'m> RecordBatch<'m> {
     fn new(matcher: &'m Matcher, name: &'m str, streaming: bool, unknown: Option<Level>) -> Self {
-        EntryBatch {
+        RecordBatch {
             searcher: Searcher::new(matcher),
             name,
             streaming,
@@ -323,14 +325,14 @@ impl<'m> EntryBatch<'m> {
         }
     }
 
-    /// Add an entry; report what has gathered when it is a chunk's worth (or streaming).
+    /// Add a record; report what has gathered when it is a chunk's worth (or streaming).
     fn add(
         &mut self,
-        entry: &journal::JournalEntry,
+        record: &record::Record,
         input_line: u64,
         sink: &mut dyn FnMut(&Found) -> io::Result<()>,
-    ) -> Result<(), ScanError> {
-        for (text, fields) in entry.lines() {
+    ) -> io::Result<()> {
+        for (text, fields) in record.lines() {
             self.bytes += text.len() + 1;
             self.lines.push((text.to_vec(), fields, input_line));
         }
@@ -341,7 +343,7 @@ impl<'m> EntryBatch<'m> {
     }
 
     /// Match the gathered lines and hand their hits to `sink`.
-    fn flush(&mut self, sink: &mut dyn FnMut(&Found) -> io::Result<()>) -> Result<(), ScanError> {
+    fn flush(&mut self, sink: &mut dyn FnMut(&Found) -> io::Result<()>) -> io::Result<()> {
         let lines = std::mem::take(&mut self.lines);
         self.bytes = 0;
         if lines.is_empty() {
@@ -361,77 +363,55 @@ impl<'m> EntryBatch<'m> {
             &|i| lines[i].2,
             sink,
         )
-        .map_err(ScanError::Output)
     }
 }
 
-fn scan_json(
+/// A structured input (journal JSON or export, Docker json-file, JSON lines, logfmt): each
+/// record decoded and matched on its message. From a pipe (`journalctl -f -o json | triage
+/// scan -`), each record is matched and reported before waiting for the next.
+fn scan_records(
     matcher: &Matcher,
     name: &str,
     mut reader: Box<dyn BufRead + Send>,
+    format: LogFormat,
     streaming: bool,
     unknown: Option<Level>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
-    // From a pipe (`journalctl -f -o json | triage scan -`), each entry is matched and
-    // reported before waiting for the next.
-    let mut batch = EntryBatch::new(matcher, name, streaming, unknown);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    let mut bytes = 0u64;
-    loop {
-        buf.clear();
-        let read = crate::input::read_line_bounded(&mut reader, &mut buf).map_err(|source| {
-            ScanError::Read {
-                name: name.to_string(),
-                line,
-                source,
-            }
-        })?;
-        if read == 0 {
-            break;
-        }
-        line += 1;
-        bytes += read as u64;
-        let raw = strip_cr(buf.strip_suffix(b"\n").unwrap_or(&buf));
-        // A line that is not an entry (journalctl's own notes) is still searched as text.
-        let entry = journal::parse_json(raw).unwrap_or_else(|_| journal::JournalEntry {
-            message: raw.to_vec(),
-            ..Default::default()
-        });
-        batch.add(&entry, line, sink)?;
+    let mut batch = RecordBatch::new(
+        matcher,
+        name,
+        streaming && format != LogFormat::JournalExport,
+        unknown,
+    );
+    let label = record::label_for_path(format, std::path::Path::new(name));
+    // The sink's errors are the output's; anything else is the input's.
+    let mut output_error = None;
+    let mut last_line = 0;
+    let read = record::for_each_record(format, &mut reader, label.as_ref(), |line, record| {
+        last_line = line;
+        batch.add(&record, line, sink).map_err(|err| {
+            output_error = Some(err);
+            io::Error::other("output failed")
+        })
+    });
+    let flushed = match (&read, output_error.is_none()) {
+        (Ok(_), true) => batch.flush(sink),
+        _ => Ok(()),
+    };
+    if let Some(err) = output_error {
+        return Err(ScanError::Output(err));
     }
-    batch.flush(sink)?;
+    flushed.map_err(ScanError::Output)?;
+    let stats = read.map_err(|source| ScanError::Read {
+        name: name.to_string(),
+        line: last_line,
+        source,
+    })?;
     Ok(InputStats {
-        format: LogFormat::JournalJson,
-        lines: line,
-        bytes,
-    })
-}
-
-fn scan_export(
-    matcher: &Matcher,
-    name: &str,
-    reader: Box<dyn BufRead + Send>,
-    unknown: Option<Level>,
-    sink: &mut dyn FnMut(&Found) -> io::Result<()>,
-) -> Result<InputStats, ScanError> {
-    let mut batch = EntryBatch::new(matcher, name, false, unknown);
-    let mut entries = journal::ExportReader::new(reader);
-    loop {
-        let next = entries.next_entry().map_err(|source| ScanError::Read {
-            name: name.to_string(),
-            line: entries.lines_read(),
-            source,
-        })?;
-        let Some((line, entry)) = next else { break };
-        batch.add(&entry, line, sink)?;
-    }
-    batch.flush(sink)?;
-    Ok(InputStats {
-        format: LogFormat::JournalExport,
-        lines: entries.lines_read(),
-        bytes: 0,
+        format,
+        lines: stats.lines,
+        bytes: stats.bytes,
     })
 }
 

@@ -222,10 +222,26 @@ impl Pane {
             view.ts = self.ts_near(n);
         }
         if view.label.is_none() && self.sources.len() > 1 {
-            view.label = self.source_of(stored.tag).map(|s| s.name.as_str().into());
+            // The file's own name: its directories, cut to the column's width, said nothing.
+            view.label = self
+                .source_of(stored.tag)
+                .map(|s| s.name.rsplit('/').next().unwrap_or(&s.name).into());
         }
         let stream = view.stream;
         Some((view, stream))
+    }
+
+    /// Whether the pane's lines span more than one day (UTC), so that times need their date.
+    pub fn spans_days(&self) -> bool {
+        let range = self.store.range();
+        if range.is_empty() {
+            return false;
+        }
+        let day = |n: u64| {
+            self.ts_near(n)
+                .map(|ts| ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+        };
+        matches!((day(range.start), day(range.end - 1)), (Some(a), Some(b)) if a != b)
     }
 
     /// The time of line `n`: its own, else that of the nearest line before it that has one,

@@ -87,12 +87,63 @@ fn parse_by_entry(file: &str, text: &str) -> (Vec<Entry>, Vec<PatternError>) {
                     file: file.to_string(),
                     line: line_offset + line_of(chunk_text, at),
                     entry: guess_id(chunk_text),
-                    message: first_line(err.message()),
+                    message: field_path_error(chunk_text)
+                        .unwrap_or_else(|| first_line(err.message())),
                 });
             }
         }
     }
     (entries, errors)
+}
+
+/// The error of an entry that does not deserialize, named by the field it is in:
+/// `cause.en missing`, `remedy[2].run: invalid type: string "ls", expected a sequence`.
+/// Positions count from 1, as a person counts remedy steps.
+fn field_path_error(chunk: &str) -> Option<String> {
+    let deserializer = toml::Deserializer::parse(chunk).ok()?;
+    let err = serde_path_to_error::deserialize::<_, RawFile>(deserializer).err()?;
+    let mut path = Vec::new();
+    for segment in err.path().iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => match path.last_mut() {
+                // `entry[0]` is the entry itself, which the error already names.
+                Some(last) if last != "entry" => *last = format!("{last}[{}]", index + 1),
+                _ => {
+                    path.pop();
+                }
+            },
+            serde_path_to_error::Segment::Map { key }
+            | serde_path_to_error::Segment::Enum { variant: key } => {
+                // Spanned's own wrapping is no field of the file.
+                if !key.starts_with("$__") {
+                    path.push(key.clone());
+                }
+            }
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    let message = first_line(err.inner().message());
+    // An unknown field's path ends with the field, which the message names already.
+    if let Some(unknown) = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split('`').next())
+    {
+        if path.last().is_some_and(|last| last == unknown) {
+            path.pop();
+        }
+    }
+    let path = path.join(".");
+    Some(
+        match message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+        {
+            Some(field) if path.is_empty() => format!("{field} missing"),
+            Some(field) => format!("{path}.{field} missing"),
+            None if path.is_empty() => message,
+            None => format!("{path}: {message}"),
+        },
+    )
 }
 
 /// Byte ranges of the file's preamble and of each `[[entry]]` block.
@@ -198,15 +249,21 @@ fn validate(entry: &Entry) -> Result<(), PatternError> {
         ));
     }
     for (n, step) in entry.remedy.iter().enumerate() {
-        let has_warning = step
-            .warning
-            .as_ref()
-            .is_some_and(|w| !w.en.trim().is_empty() && !w.zh.trim().is_empty());
-        if step.destructive && !has_warning {
+        // A destructive step warns in every language the step is written in: English always,
+        // Chinese when the step has Chinese (a user's entry may be English alone).
+        let warning = step.warning.as_ref();
+        let missing = if warning.is_none_or(|w| w.en.trim().is_empty()) {
+            Some("en")
+        } else if !step.zh.trim().is_empty() && warning.is_some_and(|w| w.zh.trim().is_empty()) {
+            Some("zh")
+        } else {
+            None
+        };
+        if let (true, Some(lang)) = (step.destructive, missing) {
             return Err(fail(
                 entry.origin.line,
                 format!(
-                    "remedy step {} is destructive but has no `warning.en` and `warning.zh`",
+                    "remedy[{}].warning.{lang} missing: a destructive step says what it can destroy",
                     n + 1
                 ),
             ));
@@ -347,12 +404,58 @@ examples = ["boom"]
         );
         let (entries, errors) = parse_file("t.toml", &text);
         assert!(entries.is_empty());
-        assert!(errors[0].message.contains("no `warning.en`"), "{errors:?}");
+        assert!(
+            errors[0]
+                .message
+                .starts_with("remedy[1].warning.en missing"),
+            "{errors:?}"
+        );
         // Half a warning is no warning: the Chinese reader must be told too.
         let text = entry_with_step(
             "en = \"Remove it.\"\nzh = \"删除。\"\nrun = [\"rm x\"]\ndestructive = true\nwarning.en = \"Deletes x.\"\nwarning.zh = \"\"",
         );
-        assert_eq!(parse_file("t.toml", &text).1.len(), 1);
+        let errors = parse_file("t.toml", &text).1;
+        assert!(
+            errors[0]
+                .message
+                .starts_with("remedy[1].warning.zh missing"),
+            "{errors:?}"
+        );
+        // A step in English alone warns in English alone.
+        let text = entry_with_step(
+            "en = \"Remove it.\"\nrun = [\"rm x\"]\ndestructive = true\nwarning.en = \"Deletes x.\"",
+        );
+        assert!(parse_file("t.toml", &text).1.is_empty());
+    }
+
+    #[test]
+    fn errors_name_the_field_path_and_english_alone_loads() {
+        let base = "[[entry]]\nid = \"x\"\nseverity = \"error\"\ntitle.en = \"t\"\nregex = ['''abcd''']\nexamples = [\"abcd\"]\n";
+        // English alone is a whole entry.
+        let text =
+            format!("{base}cause.en = \"c\"\n[[entry.remedy]]\nen = \"Look.\"\nrun = [\"ls\"]\n");
+        let (entries, errors) = parse_file("t.toml", &text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(entries[0].cause.get(crate::catalogue::Lang::Zh), "c");
+        assert_eq!(
+            entries[0].remedy[0].text(crate::catalogue::Lang::Zh),
+            "Look."
+        );
+        // Chinese alone is not.
+        let text = format!("{base}cause.zh = \"c\"\n[[entry.remedy]]\nen = \"Look.\"\n");
+        let errors = parse_file("t.toml", &text).1;
+        assert_eq!(errors[0].message, "cause.en missing");
+        assert_eq!(
+            errors[0].to_string(),
+            "t.toml:7: entry `x`: cause.en missing"
+        );
+        let text = format!(
+            "{base}cause.en = \"c\"\n[[entry.remedy]]\nen = \"Look.\"\n[[entry.remedy]]\nzh = \"看\"\n"
+        );
+        assert_eq!(
+            parse_file("t.toml", &text).1[0].message,
+            "remedy[2].en missing"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod check;
 mod coverage;
 mod load;
 mod model;
+pub mod new;
 
 use std::{
     collections::HashMap,
@@ -12,7 +13,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-pub use check::{CheckReport, check, uncovered};
+pub use check::{CheckReport, check, check_only, uncovered};
 pub use load::{PatternError, parse_file};
 pub use model::{Entry, Lang, Origin, RemedyStep, Severity, SourceKind, Text};
 
@@ -140,6 +141,11 @@ impl Catalogue {
                 self.insert(entry);
             }
         }
+    }
+
+    /// Add an entry, replacing one with its id (a drafted entry joining the catalogue).
+    pub fn insert_entry(&mut self, entry: Entry) {
+        self.insert(entry);
     }
 
     fn insert(&mut self, entry: Entry) {

@@ -78,20 +78,28 @@ impl Lang {
     }
 }
 
-/// A text in both languages the catalogue is written in.
+/// A text in the languages the catalogue is written in. English is required; Chinese is
+/// optional in a user's entry (the built-in catalogue has both, which its tests hold it to)
+/// and shown in English where missing.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     pub en: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub zh: String,
 }
 
 impl Text {
     pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
+        in_lang(&self.en, &self.zh, lang)
+    }
+}
+
+/// `zh` in Chinese when there is one, else English.
+fn in_lang<'a>(en: &'a str, zh: &'a str, lang: Lang) -> &'a str {
+    match lang {
+        Lang::Zh if !zh.is_empty() => zh,
+        _ => en,
     }
 }
 
@@ -100,6 +108,8 @@ impl Text {
 #[serde(deny_unknown_fields)]
 pub struct RemedyStep {
     pub en: String,
+    /// Optional, as in [`Text`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub zh: String,
     #[serde(default)]
     pub run: Vec<String>,
@@ -115,10 +125,7 @@ pub struct RemedyStep {
 
 impl RemedyStep {
     pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
-        }
+        in_lang(&self.en, &self.zh, lang)
     }
 
     /// The warning of a destructive step, in `lang`.

@@ -120,35 +120,6 @@ pub fn parse_json(line: &[u8]) -> Result<JournalEntry, serde_json::Error> {
     Ok(entry)
 }
 
-/// Call `f` with every entry of `journalctl -o json` or `-o export` output. A JSON line that
-/// is not an entry (journalctl's own notes) becomes an entry with that text as its message.
-pub fn for_each_entry(
-    format: super::LogFormat,
-    reader: &mut dyn BufRead,
-    mut f: impl FnMut(JournalEntry) -> io::Result<()>,
-) -> io::Result<()> {
-    if format == super::LogFormat::JournalExport {
-        let mut entries = ExportReader::new(reader);
-        while let Some((_, entry)) = entries.next_entry()? {
-            f(entry)?;
-        }
-        return Ok(());
-    }
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if crate::input::read_line_bounded(reader, &mut line)? == 0 {
-            return Ok(());
-        }
-        let raw = line.strip_suffix(b"\n").unwrap_or(&line);
-        let entry = parse_json(raw).unwrap_or_else(|_| JournalEntry {
-            message: raw.to_vec(),
-            ..JournalEntry::default()
-        });
-        f(entry)?;
-    }
-}
-
 /// Reads `journalctl -o export` entry by entry. Yields each entry with the 1-based line it
 /// starts on.
 pub struct ExportReader<R> {

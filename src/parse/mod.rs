@@ -6,6 +6,8 @@
 //! [`LogLine`]s by [`journal`].
 
 pub mod journal;
+pub mod record;
+pub mod text;
 pub mod time;
 
 use std::{borrow::Cow, fmt, str::FromStr};
@@ -36,10 +38,26 @@ pub enum LogFormat {
     NginxAccess,
     /// nginx error log: `2026/11/28 14:03:05 [error] 29#29: *1 msg`.
     NginxError,
+    /// Docker's json-file log driver on disk (`/var/lib/docker/containers/ID/ID-json.log`):
+    /// `{"log":"msg\n","stream":"stderr","time":"…"}` per line.
+    DockerJson,
+    /// An application's JSON lines: `{"time":…,"level":"error","msg":"…",…}` (pino, zap,
+    /// bunyan, structlog, logrus's JSON formatter …).
+    JsonLines,
+    /// logfmt: `ts=… level=error msg="…" key=value …` (go-kit, logrus's text formatter,
+    /// Prometheus, dockerd …): time and level read off the line, which is its own message.
+    Logfmt,
+    /// Apache httpd's error log: `[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 1] …`.
+    ApacheError,
+    /// MySQL's and MariaDB's own error log file: `2024-01-01T10:00:00.123456Z 0 [ERROR] …`,
+    /// `2024-01-01 10:00:00 0 [ERROR] …`.
+    MySqlError,
+    /// What `systemctl status` prints: the unit's header block, then journal lines.
+    SystemctlStatus,
 }
 
 impl LogFormat {
-    pub const ALL: [LogFormat; 10] = [
+    pub const ALL: [LogFormat; 16] = [
         LogFormat::Plain,
         LogFormat::Docker,
         LogFormat::Compose,
@@ -50,6 +68,12 @@ impl LogFormat {
         LogFormat::JournalExport,
         LogFormat::NginxAccess,
         LogFormat::NginxError,
+        LogFormat::DockerJson,
+        LogFormat::JsonLines,
+        LogFormat::Logfmt,
+        LogFormat::ApacheError,
+        LogFormat::MySqlError,
+        LogFormat::SystemctlStatus,
     ];
 
     pub fn name(self) -> &'static str {
@@ -64,19 +88,41 @@ impl LogFormat {
             LogFormat::JournalExport => "export",
             LogFormat::NginxAccess => "nginx-access",
             LogFormat::NginxError => "nginx-error",
+            LogFormat::DockerJson => "docker-json",
+            LogFormat::JsonLines => "json-lines",
+            LogFormat::Logfmt => "logfmt",
+            LogFormat::ApacheError => "apache-error",
+            LogFormat::MySqlError => "mysql",
+            LogFormat::SystemctlStatus => "systemctl-status",
         }
     }
 
-    /// Entries spread over structured records rather than one text line each.
+    /// Entries are records whose message is a field (decoded, unescaped), rather than text
+    /// lines read as they are: see [`record`].
     pub fn is_structured(self) -> bool {
-        matches!(self, LogFormat::JournalJson | LogFormat::JournalExport)
+        matches!(
+            self,
+            LogFormat::JournalJson
+                | LogFormat::JournalExport
+                | LogFormat::DockerJson
+                | LogFormat::JsonLines
+        )
     }
 
-    /// Logs a container writes (as opposed to the host's journal or syslog).
+    /// Logs a container (or the program it runs) writes, as opposed to the host's journal,
+    /// syslog or systemd.
     pub fn is_container_log(self) -> bool {
         matches!(
             self,
-            LogFormat::Docker | LogFormat::Compose | LogFormat::NginxAccess | LogFormat::NginxError
+            LogFormat::Docker
+                | LogFormat::Compose
+                | LogFormat::NginxAccess
+                | LogFormat::NginxError
+                | LogFormat::DockerJson
+                | LogFormat::JsonLines
+                | LogFormat::Logfmt
+                | LogFormat::ApacheError
+                | LogFormat::MySqlError
         )
     }
 }
@@ -97,6 +143,12 @@ impl FromStr for LogFormat {
             "short-iso-precise" | "rfc3339" => "short-iso",
             "journal-export" => "export",
             "docker-compose" => "compose",
+            // Apache's `combined`/`common` access log is nginx's.
+            "apache-access" | "access" | "combined" => "nginx-access",
+            "json-file" | "docker-json-file" => "docker-json",
+            "ndjson" | "app-json" => "json-lines",
+            "mariadb" | "mysql-error" => "mysql",
+            "systemctl" => "systemctl-status",
             other => other,
         };
         LogFormat::ALL
@@ -105,7 +157,7 @@ impl FromStr for LogFormat {
             .ok_or_else(|| {
                 let names: Vec<_> = LogFormat::ALL.iter().map(|f| f.name()).collect();
                 format!(
-                    "unknown log format `{s}` (known: {}, syslog)",
+                    "unknown log format `{s}` (known: {}, syslog, apache-access)",
                     names.join(", ")
                 )
             })
@@ -151,14 +203,22 @@ pub fn parse_line(format: LogFormat, line: &[u8], year: i16) -> LogLine<'_> {
 
 fn parse_as(format: LogFormat, line: &[u8], year: i16) -> Option<LogLine<'_>> {
     match format {
-        LogFormat::Plain | LogFormat::JournalJson | LogFormat::JournalExport => {
-            Some(plain(line, year))
-        }
+        // Structured formats are decoded into fields before they get here; a raw line of
+        // one (a pasted example, a line that is not a record) is its own message.
+        LogFormat::Plain
+        | LogFormat::JournalJson
+        | LogFormat::JournalExport
+        | LogFormat::DockerJson
+        | LogFormat::JsonLines => Some(plain(line, year)),
+        LogFormat::Logfmt => record::logfmt_view(line),
         LogFormat::Docker => docker(line, year),
         LogFormat::Compose => compose(line, year),
         LogFormat::Short | LogFormat::ShortPrecise | LogFormat::ShortIso => syslog(line, year),
         LogFormat::NginxAccess => nginx_access(line),
         LogFormat::NginxError => nginx_error(line),
+        LogFormat::ApacheError => text::apache_error(line),
+        LogFormat::MySqlError => text::mysql_error(line),
+        LogFormat::SystemctlStatus => text::systemctl_status(line).or_else(|| syslog(line, year)),
     }
 }
 
@@ -341,11 +401,29 @@ fn nginx_error(line: &[u8]) -> Option<LogLine<'_>> {
 /// The format a single line looks like, most specific first.
 pub fn sniff(line: &[u8]) -> LogFormat {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if line.starts_with(b"{") && memchr::memmem::find(line, b"\"__REALTIME_TIMESTAMP\"").is_some() {
-        return LogFormat::JournalJson;
+    if line.starts_with(b"{") {
+        if memchr::memmem::find(line, b"\"__REALTIME_TIMESTAMP\"").is_some() {
+            return LogFormat::JournalJson;
+        }
+        if record::looks_like_docker_json(line) {
+            return LogFormat::DockerJson;
+        }
+        if record::looks_like_json_lines(line) {
+            return LogFormat::JsonLines;
+        }
     }
     if line.starts_with(b"__CURSOR=") || line.starts_with(b"__REALTIME_TIMESTAMP=") {
         return LogFormat::JournalExport;
+    }
+    // Before docker: MySQL 8 starts its lines with a time Docker would print the same way.
+    if text::mysql_error(line).is_some() {
+        return LogFormat::MySqlError;
+    }
+    if text::apache_error(line).is_some() {
+        return LogFormat::ApacheError;
+    }
+    if text::is_systemctl_unit_header(line) {
+        return LogFormat::SystemctlStatus;
     }
     if docker(line, 2000).is_some() {
         return LogFormat::Docker;
@@ -369,6 +447,9 @@ pub fn sniff(line: &[u8]) -> LogFormat {
     if compose(line, 2000).is_some() {
         return LogFormat::Compose;
     }
+    if record::looks_like_logfmt(line) {
+        return LogFormat::Logfmt;
+    }
     LogFormat::Plain
 }
 
@@ -385,8 +466,12 @@ pub fn detect<'a>(first_lines: impl IntoIterator<Item = &'a [u8]>) -> LogFormat 
             .iter()
             .position(|&f| f == format)
             .unwrap_or(0)] += 1;
-        if format.is_structured() {
-            // One record is proof enough: other lines of an export are its fields.
+        if matches!(
+            format,
+            LogFormat::JournalJson | LogFormat::JournalExport | LogFormat::SystemctlStatus
+        ) {
+            // One record is proof enough: other lines of an export are its fields, and the
+            // lines under `systemctl status`'s header are journal lines.
             return format;
         }
     }

@@ -180,6 +180,42 @@ pub fn clf(b: &[u8]) -> Option<(Timestamp, usize)> {
     Some((ts, 20 + zone_len))
 }
 
+/// Apache httpd's error log: `Wed Oct 11 14:32:52.123456 2000` (2.4, microseconds optional)
+/// or `Wed Oct 11 14:32:52 2000` (2.2). Local time without a zone: taken as UTC, like the rest.
+pub fn apache(b: &[u8]) -> Option<(Timestamp, usize)> {
+    let weekday = b.get(..3)?;
+    if !weekday.iter().all(u8::is_ascii_alphabetic) || !byte_is(b, 3, b' ') {
+        return None;
+    }
+    let rest = &b[4..];
+    // The year follows the clock: read the clock first with any year, then the year.
+    let (_, used) = bsd(rest, 2000)?;
+    if !byte_is(rest, used, b' ') {
+        return None;
+    }
+    let year = digits(rest, used + 1, 4)?;
+    let (ts, _) = bsd(rest, i16::try_from(year).ok()?)?;
+    Some((ts, 4 + used + 5))
+}
+
+/// MariaDB's error log: `2022-08-14  6:06:07` (the hour padded with a space) or
+/// `2022-08-14 16:06:07`. Local time without a zone: taken as UTC.
+pub fn mariadb(b: &[u8]) -> Option<(Timestamp, usize)> {
+    if !(byte_is(b, 4, b'-') && byte_is(b, 7, b'-') && byte_is(b, 10, b' ')) {
+        return None;
+    }
+    let date = (digits(b, 0, 4)?, digits(b, 5, 2)? as i8, digits(b, 8, 2)?);
+    let hour = match (b.get(11)?, b.get(12)?) {
+        (b' ', d) if d.is_ascii_digit() => i64::from(d - b'0'),
+        _ => digits(b, 11, 2)?,
+    };
+    if !(byte_is(b, 13, b':') && byte_is(b, 16, b':')) {
+        return None;
+    }
+    let ts = instant(date, (hour, digits(b, 14, 2)?, digits(b, 17, 2)?, 0), 0)?;
+    Some((ts, 19))
+}
+
 /// A timestamp at the start of a message, in any layout above, optionally in `[brackets]`
 /// (gunicorn, Python logging, MySQL, nginx error logs all start lines with one).
 pub fn leading(b: &[u8], year: i16) -> Option<Timestamp> {
@@ -189,6 +225,8 @@ pub fn leading(b: &[u8], year: i16) -> Option<Timestamp> {
         .or_else(|| slashed(b).map(|(ts, _)| ts))
         .or_else(|| clf(b).map(|(ts, _)| ts))
         .or_else(|| bsd(b, year).map(|(ts, _)| ts))
+        .or_else(|| mariadb(b).map(|(ts, _)| ts))
+        .or_else(|| apache(b).map(|(ts, _)| ts))
 }
 
 /// How many bytes at the start of `message` only repeat `ts`: the program's own timestamp
@@ -285,6 +323,15 @@ mod tests {
             "2026-11-28T14:03:05Z"
         );
         assert!(leading(b"hello", 2026).is_none());
+        // Apache 2.4 and 2.2, MariaDB with its space-padded hour.
+        let (ts, used) = apache(b"Thu Apr 24 01:47:26.733927 2025] [core:error]").unwrap();
+        assert_eq!((s(ts).as_str(), used), ("2025-04-24T01:47:26.733927Z", 31));
+        let (ts, used) = apache(b"Sat Jun 27 22:40:37 2020] [error]").unwrap();
+        assert_eq!((s(ts).as_str(), used), ("2020-06-27T22:40:37Z", 24));
+        assert!(apache(b"Thu Apr 24 01:47:26 20").is_none());
+        let (ts, used) = mariadb(b"2022-08-14  6:06:07 0 [ERROR]").unwrap();
+        assert_eq!((s(ts).as_str(), used), ("2022-08-14T06:06:07Z", 19));
+        assert!(mariadb(b"2022-08-14 x6:06:07").is_none());
         assert!(leading(b"", 2026).is_none());
     }
 

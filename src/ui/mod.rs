@@ -155,6 +155,11 @@ fn draw_pane(frame: &mut Frame, app: &App, id: PaneId, area: Rect, theme: Theme)
         .max()
         .unwrap_or(0)
         .min(crate::app::layout::source_column_cap(inner.width));
+    let time_format = if pane.spans_days() {
+        TimeFormat::WithDate
+    } else {
+        TimeFormat::Clock
+    };
     let lines: Vec<Line> = views
         .iter()
         .map(|(line, view)| {
@@ -163,6 +168,7 @@ fn draw_pane(frame: &mut Frame, app: &App, id: PaneId, area: Rect, theme: Theme)
                 pane,
                 *line,
                 view.as_ref().map(|v| &v.0),
+                time_format,
                 label_width,
                 focused,
                 theme,
@@ -172,11 +178,39 @@ fn draw_pane(frame: &mut Frame, app: &App, id: PaneId, area: Rect, theme: Theme)
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// How the time column shows a time: the clock, or with the date when the pane's lines
+/// span days (a 09:00 that is yesterday's is not today's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimeFormat {
+    Clock,
+    WithDate,
+}
+
+impl TimeFormat {
+    /// The column for `ts`, padded to its width; a line with no time (a file that prints
+    /// none, nothing near it that has one) says so.
+    fn column(self, ts: Option<jiff::Timestamp>, lang: Lang) -> String {
+        let (pattern, width) = match self {
+            TimeFormat::Clock => ("%H:%M:%S", 8),
+            TimeFormat::WithDate => ("%m-%d %H:%M:%S", 14),
+        };
+        match ts {
+            Some(ts) => format!("{} ", ts.strftime(pattern)),
+            None => {
+                let none = t(lang, "no time", "无时间");
+                format!("{none}{} ", " ".repeat(width - none.width().min(width)))
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn render_line<'a>(
     app: &App,
     pane: &Pane,
     line: u64,
     view: Option<&crate::parse::LogLine<'_>>,
+    time_format: TimeFormat,
     label_width: usize,
     focused: bool,
     theme: Theme,
@@ -204,11 +238,10 @@ fn render_line<'a>(
             _ => spans.push(Span::raw("  ")),
         },
     }
-    let time = view
-        .ts
-        .map(|ts| ts.strftime("%H:%M:%S ").to_string())
-        .unwrap_or_else(|| " ".repeat(9));
-    spans.push(Span::styled(time, theme.dim()));
+    spans.push(Span::styled(
+        time_format.column(view.ts, app.lang),
+        theme.dim(),
+    ));
     if label_width > 0 {
         let label = view.label.as_deref().unwrap_or("");
         let mut shown = sanitize::visible(label.as_bytes());

@@ -329,6 +329,23 @@ fn written_in_every_format(messages: &[Vec<u8>]) -> Vec<(&'static str, Vec<u8>)>
         object.push(b'\n');
         object
     });
+    // Docker's json-file and an application's JSON lines: the message is a field.
+    each("docker-json", &|m: &[u8]| {
+        let log = format!("{}\n", String::from_utf8_lossy(m));
+        let mut object =
+            serde_json::to_vec(&serde_json::json!({"log": log, "stream": "stderr", "time": ts}))
+                .unwrap();
+        object.push(b'\n');
+        object
+    });
+    each("json-lines", &|m: &[u8]| {
+        let message = String::from_utf8_lossy(m);
+        let mut object =
+            serde_json::to_vec(&serde_json::json!({"time": ts, "level": "error", "msg": message}))
+                .unwrap();
+        object.push(b'\n');
+        object
+    });
     each("export", &|m: &[u8]| {
         [
             &b"__CURSOR=s=1\n__REALTIME_TIMESTAMP=1795874585123456\nPRIORITY=3\nSYSLOG_IDENTIFIER=app\nMESSAGE="[..],
@@ -636,7 +653,7 @@ fn viewer_hits(matcher: &Matcher, path: &std::path::Path) -> BTreeSet<(u64, usiz
 }
 
 /// `triage scan` and the viewer agree (same line, entry, matched text and time) on every
-/// fixture of every format, the bundled incident, a gzip file, and a 9 MiB file whose
+/// fixture of every format, the bundled incident, gzip, xz, bzip2 and zstd files, and a 9 MiB file whose
 /// tracebacks cross the chunk edges of both (scan cuts 1 MiB chunks, the viewer maps 4 MiB
 /// blocks, and past 8 MiB both switch to the anchor prefilter).
 #[test]
@@ -663,6 +680,22 @@ fn scan_and_the_viewer_agree_on_every_fixture() {
         .unwrap();
     encoder.finish().unwrap();
     paths.push(gz);
+    // xz, bzip2 and zstd, by content too (names that say nothing).
+    let host = std::fs::read(repo("examples/athena-eye/host.log")).unwrap();
+    let xz = dir.path().join("host-xz");
+    let mut encoder = liblzma::write::XzEncoder::new(std::fs::File::create(&xz).unwrap(), 1);
+    encoder.write_all(&host).unwrap();
+    encoder.finish().unwrap();
+    let bz = dir.path().join("host-bz");
+    let mut encoder = bzip2::write::BzEncoder::new(
+        std::fs::File::create(&bz).unwrap(),
+        bzip2::Compression::fast(),
+    );
+    encoder.write_all(&host).unwrap();
+    encoder.finish().unwrap();
+    let zst = dir.path().join("host-zst");
+    std::fs::write(&zst, zstd::encode_all(&host[..], 1).unwrap()).unwrap();
+    paths.extend([xz, bz, zst]);
     // 9 MiB of the incident's container log: gunicorn tracebacks (continuation lines without
     // a time of their own) land on chunk edges somewhere in 9 repetitions at odd offsets.
     let big = dir.path().join("big.log");

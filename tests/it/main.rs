@@ -5,11 +5,13 @@ mod common;
 
 mod catalogue;
 mod docker;
+mod formats;
 mod glibc;
 mod hostile;
 mod incidents_tui;
 mod ingest;
 mod journal;
+mod patterns_new;
 mod properties;
 mod remedies;
 mod report;

@@ -195,18 +195,19 @@ proptest! {
         let _ = read_all(flipped);
     }
 
-    /// `journalctl -o json` and `-o export` readers take any bytes.
+    /// The readers of structured records (`journalctl -o json` and `-o export`, Docker's
+    /// json-file, JSON lines, logfmt) take any bytes.
     #[test]
-    fn journal_readers_take_any_input(data in log_bytes()) {
+    fn record_readers_take_any_input(data in log_bytes()) {
         for line in data.split(|&b| b == b'\n') {
             if let Ok(entry) = journal::parse_json(line) {
                 let _ = entry.lines();
             }
         }
-        for format in [LogFormat::JournalJson, LogFormat::JournalExport] {
+        for format in LogFormat::ALL.into_iter().filter(|f| f.is_structured()) {
             let mut reader = io::Cursor::new(&data[..]);
-            let _ = journal::for_each_entry(format, &mut reader, |entry| {
-                let _ = entry.lines();
+            let _ = triage::parse::record::for_each_record(format, &mut reader, None, |_, record| {
+                let _ = record.lines();
                 Ok(())
             });
         }

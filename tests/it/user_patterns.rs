@@ -75,7 +75,7 @@ fn unknown_and_missing_fields_are_named() {
         "{err}"
     );
     assert!(
-        err.contains("fields/demo.toml:10: entry `demo-no-severity`: missing field `severity`"),
+        err.contains("fields/demo.toml:10: entry `demo-no-severity`: severity missing"),
         "{err}"
     );
     assert_eq!(patterns_found(&out), ["demo-good-one", "oom-kill"]);
