@@ -391,9 +391,9 @@ const OTHER_WORDINGS: &[(&str, &str)] = &[
         "mysql-too-many-connections",
         r#"Error 1040: Too many connections"#,
     ),
-    // https://github.com/refactorian/laravel-docker/issues/70
+    // https://github.com/refactorian/laravel-docker/issues/70 (PHP's PDO wording: its own entry)
     (
-        "mysql-cant-connect",
+        "php-pdo-mysql-unreachable",
         r#"SQLSTATE[HY000] [2002] Connection refused"#,
     ),
     // https://github.com/npm/npm/issues/17064
