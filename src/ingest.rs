@@ -12,7 +12,7 @@
 //! program wrote, everywhere (patterns/README.md says the same for authors of entries).
 
 use crate::{
-    level::LevelTracker,
+    level::{self, LevelTracker},
     matcher::{Match, Matcher, Searcher},
     model::{Block, Bytes, Hit, Level},
     parse::{self, LogFormat, LogLine, journal},
@@ -34,11 +34,35 @@ pub fn match_block(block: &Block, searcher: &Searcher) -> Vec<Hit> {
 /// least `min`, as (line index, level) in line order. A traceback's frames and `Caused by:`
 /// lines belong to the line that started them: that line is reported, not each frame.
 pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Level)> {
+    if block.is_empty() {
+        return Vec::new();
+    }
+    let candidates = warning_candidates(block);
     let mut tracker = LevelTracker::new();
     let mut out = Vec::new();
     let mut hit_lines = hits.iter().map(|h| h.index).peekable();
+    // A plain text line is its own message: its level needs no parsing of its time.
+    let plain = block.fields(0).is_none() && block.text_format().format == LogFormat::Plain;
     for index in 0..block.len() {
-        let level = tracker.next(&block.view(index));
+        let maybe = candidates[index]
+            || block
+                .fields(index)
+                .is_some_and(|f| f.priority.is_some_and(|p| p <= 4))
+            || level::is_candidate_start(block.line(index));
+        let level = if !maybe && min >= Level::Warning {
+            tracker.skip();
+            None
+        } else if plain {
+            tracker.next(&LogLine {
+                ts: None,
+                label: None,
+                stream: None,
+                priority: None,
+                message: block.line(index),
+            })
+        } else {
+            tracker.next(&block.view(index))
+        };
         let mut hit = false;
         while let Some(&h) = hit_lines.peek() {
             if h > index {
@@ -52,6 +76,35 @@ pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Leve
         }
     }
     out
+}
+
+/// Which lines of `block` hold one of [`level::WARNING_MARKERS`]: one pass over the block's
+/// bytes, a line's first marker enough. The others are below warning, unread.
+fn warning_candidates(block: &Block) -> Vec<bool> {
+    use aho_corasick::{AhoCorasick, AhoCorasickKind, Input};
+    static MARKERS: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(level::WARNING_MARKERS)
+            .expect("fixed patterns build")
+    });
+    let bytes = block.bytes();
+    let mut candidates = vec![false; block.len()];
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(found) = MARKERS.find(Input::new(bytes).span(at..bytes.len())) else {
+            break;
+        };
+        let line = block.line_of_offset(found.start());
+        candidates[line] = true;
+        at = if line + 1 < block.len() {
+            block.line_range(line + 1).start
+        } else {
+            bytes.len()
+        };
+    }
+    candidates
 }
 
 /// Match line `index` of `block`, appending its hits to `out`.
@@ -123,4 +176,47 @@ pub fn match_line(matcher: &Matcher, line: &[u8]) -> Vec<Hit> {
         match_one(&block, index, matcher, &mut hits);
     }
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line read, no prefilter: what `unrecognised` must equal.
+    fn every_line(block: &Block, min: Level) -> Vec<(usize, Level)> {
+        let mut tracker = LevelTracker::new();
+        (0..block.len())
+            .filter_map(|i| {
+                let level = tracker.next(&block.view(i));
+                level
+                    .filter(|&l| l >= min && !tracker.continued())
+                    .map(|l| (i, l))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_prefilter_loses_no_warning_or_error() {
+        let dirs = ["tests/fixtures/loghub", "tests/fixtures/formats"];
+        let mut checked = 0;
+        for dir in dirs {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap();
+                let format = parse::detect(bytes.split(|&b| b == b'\n'));
+                if format.is_structured() {
+                    continue;
+                }
+                let block = Block::new(Bytes::Owned(bytes)).in_format(format, 2026);
+                for min in [Level::Warning, Level::Err] {
+                    let want = every_line(&block, min);
+                    assert_eq!(unrecognised(&block, &[], min), want, "{}", path.display());
+                    checked += want.len();
+                }
+            }
+        }
+        // The samples hold warnings and errors enough to mean something.
+        assert!(checked > 1000, "{checked}");
+    }
 }

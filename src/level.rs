@@ -11,10 +11,23 @@
 //! the lines before: a traceback's frames, `Caused by:` and `\tat …` lines take the level of
 //! the line that started them, and an access log's 4xx are a warning only when they flood.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use crate::{model::Level, parse::LogLine};
+
+// Searchers built once: every line of a scan with `--unknown` passes through here.
+static UNHANDLED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"nhandled"));
+static CONTAINER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"container"));
+static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b" HTTP/"));
 
 /// How far into a message its header (time, pid, level, component) is looked for.
 const HEADER_BYTES: usize = 200;
+/// How far into a message logfmt's `level=` is looked for.
+const LOGFMT_BYTES: usize = 300;
+/// How far into an access-log line its status is looked for.
+const ACCESS_BYTES: usize = 2048;
 /// How many leading words of a message may be its header.
 const HEADER_WORDS: usize = 10;
 
@@ -40,10 +53,11 @@ pub fn of_message(message: &[u8]) -> Option<Level> {
     if let Some(level) = prefix_level(message) {
         return Some(level);
     }
-    if let Some(level) = logfmt_level(message) {
+    // The header first: most lines say their level there, and it costs least.
+    if let Some(level) = header_level(message) {
         return Some(level);
     }
-    if let Some(level) = header_level(message) {
+    if let Some(level) = logfmt_level(message) {
         return Some(level);
     }
     if let Some(level) = docker_event_level(message) {
@@ -53,10 +67,12 @@ pub fn of_message(message: &[u8]) -> Option<Level> {
         return Some(level);
     }
     let head = &message[..message.len().min(HEADER_BYTES)];
-    if find(head, b"UnhandledPromiseRejection") || find(head, b"Unhandled promise rejection") {
-        return Some(Level::Err);
-    }
-    None
+    let unhandled = UNHANDLED.find_iter(head).any(|at| {
+        let rest = &head[at.saturating_sub(1)..];
+        rest.starts_with(b"UnhandledPromiseRejection")
+            || rest.starts_with(b"Unhandled promise rejection")
+    });
+    unhandled.then_some(Level::Err)
 }
 
 /// A line that continues the one before it rather than saying something of its own: a
@@ -77,7 +93,8 @@ pub fn is_continuation(message: &[u8]) -> bool {
 }
 
 /// Reads lines in order and gives each its level, with what one line alone cannot say:
-/// continuation lines take the level of the line that started them, and 4xx statuses of an
+/// continuation lines take the level of the line that started them when it is a warning or
+/// worse (else they are read on their own), and 4xx statuses of an
 /// access log are a warning only when they flood (half or more of the last
 /// [`ACCESS_WINDOW`] access lines), a notice otherwise.
 #[derive(Debug, Clone, Default)]
@@ -100,6 +117,13 @@ impl LevelTracker {
         LevelTracker::default()
     }
 
+    /// A line known to be below warning (a prefilter ruled it out): like [`LevelTracker::next`]
+    /// on it, for lines `min_prefilter` says cannot be a warning or worse.
+    pub fn skip(&mut self) {
+        self.started = None;
+        self.continued = false;
+    }
+
     /// Whether the last line given to [`LevelTracker::next`] continued an earlier one (its
     /// level is that line's; a report names the line that started it, not each frame).
     pub fn continued(&self) -> bool {
@@ -110,7 +134,9 @@ impl LevelTracker {
     pub fn next(&mut self, view: &LogLine) -> Option<Level> {
         self.continued = false;
         if is_continuation(view.message) && view.ts.is_none() {
-            if self.started.is_some() {
+            // Frames after a warning or worse are part of it; after anything quieter they are
+            // read on their own (a traceback after an INFO line is an error of its own).
+            if self.started.is_some_and(|l| l >= Level::Warning) {
                 self.continued = true;
                 return self.started;
             }
@@ -140,6 +166,49 @@ impl LevelTracker {
         self.started = level;
         level
     }
+}
+
+/// What a line at warning or worse holds somewhere, whatever its format (ASCII case ignored):
+/// a level word (`err`or, `warn`ing, `crit`, `fatal`, `severe`, `alert`, `emerg`, `panic`),
+/// an exception or traceback, a Docker event's exit code, OOM or health, an access line's
+/// ` HTTP/`, a JSON level, apt's and Android's one-letter levels. A line without any of these,
+/// that does not start a continuation (a space, a tab, `<PRI>`, `...`, `goroutine`), is below
+/// warning: [`is_candidate`] says so without reading its format.
+pub const WARNING_MARKERS: [&str; 22] = [
+    "err",
+    "warn",
+    "crit",
+    "fatal",
+    "severe",
+    "alert",
+    "emerg",
+    "panic",
+    "exception",
+    "traceback",
+    "unhandled",
+    "oom",
+    "exitcode",
+    "unhealthy",
+    "\"level\":",
+    " http/",
+    "e: ",
+    "w: ",
+    "e/",
+    "w/",
+    "f/",
+    "caused by",
+];
+
+/// Whether a line may be at warning or worse besides what [`WARNING_MARKERS`] find in it: it
+/// starts with what only a continuation or a syslog `<PRI>` starts with, or is a single
+/// letter level of logcat (` E `, ` W `, ` F `).
+pub fn is_candidate_start(line: &[u8]) -> bool {
+    matches!(line.first(), Some(b' ' | b'\t' | b'<'))
+        || line.starts_with(b"... ")
+        || line.starts_with(b"goroutine ")
+        || memchr::memmem::find(&line[..line.len().min(HEADER_BYTES)], b" E ").is_some()
+        || memchr::memmem::find(&line[..line.len().min(HEADER_BYTES)], b" W ").is_some()
+        || memchr::memmem::find(&line[..line.len().min(HEADER_BYTES)], b" F ").is_some()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
@@ -212,20 +281,24 @@ fn json_level(message: &[u8]) -> Option<Level> {
 
 /// `level=error`, `lvl=warn`, `severity=ERROR`, quoted or not, as a whole key.
 fn logfmt_level(message: &[u8]) -> Option<Level> {
-    for key in [&b"level="[..], b"lvl=", b"severity="] {
-        for at in memchr::memmem::find_iter(message, key) {
-            if at > 0 && !matches!(message[at - 1], b' ' | b'\t') {
-                continue;
-            }
-            let rest = &message[at + key.len()..];
-            let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
-            let end = rest
-                .iter()
-                .position(|&b| matches!(b, b' ' | b'"' | b'\t'))
-                .unwrap_or(rest.len());
-            if let Some(level) = word_level(&rest[..end]) {
-                return Some(level);
-            }
+    // Loggers write the level among the first keys (`time=… level=…`).
+    let message = &message[..message.len().min(LOGFMT_BYTES)];
+    for at in memchr::memchr_iter(b'=', message) {
+        let key_start = message[..at]
+            .iter()
+            .rposition(|&b| matches!(b, b' ' | b'\t'))
+            .map_or(0, |i| i + 1);
+        if !matches!(&message[key_start..at], b"level" | b"lvl" | b"severity") {
+            continue;
+        }
+        let rest = &message[at + 1..];
+        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+        let end = rest
+            .iter()
+            .position(|&b| matches!(b, b' ' | b'"' | b'\t'))
+            .unwrap_or(rest.len());
+        if let Some(level) = word_level(&rest[..end]) {
+            return Some(level);
         }
     }
     None
@@ -384,7 +457,10 @@ fn android_level(letter: u8) -> Option<Level> {
 /// Docker's events and container states, as triage and `docker events` print them:
 /// `die exitCode=137`, `oom`, `OOMKilled=true`, `health_status: unhealthy`.
 fn docker_event_level(message: &[u8]) -> Option<Level> {
-    if !find(&message[..message.len().min(HEADER_BYTES)], b"container") {
+    if CONTAINER
+        .find(&message[..message.len().min(HEADER_BYTES)])
+        .is_none()
+    {
         return None;
     }
     if find(message, b"OOMKilled=true") || find(message, b"event: oom") || find(message, b" oom ") {
@@ -414,7 +490,8 @@ fn docker_event_level(message: &[u8]) -> Option<Level> {
 
 /// The status of an access-log line (`"GET / HTTP/1.1" 502 157 …`).
 pub fn access_status(message: &[u8]) -> Option<u16> {
-    let http = memchr::memmem::find(message, b" HTTP/")?;
+    let head = &message[..message.len().min(ACCESS_BYTES)];
+    let http = HTTP.find(head)?;
     let quote = http + memchr::memchr(b'"', &message[http..])?;
     let rest = message.get(quote + 1..)?.strip_prefix(b" ")?;
     let digits = rest.get(..3)?;
