@@ -43,8 +43,8 @@ pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Leve
     let mut hit_lines = hits.iter().map(|h| h.index).peekable();
     // A plain text line is its own message: its level needs no parsing of its time.
     let plain = block.fields(0).is_none() && block.text_format().format == LogFormat::Plain;
-    for index in 0..block.len() {
-        let maybe = candidates[index]
+    for (index, &candidate) in candidates.iter().enumerate() {
+        let maybe = candidate
             || block
                 .fields(index)
                 .is_some_and(|f| f.priority.is_some_and(|p| p <= 4))

@@ -457,12 +457,7 @@ fn android_level(letter: u8) -> Option<Level> {
 /// Docker's events and container states, as triage and `docker events` print them:
 /// `die exitCode=137`, `oom`, `OOMKilled=true`, `health_status: unhealthy`.
 fn docker_event_level(message: &[u8]) -> Option<Level> {
-    if CONTAINER
-        .find(&message[..message.len().min(HEADER_BYTES)])
-        .is_none()
-    {
-        return None;
-    }
+    CONTAINER.find(&message[..message.len().min(HEADER_BYTES)])?;
     if find(message, b"OOMKilled=true") || find(message, b"event: oom") || find(message, b" oom ") {
         return Some(Level::Crit);
     }
