@@ -227,9 +227,11 @@ fn look_alikes_are_not_attributed_to_the_wrong_entry() {
 
 #[test]
 fn real_logs_of_unrelated_systems_raise_only_real_errors() {
-    // 32,000 real lines from 16 systems (loghub). Every hit here was read by hand: BGL's
-    // "Exec format error" loading a program image and Thunderbird's sshd failing to bind
-    // port 22 are the errors they claim to be. Anything new is a false alarm until shown not.
+    // 32,000 real lines from 16 systems (loghub). Every hit here was read by hand:
+    // Thunderbird's sshd failing to bind port 22 is the error it claims to be. BGL's
+    // "invalid or missing program image, Exec format error" is a job loader's, not a
+    // container built for another CPU: `scan --unknown` shows it as a template instead.
+    // Anything new is a false alarm until shown not.
     let dir = fixture("loghub");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -255,19 +257,13 @@ fn real_logs_of_unrelated_systems_raise_only_real_errors() {
             .entry((file, hit["pattern"].as_str().unwrap().to_string()))
             .or_default() += 1;
     }
-    let expected: BTreeMap<(String, String), usize> = [
+    let expected: BTreeMap<(String, String), usize> = [(
         (
-            ("BGL_2k.log".to_string(), "exec-format-error".to_string()),
-            17,
+            "Thunderbird_2k.log".to_string(),
+            "address-in-use".to_string(),
         ),
-        (
-            (
-                "Thunderbird_2k.log".to_string(),
-                "address-in-use".to_string(),
-            ),
-            1,
-        ),
-    ]
+        1,
+    )]
     .into_iter()
     .collect();
     assert_eq!(counts, expected);
