@@ -78,10 +78,11 @@ pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Leve
     out
 }
 
-/// Which lines of `block` hold one of [`level::WARNING_MARKERS`]: one pass over the block's
-/// bytes, a line's first marker enough. The others are below warning, unread.
+/// Which lines of `block` hold one of [`level::WARNING_MARKERS`] (case ignored) or
+/// [`level::WARNING_LETTERS`]: a pass over the block's bytes for each, a line's first marker
+/// enough. The others are below warning and no 4xx, left unread.
 fn warning_candidates(block: &Block) -> Vec<bool> {
-    use aho_corasick::{AhoCorasick, AhoCorasickKind, Input};
+    use aho_corasick::{AhoCorasick, AhoCorasickKind};
     static MARKERS: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -89,22 +90,33 @@ fn warning_candidates(block: &Block) -> Vec<bool> {
             .build(level::WARNING_MARKERS)
             .expect("fixed patterns build")
     });
-    let bytes = block.bytes();
+    static LETTERS: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
+        AhoCorasick::new(level::WARNING_LETTERS).expect("fixed patterns build")
+    });
     let mut candidates = vec![false; block.len()];
+    for searcher in [&*MARKERS, &*LETTERS] {
+        mark_lines(block, searcher, &mut candidates);
+    }
+    candidates
+}
+
+/// Mark the lines of `block` where `searcher` finds something (skipping lines already marked).
+fn mark_lines(block: &Block, searcher: &aho_corasick::AhoCorasick, marked: &mut [bool]) {
+    use aho_corasick::Input;
+    let bytes = block.bytes();
     let mut at = 0;
     while at < bytes.len() {
-        let Some(found) = MARKERS.find(Input::new(bytes).span(at..bytes.len())) else {
+        let Some(found) = searcher.find(Input::new(bytes).span(at..bytes.len())) else {
             break;
         };
         let line = block.line_of_offset(found.start());
-        candidates[line] = true;
+        marked[line] = true;
         at = if line + 1 < block.len() {
             block.line_range(line + 1).start
         } else {
             bytes.len()
         };
     }
-    candidates
 }
 
 /// Match line `index` of `block`, appending its hits to `out`.

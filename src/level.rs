@@ -94,40 +94,48 @@ pub fn is_continuation(message: &[u8]) -> bool {
 
 /// Reads lines in order and gives each its level, with what one line alone cannot say:
 /// continuation lines take the level of the line that started them when it is a warning or
-/// worse (else they are read on their own), and 4xx statuses of an
-/// access log are a warning only when they flood (half or more of the last
-/// [`ACCESS_WINDOW`] access lines), a notice otherwise.
+/// worse (else they are read on their own), and 4xx statuses of an access log are a warning
+/// only when they flood (half or more of the last [`FLOOD_WINDOW`] lines), a notice otherwise.
 #[derive(Debug, Clone, Default)]
 pub struct LevelTracker {
     /// The level of the last line that was not a continuation.
     started: Option<Level>,
-    /// Whether each of the last access lines was a 4xx, as bits (newest lowest).
-    access_4xx: u128,
-    /// How many access lines are in `access_4xx` (up to [`ACCESS_WINDOW`]).
-    access_seen: u32,
+    /// Whether each of the last lines was a 4xx access line, as bits (newest lowest).
+    recent_4xx: u128,
+    /// How many lines are in `recent_4xx` (up to [`FLOOD_WINDOW`]).
+    lines_seen: u32,
     /// Whether the last line continued the one that started it.
     continued: bool,
 }
 
-/// How many access lines the 4xx flood is judged over.
-pub const ACCESS_WINDOW: u32 = 100;
+/// How many lines a flood of 4xx is judged over.
+pub const FLOOD_WINDOW: u32 = 100;
 
 impl LevelTracker {
     pub fn new() -> LevelTracker {
         LevelTracker::default()
     }
 
-    /// A line known to be below warning (a prefilter ruled it out): like [`LevelTracker::next`]
-    /// on it, for lines `min_prefilter` says cannot be a warning or worse.
+    /// A line known to be below warning and no 4xx (a prefilter ruled it out): the same as
+    /// [`LevelTracker::next`] on it, without reading it.
     pub fn skip(&mut self) {
         self.started = None;
         self.continued = false;
+        self.window(false);
     }
 
     /// Whether the last line given to [`LevelTracker::next`] continued an earlier one (its
     /// level is that line's; a report names the line that started it, not each frame).
     pub fn continued(&self) -> bool {
         self.continued
+    }
+
+    /// Count a line into the flood window; whether 4xx lines flood it now.
+    fn window(&mut self, is_4xx: bool) -> bool {
+        self.recent_4xx = (self.recent_4xx << 1) | u128::from(is_4xx);
+        self.recent_4xx &= (1u128 << FLOOD_WINDOW) - 1;
+        self.lines_seen = (self.lines_seen + 1).min(FLOOD_WINDOW);
+        self.lines_seen >= FLOOD_WINDOW / 2 && self.recent_4xx.count_ones() * 2 >= self.lines_seen
     }
 
     /// The level of the next line.
@@ -138,6 +146,7 @@ impl LevelTracker {
             // read on their own (a traceback after an INFO line is an error of its own).
             if self.started.is_some_and(|l| l >= Level::Warning) {
                 self.continued = true;
+                self.window(false);
                 return self.started;
             }
             // A traceback with no line before it is an error on its own.
@@ -146,35 +155,25 @@ impl LevelTracker {
                 .starts_with(b"Traceback (most recent call last):")
             {
                 self.started = Some(Level::Err);
+                self.window(false);
                 return self.started;
             }
         }
         let mut level = of_line(view);
-        if let Some(status) = access_status(view.message) {
-            let is_4xx = (400..500).contains(&status);
-            self.access_4xx = (self.access_4xx << 1) | u128::from(is_4xx);
-            if self.access_4xx >> ACCESS_WINDOW != 0 {
-                self.access_4xx &= (1u128 << ACCESS_WINDOW) - 1;
-            }
-            self.access_seen = (self.access_seen + 1).min(ACCESS_WINDOW);
-            let flooding = self.access_seen >= ACCESS_WINDOW / 2
-                && self.access_4xx.count_ones() * 2 >= self.access_seen;
-            if is_4xx && flooding {
-                level = level.max(Some(Level::Warning));
-            }
+        let is_4xx = access_status(view.message).is_some_and(|s| (400..500).contains(&s));
+        if self.window(is_4xx) && is_4xx {
+            level = level.max(Some(Level::Warning));
         }
         self.started = level;
         level
     }
 }
 
-/// What a line at warning or worse holds somewhere, whatever its format (ASCII case ignored):
-/// a level word (`err`or, `warn`ing, `crit`, `fatal`, `severe`, `alert`, `emerg`, `panic`),
-/// an exception or traceback, a Docker event's exit code, OOM or health, an access line's
-/// ` HTTP/`, a JSON level, apt's and Android's one-letter levels. A line without any of these,
-/// that does not start a continuation (a space, a tab, `<PRI>`, `...`, `goroutine`), is below
-/// warning: [`is_candidate`] says so without reading its format.
-pub const WARNING_MARKERS: [&str; 22] = [
+/// What a line at warning or worse (or a 4xx) holds somewhere, whatever its format (ASCII
+/// case ignored): a level word (`err`or, `warn`ing, `crit`, `fatal`, `severe`, `alert`,
+/// `emerg`, `panic`), an exception or traceback, a Docker event's exit code, OOM or health, an
+/// access line's status after its request (`" 4`, `" 5`), a JSON level.
+pub const WARNING_MARKERS: [&str; 17] = [
     "err",
     "warn",
     "crit",
@@ -190,25 +189,19 @@ pub const WARNING_MARKERS: [&str; 22] = [
     "exitcode",
     "unhealthy",
     "\"level\":",
-    " http/",
-    "e: ",
-    "w: ",
-    "e/",
-    "w/",
-    "f/",
-    "caused by",
+    "\" 4",
+    "\" 5",
 ];
 
-/// Whether a line may be at warning or worse besides what [`WARNING_MARKERS`] find in it: it
-/// starts with what only a continuation or a syslog `<PRI>` starts with, or is a single
-/// letter level of logcat (` E `, ` W `, ` F `).
+/// As [`WARNING_MARKERS`], with case: apt's `E: `/`W: ` and Android's one-letter levels.
+pub const WARNING_LETTERS: [&str; 8] = ["E: ", "W: ", "E/", "W/", "F/", " E ", " W ", " F "];
+
+/// Whether a line may be at warning or worse besides what the markers find in it: it starts
+/// with what only a continuation or a syslog `<PRI>` starts with.
 pub fn is_candidate_start(line: &[u8]) -> bool {
     matches!(line.first(), Some(b' ' | b'\t' | b'<'))
         || line.starts_with(b"... ")
         || line.starts_with(b"goroutine ")
-        || memchr::memmem::find(&line[..line.len().min(HEADER_BYTES)], b" E ").is_some()
-        || memchr::memmem::find(&line[..line.len().min(HEADER_BYTES)], b" W ").is_some()
-        || memchr::memmem::find(&line[..line.len().min(HEADER_BYTES)], b" F ").is_some()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
