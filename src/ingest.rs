@@ -12,7 +12,7 @@
 //! program wrote, everywhere (patterns/README.md says the same for authors of entries).
 
 use crate::{
-    level::LevelTracker,
+    level::{self, LevelTracker},
     matcher::{Match, Matcher, Searcher},
     model::{Block, Bytes, Hit, Level},
     parse::{self, LogFormat, LogLine, record},
@@ -34,11 +34,35 @@ pub fn match_block(block: &Block, searcher: &Searcher) -> Vec<Hit> {
 /// least `min`, as (line index, level) in line order. A traceback's frames and `Caused by:`
 /// lines belong to the line that started them: that line is reported, not each frame.
 pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Level)> {
+    if block.is_empty() {
+        return Vec::new();
+    }
+    let candidates = warning_candidates(block);
     let mut tracker = LevelTracker::new();
     let mut out = Vec::new();
     let mut hit_lines = hits.iter().map(|h| h.index).peekable();
-    for index in 0..block.len() {
-        let level = tracker.next(&block.view(index));
+    // A plain text line is its own message: its level needs no parsing of its time.
+    let plain = block.fields(0).is_none() && block.text_format().format == LogFormat::Plain;
+    for (index, &candidate) in candidates.iter().enumerate() {
+        let maybe = candidate
+            || block
+                .fields(index)
+                .is_some_and(|f| f.priority.is_some_and(|p| p <= 4))
+            || level::is_candidate_start(block.line(index));
+        let level = if !maybe && min >= Level::Warning {
+            tracker.skip();
+            None
+        } else if plain {
+            tracker.next(&LogLine {
+                ts: None,
+                label: None,
+                stream: None,
+                priority: None,
+                message: block.line(index),
+            })
+        } else {
+            tracker.next(&block.view(index))
+        };
         let mut hit = false;
         while let Some(&h) = hit_lines.peek() {
             if h > index {
@@ -52,6 +76,47 @@ pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Leve
         }
     }
     out
+}
+
+/// Which lines of `block` hold one of [`level::WARNING_MARKERS`] (case ignored) or
+/// [`level::WARNING_LETTERS`]: a pass over the block's bytes for each, a line's first marker
+/// enough. The others are below warning and no 4xx, left unread.
+fn warning_candidates(block: &Block) -> Vec<bool> {
+    use aho_corasick::{AhoCorasick, AhoCorasickKind};
+    static MARKERS: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(level::WARNING_MARKERS)
+            .expect("fixed patterns build")
+    });
+    static LETTERS: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
+        AhoCorasick::new(level::WARNING_LETTERS).expect("fixed patterns build")
+    });
+    let mut candidates = vec![false; block.len()];
+    for searcher in [&*MARKERS, &*LETTERS] {
+        mark_lines(block, searcher, &mut candidates);
+    }
+    candidates
+}
+
+/// Mark the lines of `block` where `searcher` finds something (skipping lines already marked).
+fn mark_lines(block: &Block, searcher: &aho_corasick::AhoCorasick, marked: &mut [bool]) {
+    use aho_corasick::Input;
+    let bytes = block.bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(found) = searcher.find(Input::new(bytes).span(at..bytes.len())) else {
+            break;
+        };
+        let line = block.line_of_offset(found.start());
+        marked[line] = true;
+        at = if line + 1 < block.len() {
+            block.line_range(line + 1).start
+        } else {
+            bytes.len()
+        };
+    }
 }
 
 /// Match line `index` of `block`, appending its hits to `out`.
@@ -138,4 +203,47 @@ pub fn line_messages(line: &[u8]) -> Vec<Vec<u8>> {
             message.strip_suffix(b"\r").unwrap_or(message).to_vec()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every line read, no prefilter: what `unrecognised` must equal.
+    fn every_line(block: &Block, min: Level) -> Vec<(usize, Level)> {
+        let mut tracker = LevelTracker::new();
+        (0..block.len())
+            .filter_map(|i| {
+                let level = tracker.next(&block.view(i));
+                level
+                    .filter(|&l| l >= min && !tracker.continued())
+                    .map(|l| (i, l))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_prefilter_loses_no_warning_or_error() {
+        let dirs = ["tests/fixtures/loghub", "tests/fixtures/formats"];
+        let mut checked = 0;
+        for dir in dirs {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap();
+                let format = parse::detect(bytes.split(|&b| b == b'\n'));
+                if format.is_structured() {
+                    continue;
+                }
+                let block = Block::new(Bytes::Owned(bytes)).in_format(format, 2026);
+                for min in [Level::Warning, Level::Err] {
+                    let want = every_line(&block, min);
+                    assert_eq!(unrecognised(&block, &[], min), want, "{}", path.display());
+                    checked += want.len();
+                }
+            }
+        }
+        // The samples hold warnings and errors enough to mean something.
+        assert!(checked > 1000, "{checked}");
+    }
 }

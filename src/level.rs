@@ -11,10 +11,23 @@
 //! the lines before: a traceback's frames, `Caused by:` and `\tat …` lines take the level of
 //! the line that started them, and an access log's 4xx are a warning only when they flood.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 use crate::{model::Level, parse::LogLine};
+
+// Searchers built once: every line of a scan with `--unknown` passes through here.
+static UNHANDLED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"nhandled"));
+static CONTAINER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"container"));
+static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b" HTTP/"));
 
 /// How far into a message its header (time, pid, level, component) is looked for.
 const HEADER_BYTES: usize = 200;
+/// How far into a message logfmt's `level=` is looked for.
+const LOGFMT_BYTES: usize = 300;
+/// How far into an access-log line its status is looked for.
+const ACCESS_BYTES: usize = 2048;
 /// How many leading words of a message may be its header.
 const HEADER_WORDS: usize = 10;
 
@@ -40,10 +53,11 @@ pub fn of_message(message: &[u8]) -> Option<Level> {
     if let Some(level) = prefix_level(message) {
         return Some(level);
     }
-    if let Some(level) = logfmt_level(message) {
+    // The header first: most lines say their level there, and it costs least.
+    if let Some(level) = header_level(message) {
         return Some(level);
     }
-    if let Some(level) = header_level(message) {
+    if let Some(level) = logfmt_level(message) {
         return Some(level);
     }
     if let Some(level) = docker_event_level(message) {
@@ -53,10 +67,12 @@ pub fn of_message(message: &[u8]) -> Option<Level> {
         return Some(level);
     }
     let head = &message[..message.len().min(HEADER_BYTES)];
-    if find(head, b"UnhandledPromiseRejection") || find(head, b"Unhandled promise rejection") {
-        return Some(Level::Err);
-    }
-    None
+    let unhandled = UNHANDLED.find_iter(head).any(|at| {
+        let rest = &head[at.saturating_sub(1)..];
+        rest.starts_with(b"UnhandledPromiseRejection")
+            || rest.starts_with(b"Unhandled promise rejection")
+    });
+    unhandled.then_some(Level::Err)
 }
 
 /// A line that continues the one before it rather than saying something of its own: a
@@ -77,27 +93,35 @@ pub fn is_continuation(message: &[u8]) -> bool {
 }
 
 /// Reads lines in order and gives each its level, with what one line alone cannot say:
-/// continuation lines take the level of the line that started them, and 4xx statuses of an
-/// access log are a warning only when they flood (half or more of the last
-/// [`ACCESS_WINDOW`] access lines), a notice otherwise.
+/// continuation lines take the level of the line that started them when it is a warning or
+/// worse (else they are read on their own), and 4xx statuses of an access log are a warning
+/// only when they flood (half or more of the last [`FLOOD_WINDOW`] lines), a notice otherwise.
 #[derive(Debug, Clone, Default)]
 pub struct LevelTracker {
     /// The level of the last line that was not a continuation.
     started: Option<Level>,
-    /// Whether each of the last access lines was a 4xx, as bits (newest lowest).
-    access_4xx: u128,
-    /// How many access lines are in `access_4xx` (up to [`ACCESS_WINDOW`]).
-    access_seen: u32,
+    /// Whether each of the last lines was a 4xx access line, as bits (newest lowest).
+    recent_4xx: u128,
+    /// How many lines are in `recent_4xx` (up to [`FLOOD_WINDOW`]).
+    lines_seen: u32,
     /// Whether the last line continued the one that started it.
     continued: bool,
 }
 
-/// How many access lines the 4xx flood is judged over.
-pub const ACCESS_WINDOW: u32 = 100;
+/// How many lines a flood of 4xx is judged over.
+pub const FLOOD_WINDOW: u32 = 100;
 
 impl LevelTracker {
     pub fn new() -> LevelTracker {
         LevelTracker::default()
+    }
+
+    /// A line known to be below warning and no 4xx (a prefilter ruled it out): the same as
+    /// [`LevelTracker::next`] on it, without reading it.
+    pub fn skip(&mut self) {
+        self.started = None;
+        self.continued = false;
+        self.window(false);
     }
 
     /// Whether the last line given to [`LevelTracker::next`] continued an earlier one (its
@@ -106,12 +130,23 @@ impl LevelTracker {
         self.continued
     }
 
+    /// Count a line into the flood window; whether 4xx lines flood it now.
+    fn window(&mut self, is_4xx: bool) -> bool {
+        self.recent_4xx = (self.recent_4xx << 1) | u128::from(is_4xx);
+        self.recent_4xx &= (1u128 << FLOOD_WINDOW) - 1;
+        self.lines_seen = (self.lines_seen + 1).min(FLOOD_WINDOW);
+        self.lines_seen >= FLOOD_WINDOW / 2 && self.recent_4xx.count_ones() * 2 >= self.lines_seen
+    }
+
     /// The level of the next line.
     pub fn next(&mut self, view: &LogLine) -> Option<Level> {
         self.continued = false;
         if is_continuation(view.message) && view.ts.is_none() {
-            if self.started.is_some() {
+            // Frames after a warning or worse are part of it; after anything quieter they are
+            // read on their own (a traceback after an INFO line is an error of its own).
+            if self.started.is_some_and(|l| l >= Level::Warning) {
                 self.continued = true;
+                self.window(false);
                 return self.started;
             }
             // A traceback with no line before it is an error on its own.
@@ -120,26 +155,53 @@ impl LevelTracker {
                 .starts_with(b"Traceback (most recent call last):")
             {
                 self.started = Some(Level::Err);
+                self.window(false);
                 return self.started;
             }
         }
         let mut level = of_line(view);
-        if let Some(status) = access_status(view.message) {
-            let is_4xx = (400..500).contains(&status);
-            self.access_4xx = (self.access_4xx << 1) | u128::from(is_4xx);
-            if self.access_4xx >> ACCESS_WINDOW != 0 {
-                self.access_4xx &= (1u128 << ACCESS_WINDOW) - 1;
-            }
-            self.access_seen = (self.access_seen + 1).min(ACCESS_WINDOW);
-            let flooding = self.access_seen >= ACCESS_WINDOW / 2
-                && self.access_4xx.count_ones() * 2 >= self.access_seen;
-            if is_4xx && flooding {
-                level = level.max(Some(Level::Warning));
-            }
+        let is_4xx = access_status(view.message).is_some_and(|s| (400..500).contains(&s));
+        if self.window(is_4xx) && is_4xx {
+            level = level.max(Some(Level::Warning));
         }
         self.started = level;
         level
     }
+}
+
+/// What a line at warning or worse (or a 4xx) holds somewhere, whatever its format (ASCII
+/// case ignored): a level word (`err`or, `warn`ing, `crit`, `fatal`, `severe`, `alert`,
+/// `emerg`, `panic`), an exception or traceback, a Docker event's exit code, OOM or health, an
+/// access line's status after its request (`" 4`, `" 5`), a JSON level.
+pub const WARNING_MARKERS: [&str; 17] = [
+    "err",
+    "warn",
+    "crit",
+    "fatal",
+    "severe",
+    "alert",
+    "emerg",
+    "panic",
+    "exception",
+    "traceback",
+    "unhandled",
+    "oom",
+    "exitcode",
+    "unhealthy",
+    "\"level\":",
+    "\" 4",
+    "\" 5",
+];
+
+/// As [`WARNING_MARKERS`], with case: apt's `E: `/`W: ` and Android's one-letter levels.
+pub const WARNING_LETTERS: [&str; 8] = ["E: ", "W: ", "E/", "W/", "F/", " E ", " W ", " F "];
+
+/// Whether a line may be at warning or worse besides what the markers find in it: it starts
+/// with what only a continuation or a syslog `<PRI>` starts with.
+pub fn is_candidate_start(line: &[u8]) -> bool {
+    matches!(line.first(), Some(b' ' | b'\t' | b'<'))
+        || line.starts_with(b"... ")
+        || line.starts_with(b"goroutine ")
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
@@ -212,20 +274,24 @@ fn json_level(message: &[u8]) -> Option<Level> {
 
 /// `level=error`, `lvl=warn`, `severity=ERROR`, quoted or not, as a whole key.
 fn logfmt_level(message: &[u8]) -> Option<Level> {
-    for key in [&b"level="[..], b"lvl=", b"severity="] {
-        for at in memchr::memmem::find_iter(message, key) {
-            if at > 0 && !matches!(message[at - 1], b' ' | b'\t') {
-                continue;
-            }
-            let rest = &message[at + key.len()..];
-            let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
-            let end = rest
-                .iter()
-                .position(|&b| matches!(b, b' ' | b'"' | b'\t'))
-                .unwrap_or(rest.len());
-            if let Some(level) = word_level(&rest[..end]) {
-                return Some(level);
-            }
+    // Loggers write the level among the first keys (`time=… level=…`).
+    let message = &message[..message.len().min(LOGFMT_BYTES)];
+    for at in memchr::memchr_iter(b'=', message) {
+        let key_start = message[..at]
+            .iter()
+            .rposition(|&b| matches!(b, b' ' | b'\t'))
+            .map_or(0, |i| i + 1);
+        if !matches!(&message[key_start..at], b"level" | b"lvl" | b"severity") {
+            continue;
+        }
+        let rest = &message[at + 1..];
+        let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
+        let end = rest
+            .iter()
+            .position(|&b| matches!(b, b' ' | b'"' | b'\t'))
+            .unwrap_or(rest.len());
+        if let Some(level) = word_level(&rest[..end]) {
+            return Some(level);
         }
     }
     None
@@ -384,9 +450,7 @@ fn android_level(letter: u8) -> Option<Level> {
 /// Docker's events and container states, as triage and `docker events` print them:
 /// `die exitCode=137`, `oom`, `OOMKilled=true`, `health_status: unhealthy`.
 fn docker_event_level(message: &[u8]) -> Option<Level> {
-    if !find(&message[..message.len().min(HEADER_BYTES)], b"container") {
-        return None;
-    }
+    CONTAINER.find(&message[..message.len().min(HEADER_BYTES)])?;
     if find(message, b"OOMKilled=true") || find(message, b"event: oom") || find(message, b" oom ") {
         return Some(Level::Crit);
     }
@@ -414,7 +478,8 @@ fn docker_event_level(message: &[u8]) -> Option<Level> {
 
 /// The status of an access-log line (`"GET / HTTP/1.1" 502 157 …`).
 pub fn access_status(message: &[u8]) -> Option<u16> {
-    let http = memchr::memmem::find(message, b" HTTP/")?;
+    let head = &message[..message.len().min(ACCESS_BYTES)];
+    let http = HTTP.find(head)?;
     let quote = http + memchr::memchr(b'"', &message[http..])?;
     let rest = message.get(quote + 1..)?.strip_prefix(b" ")?;
     let digits = rest.get(..3)?;
