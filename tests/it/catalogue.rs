@@ -85,12 +85,13 @@ fn patterns_check_command_rejects_a_branch_no_example_proves() {
         format!(
             "[[entry]]\nid = \"tiny-disk\"\nseverity = \"error\"\ntitle.en = \"t\"\ntitle.zh = \"盘\"\n\
              cause.en = \"c\"\ncause.zh = \"盘\"\n\
-             regex = ['No space left on device|Disk quota exceeded']\nexamples = [{examples}]\n\n\
+             regex = ['Frobnicator jammed|Widget tank empty']\nexamples = [{examples}]\n\n\
              [[entry.remedy]]\nen = \"Look.\"\nzh = \"看。\"\nrun = [\"df -h\"]\n"
         )
     };
     let file = dir.path().join("tiny.toml");
-    std::fs::write(&file, entry("'write: No space left on device'")).unwrap();
+    // Words no built-in entry knows: `patterns check DIR` checks DIR over the built-ins.
+    std::fs::write(&file, entry("'write: Frobnicator jammed'")).unwrap();
     let out = triage()
         .args(["patterns", "check"])
         .arg(dir.path())
@@ -98,14 +99,14 @@ fn patterns_check_command_rejects_a_branch_no_example_proves() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
         stdout(&out).contains(
-            "tiny.toml:8: entry `tiny-disk`: no example matches branch \"Disk quota exceeded\""
+            "tiny.toml:8: entry `tiny-disk`: no example matches branch \"Widget tank empty\""
         ),
         "{}",
         stdout(&out)
     );
     std::fs::write(
         &file,
-        entry("'write: No space left on device', 'write: Disk quota exceeded'"),
+        entry("'write: Frobnicator jammed', 'write: Widget tank empty'"),
     )
     .unwrap();
     let out = triage()

@@ -75,10 +75,13 @@ impl Container {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
+    /// Wait until `docker inspect` says `want`. A container's state changes as dockerd gets to
+    /// it: on a loaded 2-core machine with the other tests running that took over 30 s once
+    /// (an OOM kill), so this waits up to three times the usual.
     fn wait_for(&self, format: &str, want: &str) {
         common::wait_until(
             &format!("{}: {format} to become {want}", self.0),
-            WAIT,
+            WAIT * 3,
             || self.inspect(format) == want,
         );
     }

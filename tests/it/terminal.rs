@@ -339,8 +339,9 @@ fn a_hostile_log_leaves_the_screen_intact() {
     );
     std::fs::write(&path, &log).unwrap();
     tmux.run(&format!("{TRIAGE} {}", path.display()));
-    let screen = tmux.wait_for("the hostile log", |s| {
-        s.contains("dpkg-interrupted") || s.contains("no-space-left")
+    // Every line, the one after the 10 MB line too: the file is read block by block.
+    let screen = tmux.wait_for("the hostile log, read whole", |s| {
+        (s.contains("dpkg-interrupted") || s.contains("no-space-left")) && s.contains("\\xff")
     });
     let lines: Vec<&str> = screen.lines().collect();
     assert!(
