@@ -18,6 +18,7 @@ use triage::{
     model::{Block, Bytes},
     parse::{self, LogFormat, journal},
     scan::{self, ScanOptions},
+    templates::{MinerOptions, TemplateMiner},
 };
 
 fn matcher() -> &'static Matcher {
@@ -218,6 +219,28 @@ proptest! {
     fn the_catalogue_loader_takes_any_text(text in proptest::collection::vec(proptest::sample::select(TOML_PIECES), 0..40)) {
         let text = text.concat();
         let _ = parse_file("prop.toml", &text);
+    }
+
+    /// The template miner takes any bytes: it never panics, never holds more templates than
+    /// its bound, and every line it places is counted by a template (a live one, or one it
+    /// evicted and handed back).
+    #[test]
+    fn the_template_miner_takes_any_input(data in log_bytes(), max in 1usize..6) {
+        let mut miner = TemplateMiner::new(MinerOptions {
+            max_templates: max,
+            keep_evicted: true,
+            ..MinerOptions::default()
+        });
+        let mut placed = 0u64;
+        let mut evicted = 0u64;
+        for line in data.split(|&b| b == b'\n') {
+            miner.add(line, None);
+            placed += 1;
+            prop_assert!(miner.len() <= max);
+            evicted += miner.take_evicted().iter().map(|t| t.count).sum::<u64>();
+        }
+        let live: u64 = miner.templates().map(|t| t.count).sum();
+        prop_assert_eq!(live + evicted, placed);
     }
 }
 
