@@ -78,25 +78,20 @@ pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Leve
     out
 }
 
-/// Which lines of `block` hold one of [`level::WARNING_MARKERS`] (case ignored) or
-/// [`level::WARNING_LETTERS`]: a pass over the block's bytes for each, a line's first marker
-/// enough. The others are below warning and no 4xx, left unread.
+/// Which lines of `block` hold one of [`level::warning_markers`]: one pass over the block's
+/// bytes, a line's first marker enough. The others are below warning and no 4xx, left unread.
 fn warning_candidates(block: &Block) -> Vec<bool> {
-    use aho_corasick::{AhoCorasick, AhoCorasickKind};
+    use aho_corasick::{AhoCorasick, MatchKind};
+    // Leftmost-first: which marker is found does not matter, and it lets the search run as
+    // a packed SIMD (Teddy) search rather than an automaton.
     static MARKERS: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
         AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(level::WARNING_MARKERS)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(level::warning_markers())
             .expect("fixed patterns build")
     });
-    static LETTERS: std::sync::LazyLock<AhoCorasick> = std::sync::LazyLock::new(|| {
-        AhoCorasick::new(level::WARNING_LETTERS).expect("fixed patterns build")
-    });
     let mut candidates = vec![false; block.len()];
-    for searcher in [&*MARKERS, &*LETTERS] {
-        mark_lines(block, searcher, &mut candidates);
-    }
+    mark_lines(block, &MARKERS, &mut candidates);
     candidates
 }
 

@@ -169,11 +169,11 @@ impl LevelTracker {
     }
 }
 
-/// What a line at warning or worse (or a 4xx) holds somewhere, whatever its format (ASCII
-/// case ignored): a level word (`err`or, `warn`ing, `crit`, `fatal`, `severe`, `alert`,
-/// `emerg`, `panic`), an exception or traceback, a Docker event's exit code, OOM or health, an
-/// access line's status after its request (`" 4`, `" 5`), a JSON level.
-pub const WARNING_MARKERS: [&str; 17] = [
+/// What a line at warning or worse (or a 4xx) holds somewhere, whatever its format, each
+/// looked for in lowercase, Capitalised and UPPERCASE: a level word (`err`or, `warn`ing,
+/// `crit`, `fatal`, `severe`, `alert`, `emerg`, `panic`), an exception or traceback, a Docker
+/// event's OOM or health.
+pub const WARNING_WORDS: [&str; 13] = [
     "err",
     "warn",
     "crit",
@@ -186,15 +186,41 @@ pub const WARNING_MARKERS: [&str; 17] = [
     "traceback",
     "unhandled",
     "oom",
-    "exitcode",
     "unhealthy",
+];
+
+/// Besides [`WARNING_WORDS`], as written: a Docker exit code, a JSON level, an access line's
+/// status after its request (`" 4`, `" 5`), apt's `E: `/`W: ` and Android's one-letter levels.
+pub const WARNING_MARKERS: [&str; 15] = [
+    "exitCode",
+    "ExitCode",
     "\"level\":",
     "\" 4",
     "\" 5",
+    "E: ",
+    "W: ",
+    "E/",
+    "W/",
+    "F/",
+    "A/",
+    " E ",
+    " W ",
+    " F ",
+    " A ",
 ];
 
-/// As [`WARNING_MARKERS`], with case: apt's `E: `/`W: ` and Android's one-letter levels.
-pub const WARNING_LETTERS: [&str; 8] = ["E: ", "W: ", "E/", "W/", "F/", " E ", " W ", " F "];
+/// Every marker a line at warning or worse holds one of: [`WARNING_WORDS`] in their three
+/// cases and [`WARNING_MARKERS`] (case-sensitive, so a fast packed search takes them all).
+pub fn warning_markers() -> Vec<String> {
+    let mut markers = Vec::new();
+    for word in WARNING_WORDS {
+        let mut capitalised = word.to_string();
+        capitalised[..1].make_ascii_uppercase();
+        markers.extend([word.to_string(), capitalised, word.to_ascii_uppercase()]);
+    }
+    markers.extend(WARNING_MARKERS.iter().map(|m| m.to_string()));
+    markers
+}
 
 /// Whether a line may be at warning or worse besides what the markers find in it: it starts
 /// with what only a continuation or a syslog `<PRI>` starts with.
