@@ -209,8 +209,7 @@ fn load(
 }
 
 /// Whether the file's bytes are not its lines as they are: compressed (gzip, xz, bzip2,
-/// zstd), or UTF-16 with a byte order mark. Such a file is read through the decoding reader,
-/// not mapped.
+/// zstd), or UTF-16 with a byte order mark. Such a file is read through the decoding reader.
 fn needs_decoding(path: &std::path::Path) -> bool {
     let mut magic = Vec::with_capacity(8);
     let read = File::open(path).and_then(|f| f.take(8).read_to_end(&mut magic));

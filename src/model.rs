@@ -10,7 +10,6 @@
 use std::{ops::Range, sync::Arc};
 
 use jiff::Timestamp;
-use memmap2::Mmap;
 
 use crate::{
     catalogue::Severity,
@@ -169,8 +168,6 @@ pub struct Hit {
 /// The bytes behind a block.
 #[derive(Debug, Clone)]
 pub enum Bytes {
-    /// A range of a memory-mapped file.
-    Mapped(Arc<Mmap>, Range<usize>),
     Owned(Vec<u8>),
     /// Bytes compiled into the binary (the bundled incident).
     Static(&'static [u8]),
@@ -179,7 +176,6 @@ pub enum Bytes {
 impl Bytes {
     pub fn as_slice(&self) -> &[u8] {
         match self {
-            Bytes::Mapped(map, range) => &map[range.clone()],
             Bytes::Owned(bytes) => bytes,
             Bytes::Static(bytes) => bytes,
         }
@@ -365,23 +361,6 @@ impl Block {
                 self.line_range(i),
                 self.text_format.year,
             ),
-        }
-    }
-
-    /// Release the block's memory-mapped pages from this process: the kernel reads them back
-    /// from the page cache when they are next shown. Keeps a scanned 1 GiB file from counting
-    /// as 1 GiB of resident memory.
-    pub fn release_pages(&self) {
-        if let Bytes::Mapped(map, range) = &self.bytes {
-            // SAFETY: the map is read-only and backed by a file; DONTNEED only drops this
-            // process's page references, which later reads fault back in from the file.
-            unsafe {
-                let _ = map.unchecked_advise_range(
-                    memmap2::UncheckedAdvice::DontNeed,
-                    range.start,
-                    range.len(),
-                );
-            }
         }
     }
 

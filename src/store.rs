@@ -132,7 +132,7 @@ impl LineStore {
         self.end == self.first
     }
 
-    /// Bytes of log text held (mapped or owned).
+    /// Bytes of log text held.
     pub fn byte_len(&self) -> usize {
         self.bytes + self.tail.bytes.len()
     }
