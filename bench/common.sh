@@ -34,3 +34,24 @@ print(f"| {name} | {size/1e6:,.0f} MB | {secs:.2f} s | {mbs:,.0f} MB/s | {rss/10
 open(rows, "a").write(f"{name}\t{mbs}\t{rss}\n")
 PY
 }
+
+# loghub_corpus SRC SIZE OUT: loghub's samples in SRC (whole, newline-terminated lines, in name
+# order) repeated to SIZE (e.g. 256M) into OUT, unless OUT is there already.
+loghub_corpus() {
+  [ -s "$3" ] && return 0
+  python3 - "$1" "$2" "$3" <<'PY'
+import glob, os, sys
+src, size, out = sys.argv[1], sys.argv[2], sys.argv[3]
+units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+want = int(size[:-1]) * units[size[-1]] if size[-1] in units else int(size)
+text = b""
+for path in sorted(glob.glob(os.path.join(src, "*.log"))):
+    data = open(path, "rb").read()
+    text += data if data.endswith(b"\n") else data + b"\n"
+with open(out, "wb") as f:
+    written = 0
+    while written < want:
+        f.write(text)
+        written += len(text)
+PY
+}

@@ -20,23 +20,7 @@ export XDG_CONFIG_HOME=$OUT/no-config
 
 LOGHUB=${LOGHUB:-../shared/corpus/loghub}
 REAL=$OUT/loghub-$SIZE.log
-if [ ! -s "$REAL" ]; then
-  python3 - "$LOGHUB" "$SIZE" "$REAL" <<'PY'
-import glob, os, sys
-src, size, out = sys.argv[1], sys.argv[2], sys.argv[3]
-units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-want = int(size[:-1]) * units[size[-1]] if size[-1] in units else int(size)
-text = b""
-for path in sorted(glob.glob(os.path.join(src, "*.log"))):
-    data = open(path, "rb").read()
-    text += data if data.endswith(b"\n") else data + b"\n"
-with open(out, "wb") as f:
-    written = 0
-    while written < want:
-        f.write(text)
-        written += len(text)
-PY
-fi
+loghub_corpus "$LOGHUB" "$SIZE" "$REAL"
 GEN=$OUT/corpus-$SIZE.log
 [ -s "$GEN" ] || bench/gen-corpus --bytes "$SIZE" --seed 1 -o "$GEN"
 
