@@ -418,13 +418,16 @@ fn scan_records(
 /// Scan live sources: read what Docker and the journal hold (and with `follow`, keep
 /// reading until SIGINT, SIGTERM or SIGHUP), handing every matching line to `sink`. Lines are
 /// named by their origin (`docker:NAME`, `journal`) and numbered in the order read. Sources
-/// that fail are reported to `failed(source, why)`; the others go on. Returns the signal that
-/// ended a follow, if one did (the exit code is then 128 + its number).
+/// that fail are reported to `failed(source, why)`; the others go on. With `unknown`, lines
+/// with no hit whose own level is at least that are handed on too, as from files. Returns the
+/// signal that ended a follow, if one did (the exit code is then 128 + its number).
+#[allow(clippy::too_many_arguments)]
 pub fn scan_live(
     matcher: &Matcher,
     docker: Option<crate::source::docker::DockerOptions>,
     journal: Option<crate::source::journal::JournalOptions>,
     follow: bool,
+    unknown: Option<Level>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
     failed: &mut dyn FnMut(&str, &str),
     note: &mut dyn FnMut(&str, &str),
@@ -513,10 +516,13 @@ pub fn scan_live(
                         .collect();
                     let block = source::block_of(&lines, 0);
                     let hits = ingest::match_block(&block, &searchers[index]);
+                    let unrecognised = unknown
+                        .map(|min| ingest::unrecognised(&block, &hits, min))
+                        .unwrap_or_default();
                     emit_block(
                         &block,
                         &hits,
-                        &[],
+                        &unrecognised,
                         &|i| &lines[i].origin,
                         &|i| line_numbers[i],
                         sink,

@@ -380,3 +380,71 @@ fn an_empty_journal_says_why() {
         "{said}"
     );
 }
+
+/// A real Hadoop line (loghub) no catalogue entry knows, logged at priority err.
+const UNRECOGNISED: &str = "RMContainerAllocator: Container complete event for unknown container id container_1445144423722_0020_01_000012";
+
+#[test]
+fn unknown_reports_the_journals_unrecognised_errors_as_files_do() {
+    if !tools_ready() {
+        return;
+    }
+    let mut journal = Journal::new();
+    let mut info = unit_entry("app.service", "app", "worker started");
+    info[2].1 = "6".to_string();
+    journal.append(&[
+        unit_entry("app.service", "app", UNRECOGNISED),
+        info,
+        unit_entry("mysql.service", "mysqld", UNKNOWN_VAR),
+    ]);
+    let file = journal.file();
+    let scan = |extra: &[&str]| {
+        triage()
+            .args(["scan", "--journal", "--journal-file"])
+            .arg(&file)
+            .args(extra)
+            .output_within(COMMAND)
+    };
+    let out = scan(&["--unknown", "--format", "jsonl"]);
+    let found = jsonl(&out);
+    let summary: Vec<(Option<&str>, Option<&str>, Option<&str>)> = found
+        .iter()
+        .map(|h| {
+            (
+                h["pattern"].as_str(),
+                h["severity"].as_str(),
+                h["source"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (None, Some("error"), Some("app")),
+            (
+                Some("mysql-unknown-variable"),
+                Some("critical"),
+                Some("mysqld")
+            ),
+        ],
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        found[0]["template"].as_str(),
+        Some("RMContainerAllocator: Container complete event for unknown container id <*>"),
+    );
+    // Without --unknown, only the known error.
+    assert_eq!(
+        patterns(&scan(&["--format", "jsonl"])),
+        ["mysql-unknown-variable"]
+    );
+    // Grouped text lists the template after the known errors, as for a file.
+    let text = String::from_utf8_lossy(&scan(&["--unknown", "--group"]).stdout).into_owned();
+    let known = text.find("mysql-unknown-variable").expect(&text);
+    let unknown = text.find("unrecognised").expect(&text);
+    assert!(known < unknown, "{text}");
+    // Only unrecognised errors, with --unknown: found something, exit 0.
+    let only = scan(&["--unknown", "-u", "app.service"]);
+    assert_eq!(only.status.code(), Some(0), "{}", stderr(&only));
+}
