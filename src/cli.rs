@@ -1440,8 +1440,8 @@ fn run_patterns(
             for entry in catalogue.entries() {
                 writeln!(
                     out,
-                    "{:<8}  {:<30} {}",
-                    entry.severity,
+                    "{}  {:<30} {}",
+                    crate::report::severity_cell(entry.severity, lang),
                     entry.id,
                     entry.title.get(lang)
                 )?;

@@ -541,7 +541,7 @@ pub fn render_card(
     let mut out = String::new();
     out += &format!(
         "{}  {}  {}\n",
-        entry.severity.as_str().to_uppercase(),
+        entry.severity.word(lang).to_uppercase(),
         entry.id,
         entry.title.get(lang)
     );

@@ -179,7 +179,10 @@ impl<'c, W: Write> Printer<'c, W> {
                 let header = format!(
                     "{} {} {}  {}",
                     self.paint(style_location(), &location(found)),
-                    self.paint(style_severity(severity), &format!("{severity:<8}")),
+                    self.paint(
+                        style_severity(severity),
+                        &severity_cell(severity, self.lang)
+                    ),
                     self.paint(Style::new().bold(), labels_unknown(self.lang)),
                     sanitize::visible(template.as_bytes()),
                 );
@@ -252,7 +255,7 @@ impl<'c, W: Write> Printer<'c, W> {
                         self.out,
                         "{:>6}  {}  {:<28} {}  {}",
                         t.count,
-                        self.paint(style_severity(severity), &format!("{severity:<8}")),
+                        self.paint(style_severity(severity), &severity_cell(severity, lang)),
                         labels_unknown(lang),
                         sanitize::visible(t.template.as_bytes()),
                         self.paint(
@@ -284,7 +287,7 @@ impl<'c, W: Write> Printer<'c, W> {
                         "{} {}  {}  ({})",
                         self.paint(
                             style_severity(severity),
-                            &severity.to_string().to_uppercase()
+                            &severity.word(lang).to_uppercase()
                         ),
                         self.paint(Style::new().bold(), labels_unknown(lang)),
                         sanitize::visible(t.template.as_bytes()),
@@ -396,7 +399,7 @@ impl<'c, W: Write> Printer<'c, W> {
             self.paint(style_location(), &location),
             self.paint(
                 style_severity(entry.severity),
-                &format!("{:<8}", entry.severity)
+                &severity_cell(entry.severity, self.lang)
             ),
             self.paint(Style::new().bold(), &entry.id),
         );
@@ -452,7 +455,7 @@ impl<'c, W: Write> Printer<'c, W> {
                         tally.count,
                         self.paint(
                             style_severity(entry.severity),
-                            &format!("{:<8}", entry.severity)
+                            &severity_cell(entry.severity, self.lang)
                         ),
                         entry.id,
                         entry.title.get(self.lang),
@@ -519,7 +522,7 @@ impl<'c, W: Write> Printer<'c, W> {
             "{} {}  {}  ({})",
             self.paint(
                 style_severity(entry.severity),
-                &entry.severity.to_string().to_uppercase()
+                &entry.severity.word(lang).to_uppercase()
             ),
             self.paint(Style::new().bold(), &entry.id),
             entry.title.get(lang),
@@ -678,6 +681,13 @@ impl serde_json::ser::Formatter for SafeJson {
         }
         writer.write_all(&fragment.as_bytes()[from..])
     }
+}
+
+/// A severity's name in `lang`, padded to 8 columns (a Chinese character takes two).
+pub fn severity_cell(severity: Severity, lang: Lang) -> String {
+    let word = severity.word(lang);
+    let width = unicode_width::UnicodeWidthStr::width(word);
+    format!("{word}{}", " ".repeat(8usize.saturating_sub(width)))
 }
 
 /// What an unrecognised error is called where a catalogue id would stand.

@@ -30,6 +30,17 @@ impl Severity {
             Severity::Critical => "critical",
         }
     }
+
+    /// Its name in `lang`, as cards, `scan` and the viewer show it.
+    pub fn word(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, severity) => severity.as_str(),
+            (Lang::Zh, Severity::Critical) => "严重",
+            (Lang::Zh, Severity::Error) => "错误",
+            (Lang::Zh, Severity::Warning) => "警告",
+            (Lang::Zh, Severity::Info) => "信息",
+        }
+    }
 }
 
 impl fmt::Display for Severity {

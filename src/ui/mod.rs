@@ -55,13 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 /// A severity's name in the viewer's language.
 fn severity_word(lang: Lang, severity: Severity) -> &'static str {
-    match (lang, severity) {
-        (Lang::En, severity) => severity.as_str(),
-        (Lang::Zh, Severity::Critical) => "严重",
-        (Lang::Zh, Severity::Error) => "错误",
-        (Lang::Zh, Severity::Warning) => "警告",
-        (Lang::Zh, Severity::Info) => "信息",
-    }
+    severity.word(lang)
 }
 
 fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -953,14 +947,8 @@ fn draw_entry(frame: &mut Frame, app: &App, scroll: u16, theme: Theme) {
         return;
     };
     let area = popup(frame.area(), 100, frame.area().height.saturating_sub(2));
-    let mut card = explain::render_card(&app.catalogue, entry, app.lang, &hit.captures);
-    // The card opens with the severity in capitals: in the viewer, in the viewer's language.
-    if let Some(rest) = card.strip_prefix(entry.severity.as_str().to_uppercase().as_str()) {
-        card = format!(
-            "{}{rest}",
-            severity_word(app.lang, entry.severity).to_uppercase()
-        );
-    }
+    // The card opens with the severity in capitals, in the viewer's language.
+    let card = explain::render_card(&app.catalogue, entry, app.lang, &hit.captures);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.severity(entry.severity))

@@ -773,3 +773,71 @@ fn explain_takes_color_like_scan_and_demo() {
         .replace_all(&text, "");
     assert_eq!(plain, stdout(&never));
 }
+
+/// In Chinese, the severity words of `scan` (every layout) and of `explain`'s card are
+/// Chinese too; JSON keeps its English values (a contract with scripts).
+#[test]
+fn severity_words_follow_the_language() {
+    const ZH: [&str; 4] = ["严重", "错误", "警告", "信息"];
+    let run = |args: &[&str], lang_env: &str| {
+        let out = triage()
+            .args(args)
+            .args(["--color", "never"])
+            .env("LANG", lang_env)
+            .output_within(COMMAND);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    // The severity word of each header line: which column it is in depends on the layout.
+    // (`--summary` right-aligns its counts: every line is a header there.)
+    let words = |text: &str, column: usize| -> Vec<String> {
+        let summary = column == 1 && text.starts_with(' ');
+        text.lines()
+            .filter(|l| !l.is_empty() && (summary || !l.starts_with(' ')))
+            .map(|l| l.split_whitespace().nth(column).unwrap_or("").to_string())
+            .collect()
+    };
+    for (layout, column) in [("--group", 0), ("--summary", 1), ("--min-severity=info", 1)] {
+        let text = run(&["scan", "--demo", "--lang", "zh", layout], "C.UTF-8");
+        let found = words(&text, column);
+        assert!(found.len() > 3, "{layout}: {text}");
+        assert!(
+            found.iter().all(|w| ZH.contains(&w.as_str())),
+            "{layout}: {found:?}"
+        );
+        assert!(found.iter().any(|w| w == "严重"), "{layout}: {found:?}");
+        let english = run(&["scan", "--demo", "--lang", "en", layout], "C.UTF-8");
+        assert!(
+            words(&english, column).iter().all(|w| [
+                "CRITICAL", "ERROR", "WARNING", "INFO", "critical", "error", "warning", "info"
+            ]
+            .contains(&w.as_str())),
+            "{layout}: {english}"
+        );
+    }
+    // The language from the environment, as `Lang::from_env` reads it.
+    let grouped = run(&["scan", "--demo", "--group"], "zh_CN.UTF-8");
+    assert!(grouped.starts_with("严重 "), "{grouped}");
+    let card = run(&["explain", "oom-kill"], "zh_CN.UTF-8");
+    assert!(card.starts_with("严重  oom-kill"), "{card}");
+    let card = run(&["explain", "oom-kill"], "C.UTF-8");
+    assert!(card.starts_with("CRITICAL  oom-kill"), "{card}");
+    // Columns stay aligned: a Chinese word is padded to its width, not its length.
+    let in_order = run(&["scan", "--demo", "--lang", "zh"], "C.UTF-8");
+    let header = in_order
+        .lines()
+        .find(|l| l.contains(" oom-kill"))
+        .expect(&in_order);
+    assert!(header.contains(" 严重     oom-kill"), "{header}");
+    let json = triage()
+        .args(["scan", "--demo", "--lang", "zh", "--format", "jsonl"])
+        .output_within(COMMAND);
+    assert!(
+        jsonl(&json)
+            .iter()
+            .all(|h| ["critical", "error", "warning", "info"]
+                .contains(&h["severity"].as_str().unwrap())),
+        "{}",
+        stdout(&json)
+    );
+}
