@@ -1,26 +1,27 @@
-//! Printers for `triage scan`: every hit in order, grouped by entry, JSON lines, or counts.
+//! Printers for `triage scan`: every hit in order, grouped by entry, a summary, or JSON lines.
+//!
+//! Each output is a [`Sink`] of its own (as ripgrep's printers are), chosen once from the
+//! [`Layout`]; the [`Printer`] in front of it counts what goes through (per entry, per
+//! template of unrecognised errors) so no sink keeps tallies of its own, and mines
+//! unrecognised errors into templates once for all of them.
 //!
 //! Log text is always passed through [`crate::sanitize`] before it is written; colour is added
 //! only around text that is already safe.
 
-use std::{
-    collections::BTreeMap,
-    io::{self, Write},
-    ops::Range,
-};
+mod json;
+mod text;
 
-use anstyle::{AnsiColor, Style};
-use serde::Serialize;
+use std::{collections::BTreeMap, io};
 
 use crate::{
     catalogue::{Catalogue, Entry, Lang, Severity},
-    sanitize,
+    model::Hit,
     scan::{Found, Unrecognised},
     templates::{self, MinerOptions, TemplateMiner},
 };
 
-/// Lines kept per template of unrecognised errors in the grouped layout; the rest counted.
-const UNKNOWN_LINES_SHOWN: usize = 20;
+pub use json::write_json;
+pub use text::{paint_card, severity_cell};
 
 /// How hits are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,125 +38,151 @@ pub enum Layout {
     JsonlSummary,
 }
 
-/// Longest stretch of a log line shown in text output; the rest is elided around the match.
-const EXCERPT: usize = 240;
-
-pub struct Printer<'c, W: Write> {
-    out: W,
-    layout: Layout,
-    catalogue: &'c Catalogue,
-    lang: Lang,
-    color: bool,
-    /// Per entry index: hits counted, first place seen, and (grouped only) the lines.
-    tally: BTreeMap<usize, Tally>,
-    hits: u64,
-    /// Unrecognised errors (`scan --unknown`) mined into templates, and tallied by template.
-    miner: TemplateMiner,
-    unknown_tally: BTreeMap<u64, UnknownTally>,
-    unrecognised: u64,
+/// Where the hits of a scan go: one implementation per output. Hits come in input order;
+/// what only the end can show is written by [`Sink::finish`], from the [`Tally`] of all.
+pub trait Sink {
+    /// A hit of `entry` on `found`'s line (a line's hits come one after the other).
+    fn hit(&mut self, found: &Found, hit: &Hit, entry: &Entry) -> io::Result<()>;
+    /// An unrecognised error (`scan --unknown`) on `found`'s line, as mined.
+    fn unrecognised(&mut self, found: &Found, error: &MinedError) -> io::Result<()>;
+    /// Push what is written so far to the output.
+    fn flush(&mut self) -> io::Result<()>;
+    /// The end: groups, counts, a footer (text on a terminal only), then flush.
+    fn finish(&mut self, tally: &Tally, footer: bool) -> io::Result<()>;
 }
 
-#[derive(Default)]
-struct UnknownTally {
-    template: String,
-    severity: Option<Severity>,
-    count: u64,
-    first: String,
-    lines: Vec<String>,
+/// An unrecognised error's template, as the miner has it after this line.
+#[derive(Debug, Clone, Copy)]
+pub struct MinedError<'t> {
+    /// The template's id (stable while it is refined).
+    pub id: u64,
+    pub template: &'t str,
+    /// From the line's own level.
+    pub severity: Severity,
 }
 
-/// Lines a group shows from its start, and from its end: a group's memory is bounded
-/// whatever the input (an outage with every line a hit), and what is left out is counted.
-const GROUP_HEAD: usize = 100;
-const GROUP_TAIL: usize = 10;
+/// What went through a printer, counted: the same for every sink.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Per entry index.
+    pub entries: BTreeMap<usize, Count>,
+    /// Per template id of unrecognised errors.
+    pub templates: BTreeMap<u64, TemplateCount>,
+    pub hits: u64,
+    pub unrecognised: u64,
+}
 
-#[derive(Default)]
-struct Tally {
-    count: u64,
-    first: String,
-    /// The group's first lines (up to [`GROUP_HEAD`]).
-    lines: Vec<String>,
-    /// Its newest lines past those (up to [`GROUP_TAIL`]).
-    last: std::collections::VecDeque<String>,
-    /// Lines between the two, counted.
-    left_out: u64,
+/// Hits of one entry.
+#[derive(Debug, Default)]
+pub struct Count {
+    pub count: u64,
+    /// `file:line` of the first, as it is (made safe where printed as text).
+    pub first: String,
+}
+
+/// Unrecognised errors of one template.
+#[derive(Debug, Default)]
+pub struct TemplateCount {
+    pub template: String,
+    /// The worst of its lines' levels.
+    pub severity: Option<Severity>,
+    pub count: u64,
+    pub first: String,
 }
 
 impl Tally {
-    fn keep(&mut self, line: String) {
-        if self.lines.len() < GROUP_HEAD {
-            self.lines.push(line);
-            return;
-        }
-        if self.last.len() == GROUP_TAIL {
-            self.last.pop_front();
-            self.left_out += 1;
-        }
-        self.last.push_back(line);
+    /// Entries hit, most severe then most frequent first.
+    pub fn entry_order(&self, catalogue: &Catalogue) -> Vec<usize> {
+        let entries = catalogue.entries();
+        let mut order: Vec<usize> = self.entries.keys().copied().collect();
+        order.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(entries[i].severity),
+                std::cmp::Reverse(self.entries[&i].count),
+                i,
+            )
+        });
+        order
+    }
+
+    /// Templates of unrecognised errors, most severe then most frequent first.
+    pub fn template_order(&self) -> Vec<u64> {
+        let mut order: Vec<u64> = self.templates.keys().copied().collect();
+        order.sort_by_key(|id| {
+            let t = &self.templates[id];
+            (
+                std::cmp::Reverse(t.severity),
+                std::cmp::Reverse(t.count),
+                *id,
+            )
+        });
+        order
     }
 }
 
-/// A JSON line for one hit. Field names are a contract with scripts: keep them.
-#[derive(Serialize)]
-struct JsonHit<'a> {
-    /// `null` for an unrecognised error.
-    pattern: Option<&'a str>,
-    severity: Severity,
-    title: Option<&'a str>,
-    file: &'a str,
-    line: u64,
-    ts: Option<String>,
-    source: Option<&'a str>,
-    stream: Option<crate::parse::Stream>,
-    text: String,
-    spans: Vec<[usize; 2]>,
-    captures: BTreeMap<&'a str, &'a str>,
-    /// An unrecognised error's template.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    template: Option<&'a str>,
+/// Counts what goes through and hands it to the sink the layout chose.
+pub struct Printer<'c> {
+    sink: Box<dyn Sink + 'c>,
+    catalogue: &'c Catalogue,
+    tally: Tally,
+    /// Unrecognised errors (`scan --unknown`) mined into templates.
+    miner: TemplateMiner,
 }
 
-/// A JSON line for one template of unrecognised errors in `--summary`.
-#[derive(Serialize)]
-struct JsonTemplateCount<'a> {
-    pattern: Option<&'a str>,
-    severity: Severity,
-    template: &'a str,
-    count: u64,
-    first: &'a str,
-}
+impl<'c> Printer<'c> {
+    pub fn new<W: io::Write + 'c>(
+        out: W,
+        layout: Layout,
+        catalogue: &'c Catalogue,
+        lang: Lang,
+        color: bool,
+    ) -> Self {
+        Printer::with_sink(sink(out, layout, catalogue, lang, color), catalogue)
+    }
 
-#[derive(Serialize)]
-struct JsonCount<'a> {
-    pattern: &'a str,
-    severity: Severity,
-    title: &'a str,
-    count: u64,
-    first: &'a str,
-}
-
-impl<'c, W: Write> Printer<'c, W> {
-    pub fn new(out: W, layout: Layout, catalogue: &'c Catalogue, lang: Lang, color: bool) -> Self {
+    pub fn with_sink(sink: Box<dyn Sink + 'c>, catalogue: &'c Catalogue) -> Self {
         Printer {
-            out,
-            layout,
+            sink,
             catalogue,
-            lang,
-            color,
-            tally: BTreeMap::new(),
-            hits: 0,
+            tally: Tally::default(),
             miner: TemplateMiner::new(MinerOptions::default()),
-            unknown_tally: BTreeMap::new(),
-            unrecognised: 0,
         }
+    }
+
+    /// Hits printed (or counted) so far.
+    pub fn hits(&self) -> u64 {
+        self.tally.hits
     }
 
     /// Unrecognised errors printed (or counted) so far.
     pub fn unrecognised(&self) -> u64 {
-        self.unrecognised
+        self.tally.unrecognised
     }
 
-    /// An unrecognised error: its message mined into a template, printed as the layout says.
+    /// Push what is written so far to the output: a follower's hits must show as they
+    /// happen, not when a buffer fills or the scan ends.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.sink.flush()
+    }
+
+    pub fn found(&mut self, found: &Found) -> io::Result<()> {
+        if let Some(unknown) = found.unknown {
+            return self.found_unknown(found, unknown);
+        }
+        for hit in found.hits {
+            let entry = &self.catalogue.entries()[hit.entry];
+            self.tally.hits += 1;
+            let count = self.tally.entries.entry(hit.entry).or_default();
+            count.count += 1;
+            if count.count == 1 {
+                count.first = format!("{}:{}", found.file, found.line);
+            }
+            self.sink.hit(found, hit, entry)?;
+        }
+        Ok(())
+    }
+
+    /// An unrecognised error: its message mined into a template, counted, then printed.
     fn found_unknown(&mut self, found: &Found, unknown: Unrecognised) -> io::Result<()> {
         let message = &found.text[unknown.message_start.min(found.text.len())..];
         let body = &message[templates::message_body(message)..];
@@ -166,756 +193,327 @@ impl<'c, W: Write> Printer<'c, W> {
         };
         let (id, template) = (mined.id, mined.text());
         let severity = unknown.level.severity();
-        self.unrecognised += 1;
-        let tally = self.unknown_tally.entry(id).or_default();
-        tally.count += 1;
-        tally.severity = tally.severity.max(Some(severity));
-        tally.template.clone_from(&template);
-        if tally.count == 1 {
-            tally.first = format!("{}:{}", found.file, found.line);
+        self.tally.unrecognised += 1;
+        let count = self.tally.templates.entry(id).or_default();
+        count.count += 1;
+        count.severity = count.severity.max(Some(severity));
+        count.template.clone_from(&template);
+        if count.count == 1 {
+            count.first = format!("{}:{}", found.file, found.line);
         }
-        match self.layout {
-            Layout::InOrder => {
-                let header = format!(
-                    "{} {} {}  {}",
-                    self.paint(style_location(), &location(found)),
-                    self.paint(
-                        style_severity(severity),
-                        &severity_cell(severity, self.lang)
-                    ),
-                    self.paint(Style::new().bold(), labels_unknown(self.lang)),
-                    sanitize::visible(template.as_bytes()),
-                );
-                writeln!(self.out, "{header}")?;
-                if let Some(when) = when(found) {
-                    writeln!(self.out, "    {}", self.paint(Style::new().dimmed(), &when))?;
-                }
-                writeln!(self.out, "    {}", self.excerpt(found.text, &[], severity))?;
-            }
-            Layout::Grouped => {
-                if tally.lines.len() < UNKNOWN_LINES_SHOWN {
-                    let line = format!(
-                        "  {}  {}",
-                        self.paint(style_location(), &location(found)),
-                        self.excerpt(found.text, &[], severity)
-                    );
-                    self.unknown_tally
-                        .get_mut(&id)
-                        .expect("just added")
-                        .lines
-                        .push(line);
-                }
-            }
-            Layout::Jsonl => {
-                let record = JsonHit {
-                    pattern: None,
-                    severity,
-                    title: None,
-                    file: found.file,
-                    line: found.line,
-                    ts: found.ts.map(|t| t.to_string()),
-                    source: found.label,
-                    stream: found.stream,
-                    text: Lossy::decode(found.text).text,
-                    spans: Vec::new(),
-                    captures: BTreeMap::new(),
-                    template: Some(&template),
-                };
-                write_json(&mut self.out, &record)?;
-            }
-            Layout::Summary | Layout::JsonlSummary => {}
-        }
-        Ok(())
-    }
-
-    /// The templates of unrecognised errors, most severe then most frequent first.
-    fn unknown_order(&self) -> Vec<u64> {
-        let mut order: Vec<u64> = self.unknown_tally.keys().copied().collect();
-        order.sort_by_key(|id| {
-            let t = &self.unknown_tally[id];
-            (
-                std::cmp::Reverse(t.severity),
-                std::cmp::Reverse(t.count),
-                *id,
-            )
-        });
-        order
-    }
-
-    /// After the known errors: the templates of unrecognised errors, as the layout says.
-    fn finish_unknown(&mut self) -> io::Result<()> {
-        let order = self.unknown_order();
-        let lang = self.lang;
-        match self.layout {
-            Layout::Summary => {
-                for id in order {
-                    let t = &self.unknown_tally[&id];
-                    let severity = t.severity.unwrap_or(Severity::Error);
-                    writeln!(
-                        self.out,
-                        "{:>6}  {}  {:<28} {}  {}",
-                        t.count,
-                        self.paint(style_severity(severity), &severity_cell(severity, lang)),
-                        labels_unknown(lang),
-                        sanitize::visible(t.template.as_bytes()),
-                        self.paint(
-                            style_location(),
-                            &format!("(first: {})", sanitize::visible(t.first.as_bytes()))
-                        ),
-                    )?;
-                }
-            }
-            Layout::JsonlSummary => {
-                for id in order {
-                    let t = &self.unknown_tally[&id];
-                    let record = JsonTemplateCount {
-                        pattern: None,
-                        severity: t.severity.unwrap_or(Severity::Error),
-                        template: &t.template,
-                        count: t.count,
-                        first: &t.first,
-                    };
-                    write_json(&mut self.out, &record)?;
-                }
-            }
-            Layout::Grouped => {
-                for id in order {
-                    let t = self.unknown_tally.remove(&id).unwrap_or_default();
-                    let severity = t.severity.unwrap_or(Severity::Error);
-                    writeln!(
-                        self.out,
-                        "{} {}  {}  ({})",
-                        self.paint(
-                            style_severity(severity),
-                            &severity.word(lang).to_uppercase()
-                        ),
-                        self.paint(Style::new().bold(), labels_unknown(lang)),
-                        sanitize::visible(t.template.as_bytes()),
-                        t.count
-                    )?;
-                    for line in &t.lines {
-                        writeln!(self.out, "{line}")?;
-                    }
-                    let more = t.count.saturating_sub(t.lines.len() as u64);
-                    if more > 0 {
-                        writeln!(self.out, "  … {more} more")?;
-                    }
-                    writeln!(self.out)?;
-                }
-            }
-            Layout::InOrder | Layout::Jsonl => {}
-        }
-        Ok(())
-    }
-
-    /// Hits printed (or counted) so far.
-    pub fn hits(&self) -> u64 {
-        self.hits
-    }
-
-    /// Push what is written so far to the output: a follower's hits must show as they
-    /// happen, not when a buffer fills or the scan ends.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-
-    pub fn found(&mut self, found: &Found) -> io::Result<()> {
-        if let Some(unknown) = found.unknown {
-            return self.found_unknown(found, unknown);
-        }
-        for hit in found.hits {
-            let entry = &self.catalogue.entries()[hit.entry];
-            self.hits += 1;
-            let tally = self.tally.entry(hit.entry).or_default();
-            tally.count += 1;
-            if tally.count == 1 {
-                // Kept as it is for JSON (serde escapes it); made safe where printed as text.
-                tally.first = format!("{}:{}", found.file, found.line);
-            }
-            match self.layout {
-                Layout::InOrder => self.write_in_order(found, entry, &hit.spans, &hit.captures)?,
-                Layout::Grouped => {
-                    let line = format!(
-                        "  {}  {}",
-                        self.paint(style_location(), &location(found)),
-                        self.excerpt(found.text, &hit.spans, entry.severity)
-                    );
-                    self.tally
-                        .get_mut(&hit.entry)
-                        .expect("just added")
-                        .keep(line);
-                }
-                Layout::Jsonl => {
-                    let decoded = Lossy::decode(found.text);
-                    let record = JsonHit {
-                        pattern: Some(&entry.id),
-                        severity: entry.severity,
-                        title: Some(entry.title.get(self.lang)),
-                        file: found.file,
-                        line: found.line,
-                        ts: found.ts.map(|t| t.to_string()),
-                        source: found.label,
-                        stream: found.stream,
-                        text: decoded.text.clone(),
-                        spans: hit
-                            .spans
-                            .iter()
-                            .map(|s| {
-                                let start = decoded.offset(s.start, false);
-                                // An empty match stays empty, even inside an invalid sequence.
-                                let end = if s.is_empty() {
-                                    start
-                                } else {
-                                    decoded.offset(s.end, true)
-                                };
-                                [start, end]
-                            })
-                            .collect(),
-                        captures: hit
-                            .captures
-                            .iter()
-                            .map(|(k, v)| (k.as_str(), v.as_str()))
-                            .collect(),
-                        template: None,
-                    };
-                    write_json(&mut self.out, &record)?;
-                }
-                Layout::Summary | Layout::JsonlSummary => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn write_in_order(
-        &mut self,
-        found: &Found,
-        entry: &Entry,
-        spans: &[Range<usize>],
-        captures: &[(String, String)],
-    ) -> io::Result<()> {
-        let location = location(found);
-        let mut header = format!(
-            "{} {} {}",
-            self.paint(style_location(), &location),
-            self.paint(
-                style_severity(entry.severity),
-                &severity_cell(entry.severity, self.lang)
-            ),
-            self.paint(Style::new().bold(), &entry.id),
-        );
-        header.push_str("  ");
-        header.push_str(entry.title.get(self.lang));
-        writeln!(self.out, "{header}")?;
-        if let Some(when) = when(found) {
-            writeln!(self.out, "    {}", self.paint(Style::new().dimmed(), &when))?;
-        }
-        writeln!(
-            self.out,
-            "    {}",
-            self.excerpt(found.text, spans, entry.severity)
-        )?;
-        if let Some(step) = entry.remedy.first() {
-            let mut line = format!("    → {}", step.text(self.lang));
-            if let Some(cmd) = step.run.first() {
-                // Placeholders the hit cannot fill show as `<name>`, as in the viewer.
-                let cmd = crate::explain::fill_command(cmd, captures);
-                line.push_str("  ");
-                line.push_str(&self.paint(style_command(), &format!("$ {cmd}")));
-            }
-            writeln!(self.out, "{line}")?;
-        }
-        Ok(())
+        let error = MinedError {
+            id,
+            template: &template,
+            severity,
+        };
+        self.sink.unrecognised(found, &error)
     }
 
     /// Finish: print what only the end can show (groups, counts, a footer).
     pub fn finish(mut self, footer: bool) -> io::Result<()> {
-        let mut order: Vec<usize> = self.tally.keys().copied().collect();
-        let entries = self.catalogue.entries();
-        order.sort_by_key(|&i| {
-            (
-                std::cmp::Reverse(entries[i].severity),
-                std::cmp::Reverse(self.tally[&i].count),
-                i,
-            )
-        });
-        match self.layout {
-            Layout::Grouped => {
-                for &index in &order {
-                    let tally = self.tally.remove(&index).unwrap_or_default();
-                    self.write_group(&entries[index], &tally)?;
-                }
-            }
-            Layout::Summary => {
-                for &index in &order {
-                    let entry = &entries[index];
-                    let tally = &self.tally[&index];
-                    writeln!(
-                        self.out,
-                        "{:>6}  {}  {:<28} {}  {}",
-                        tally.count,
-                        self.paint(
-                            style_severity(entry.severity),
-                            &severity_cell(entry.severity, self.lang)
-                        ),
-                        entry.id,
-                        entry.title.get(self.lang),
-                        self.paint(
-                            style_location(),
-                            &format!("(first: {})", sanitize::visible(tally.first.as_bytes()))
-                        ),
-                    )?;
-                }
-            }
-            Layout::JsonlSummary => {
-                for &index in &order {
-                    let entry = &entries[index];
-                    let tally = &self.tally[&index];
-                    let record = JsonCount {
-                        pattern: &entry.id,
-                        severity: entry.severity,
-                        title: entry.title.get(self.lang),
-                        count: tally.count,
-                        first: &tally.first,
-                    };
-                    write_json(&mut self.out, &record)?;
-                }
-            }
-            Layout::InOrder | Layout::Jsonl => {}
-        }
-        let unknown_templates = self.unknown_tally.len();
-        self.finish_unknown()?;
-        if footer && !matches!(self.layout, Layout::Jsonl | Layout::JsonlSummary) {
-            let message = match (self.lang, self.hits) {
-                (Lang::En, 0) => "No known errors found.".to_string(),
-                (Lang::Zh, 0) => "未发现已知错误。".to_string(),
-                (Lang::En, n) => format!(
-                    "{n} hit(s) of {} known error(s). Cause and full remedy: triage explain <id>",
-                    self.tally.len()
-                ),
-                (Lang::Zh, n) => format!(
-                    "共 {n} 处命中，涉及 {} 种已知错误。查看原因与完整解决步骤：triage explain <id>",
-                    self.tally.len()
-                ),
-            };
-            writeln!(self.out, "\n{}", self.paint(Style::new().bold(), &message))?;
-            if self.unrecognised > 0 {
-                let message = match self.lang {
-                    Lang::En => format!(
-                        "{} unrecognised error line(s) in {} template(s): no catalogue entry knows them.",
-                        self.unrecognised, unknown_templates
-                    ),
-                    Lang::Zh => format!(
-                        "另有 {} 行未识别的错误（{} 种模板）：目录中没有对应条目。",
-                        self.unrecognised, unknown_templates
-                    ),
-                };
-                writeln!(self.out, "{}", self.paint(Style::new().bold(), &message))?;
-            }
-        }
-        self.out.flush()
-    }
-
-    fn write_group(&mut self, entry: &Entry, tally: &Tally) -> io::Result<()> {
-        let lang = self.lang;
-        writeln!(
-            self.out,
-            "{} {}  {}  ({})",
-            self.paint(
-                style_severity(entry.severity),
-                &entry.severity.word(lang).to_uppercase()
-            ),
-            self.paint(Style::new().bold(), &entry.id),
-            entry.title.get(lang),
-            tally.count
-        )?;
-        writeln!(
-            self.out,
-            "  {}",
-            entry.cause.get(lang).trim().replace('\n', "\n  ")
-        )?;
-        let labels = crate::explain::labels(lang);
-        for (n, step) in entry.remedy.iter().enumerate() {
-            if step.destructive {
-                writeln!(
-                    self.out,
-                    "  {}. {} {}",
-                    n + 1,
-                    self.paint(style_severity(Severity::Critical), labels.destructive),
-                    step.text(lang)
-                )?;
-                if let Some(warning) = step.warning(lang) {
-                    writeln!(self.out, "       ! {}", warning.trim())?;
-                }
-            } else {
-                writeln!(self.out, "  {}. {}", n + 1, step.text(lang))?;
-            }
-            // A group has no single hit to fill placeholders from: they show as `<name>`.
-            for cmd in &step.run {
-                let cmd = crate::explain::fill_command(cmd, &[]);
-                writeln!(
-                    self.out,
-                    "       {}",
-                    self.paint(style_command(), &format!("$ {cmd}"))
-                )?;
-            }
-        }
-        for line in &tally.lines {
-            writeln!(self.out, "{line}")?;
-        }
-        if tally.left_out > 0 {
-            let more = match self.lang {
-                Lang::Zh => format!("  … 另有 {} 行", tally.left_out),
-                _ => format!("  … {} more lines", tally.left_out),
-            };
-            writeln!(self.out, "{}", self.paint(style_location(), &more))?;
-        }
-        for line in &tally.last {
-            writeln!(self.out, "{line}")?;
-        }
-        writeln!(self.out)
-    }
-
-    fn paint(&self, style: Style, text: &str) -> String {
-        if self.color {
-            format!("{style}{text}{style:#}")
-        } else {
-            text.to_string()
-        }
-    }
-
-    /// The line, made safe, cut to a window around the first match, matches highlighted.
-    fn excerpt(&self, text: &[u8], spans: &[Range<usize>], severity: Severity) -> String {
-        let window = excerpt_window(text, spans.first().cloned().unwrap_or(0..0), EXCERPT);
-        let mut out = String::new();
-        if window.start > 0 {
-            out.push_str(&cut_marker(window.start));
-        }
-        let mut at = window.start;
-        for span in spans {
-            let span = span.start.max(window.start)..span.end.min(window.end);
-            if span.start >= span.end || span.start < at {
-                continue;
-            }
-            sanitize::push_visible(&mut out, &text[at..span.start], true);
-            let matched = sanitize::visible(&text[span.clone()]);
-            out.push_str(&self.paint(style_severity(severity).bold(), &matched));
-            at = span.end;
-        }
-        sanitize::push_visible(&mut out, &text[at..window.end], true);
-        if window.end < text.len() {
-            out.push_str(&cut_marker(text.len() - window.end));
-        }
-        out
+        self.sink.finish(&self.tally, footer)
     }
 }
 
-/// A line as JSON carries it: decoded as `String::from_utf8_lossy` does (each invalid sequence
-/// becomes U+FFFD, 3 bytes in UTF-8), with what maps byte offsets in the line to byte offsets
-/// in the decoded text, so that spans point at the same characters in both.
-struct Lossy {
-    text: String,
-    /// Each invalid sequence: (offset in the line, its length there, offset in `text`).
-    invalid: Vec<(usize, usize, usize)>,
-}
-
-impl Lossy {
-    fn decode(bytes: &[u8]) -> Lossy {
-        let mut text = String::with_capacity(bytes.len());
-        let mut invalid = Vec::new();
-        let mut at = 0;
-        for chunk in bytes.utf8_chunks() {
-            text.push_str(chunk.valid());
-            at += chunk.valid().len();
-            if !chunk.invalid().is_empty() {
-                invalid.push((at, chunk.invalid().len(), text.len()));
-                text.push(char::REPLACEMENT_CHARACTER);
-                at += chunk.invalid().len();
-            }
-        }
-        Lossy { text, invalid }
+/// The sink for `layout`, writing to `out`.
+pub fn sink<'c, W: io::Write + 'c>(
+    out: W,
+    layout: Layout,
+    catalogue: &'c Catalogue,
+    lang: Lang,
+    color: bool,
+) -> Box<dyn Sink + 'c> {
+    match layout {
+        Layout::InOrder => Box::new(text::Standard::new(text::TextOut::new(
+            out, catalogue, lang, color,
+        ))),
+        Layout::Grouped => Box::new(text::Grouped::new(text::TextOut::new(
+            out, catalogue, lang, color,
+        ))),
+        Layout::Summary => Box::new(text::Summary::new(text::TextOut::new(
+            out, catalogue, lang, color,
+        ))),
+        Layout::Jsonl => Box::new(json::Json::new(out, lang)),
+        Layout::JsonlSummary => Box::new(json::JsonSummary::new(out, catalogue, lang)),
     }
-
-    /// The offset in `text` of byte `at` of the line. An offset inside an invalid sequence
-    /// moves to the start of its U+FFFD, or past it for the `end` of a range.
-    fn offset(&self, at: usize, end: bool) -> usize {
-        let before = self
-            .invalid
-            .partition_point(|&(start, len, _)| start + len <= at);
-        if let Some(&(start, _, text_at)) = self.invalid.get(before) {
-            if start < at {
-                return text_at + if end { 3 } else { 0 };
-            }
-        }
-        match before.checked_sub(1).map(|i| self.invalid[i]) {
-            None => at,
-            Some((start, len, text_at)) => text_at + 3 + (at - start - len),
-        }
-    }
-}
-
-/// One JSON record and a newline. Beyond what serde_json escapes (C0 controls, `"`, `\`), C1
-/// controls, DEL, bidi controls and zero-width characters are written as `\uXXXX`: a script
-/// that prints a field must not reorder or drive the terminal either.
-pub fn write_json<W: Write + ?Sized, T: Serialize>(out: &mut W, record: &T) -> io::Result<()> {
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, SafeJson);
-    record.serialize(&mut serializer).map_err(io::Error::from)?;
-    out.write_all(b"\n")
-}
-
-struct SafeJson;
-
-impl serde_json::ser::Formatter for SafeJson {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let mut from = 0;
-        for (at, c) in fragment.char_indices() {
-            if c.is_control() || sanitize::is_invisible_format(c) {
-                writer.write_all(&fragment.as_bytes()[from..at])?;
-                // All of these are in the Basic Multilingual Plane: one escape each.
-                write!(writer, "\\u{:04x}", c as u32)?;
-                from = at + c.len_utf8();
-            }
-        }
-        writer.write_all(&fragment.as_bytes()[from..])
-    }
-}
-
-/// A severity's name in `lang`, padded to 8 columns (a Chinese character takes two).
-pub fn severity_cell(severity: Severity, lang: Lang) -> String {
-    let word = severity.word(lang);
-    let width = unicode_width::UnicodeWidthStr::width(word);
-    format!("{word}{}", " ".repeat(8usize.saturating_sub(width)))
-}
-
-/// What an unrecognised error is called where a catalogue id would stand.
-fn labels_unknown(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "unrecognised",
-        Lang::Zh => "未识别",
-    }
-}
-
-/// When and who, for the line under a hit's header (made safe).
-fn when(found: &Found) -> Option<String> {
-    match (found.ts, found.label) {
-        (Some(ts), Some(label)) => Some(format!("{ts} {}", sanitize::visible(label.as_bytes()))),
-        (Some(ts), None) => Some(ts.to_string()),
-        (None, Some(label)) => Some(sanitize::visible(label.as_bytes())),
-        (None, None) => None,
-    }
-}
-
-/// Where a hit was, `file:line`, the file name made safe like log text: a name can hold
-/// anything but `/` and NUL, escapes included.
-fn location(found: &Found) -> String {
-    format!(
-        "{}:{}",
-        sanitize::visible(found.file.as_bytes()),
-        found.line
-    )
-}
-
-/// A window of at most `max` bytes of `text` that shows `focus` (or its start), cut at
-/// UTF-8 character boundaries.
-/// The part of a long line shown around `focus`, at most about `max` bytes. A cut ends at a
-/// space when one is near (so no word or number is shown in part), else at a character
-/// boundary; bytes are cut only where the marker saying so takes less room than they do.
-fn excerpt_window(text: &[u8], focus: Range<usize>, max: usize) -> Range<usize> {
-    if text.len() <= max {
-        return 0..text.len();
-    }
-    let before = max / 4;
-    let mut start = focus.start.saturating_sub(before);
-    let mut end = (start + max).min(text.len());
-    start = end.saturating_sub(max).min(start);
-    // Near the cut, the nearest space inward (not past the match).
-    let keep_from = focus.start.min(text.len());
-    let keep_to = focus.end.clamp(keep_from, text.len());
-    if start > 0 {
-        if let Some(space) = text[start..(start + SNAP).min(keep_from)]
-            .iter()
-            .position(|&b| b == b' ')
-        {
-            start += space;
-        }
-    }
-    if end < text.len() {
-        let from = end.saturating_sub(SNAP).max(keep_to).min(end);
-        if let Some(space) = text[from..end].iter().rposition(|&b| b == b' ') {
-            end = from + space + 1;
-        }
-    }
-    while start > 0 && is_continuation(text[start]) {
-        start -= 1;
-    }
-    while end < text.len() && is_continuation(text[end]) {
-        end += 1;
-    }
-    if cut_marker(start).len() >= start {
-        start = 0;
-    }
-    if cut_marker(text.len() - end).len() >= text.len() - end {
-        end = text.len();
-    }
-    start..end
-}
-
-/// How far a cut may move to end at a space.
-const SNAP: usize = 24;
-
-/// What stands for `bytes` cut from a line.
-fn cut_marker(bytes: usize) -> String {
-    format!("…[{bytes} bytes]")
-}
-
-fn is_continuation(byte: u8) -> bool {
-    byte & 0b1100_0000 == 0b1000_0000
-}
-
-/// A card from [`crate::explain::render_card`] (plain, already safe) with colour: the
-/// heading in its severity's colour, commands as `scan` shows them.
-pub fn paint_card(card: &str, severity: Severity) -> String {
-    let paint = |style: Style, text: &str| format!("{style}{text}{style:#}");
-    let mut out = String::with_capacity(card.len() + 256);
-    for (n, line) in card.split_inclusive('\n').enumerate() {
-        let (text, newline) = match line.strip_suffix('\n') {
-            Some(text) => (text, "\n"),
-            None => (line, ""),
-        };
-        if n == 0 {
-            out += &paint(style_severity(severity).bold(), text);
-        } else if text.trim_start().starts_with("$ ") {
-            out += &paint(style_command(), text);
-        } else {
-            out += text;
-        }
-        out += newline;
-    }
-    out
-}
-
-fn style_severity(severity: Severity) -> Style {
-    let color = match severity {
-        Severity::Critical => AnsiColor::BrightRed,
-        Severity::Error => AnsiColor::Red,
-        Severity::Warning => AnsiColor::Yellow,
-        Severity::Info => AnsiColor::Cyan,
-    };
-    let style = Style::new().fg_color(Some(color.into()));
-    if severity == Severity::Critical {
-        style.bold()
-    } else {
-        style
-    }
-}
-
-fn style_location() -> Style {
-    Style::new().fg_color(Some(AnsiColor::Magenta.into()))
-}
-
-fn style_command() -> Style {
-    Style::new().fg_color(Some(AnsiColor::Green.into()))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::{cell::RefCell, rc::Rc};
+
     use super::*;
+    use crate::model::Level;
+
+    /// An output whose bytes the test can read while the sink still holds it.
+    #[derive(Clone, Default)]
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+
+    impl io::Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.borrow().clone()).unwrap()
+        }
+    }
+
+    const OOM: &str = "Out of memory: Killed process 4242 (mysqld) total-vm:1735420kB";
+    const DPKG: &str = "E: dpkg was interrupted, you must manually run 'sudo dpkg --configure -a' to correct the problem.";
+
+    fn hit(catalogue: &Catalogue, id: &str, text: &str) -> Hit {
+        let entry = catalogue.index_of(id).unwrap();
+        Hit {
+            index: 0,
+            entry,
+            severity: catalogue.entries()[entry].severity,
+            spans: vec![0..text.len().min(13)],
+            captures: Vec::new(),
+            ts: None,
+        }
+    }
+
+    fn found<'a>(text: &'a str, line: u64, hits: &'a [Hit]) -> Found<'a> {
+        Found {
+            file: "host.log",
+            line,
+            ts: None,
+            label: None,
+            stream: None,
+            text: text.as_bytes(),
+            hits,
+            unknown: None,
+        }
+    }
+
+    /// dpkg twice, the OOM kill once, and one unrecognised error, through `printer`.
+    fn feed(printer: &mut Printer, catalogue: &Catalogue) {
+        let dpkg = [hit(catalogue, "dpkg-interrupted", DPKG)];
+        let oom = [hit(catalogue, "oom-kill", OOM)];
+        printer.found(&found(DPKG, 3, &dpkg)).unwrap();
+        printer.found(&found(OOM, 7, &oom)).unwrap();
+        printer.found(&found(DPKG, 9, &dpkg)).unwrap();
+        let unknown = Found {
+            unknown: Some(Unrecognised {
+                level: Level::Err,
+                message_start: 0,
+            }),
+            ..found("worker 3 lost its lease on shard 17", 11, &[])
+        };
+        printer.found(&unknown).unwrap();
+    }
+
+    #[derive(Default)]
+    struct Recorded {
+        calls: Vec<String>,
+        finished: Option<(Vec<(usize, u64, String)>, Vec<(String, u64)>, u64, u64)>,
+    }
+
+    /// A sink that records what it is handed.
+    struct Recorder<'r>(&'r RefCell<Recorded>);
+
+    impl Sink for Recorder<'_> {
+        fn hit(&mut self, found: &Found, _: &Hit, entry: &Entry) -> io::Result<()> {
+            let call = format!("hit {} {}", found.line, entry.id);
+            self.0.borrow_mut().calls.push(call);
+            Ok(())
+        }
+        fn unrecognised(&mut self, found: &Found, error: &MinedError) -> io::Result<()> {
+            let call = format!("unrecognised {} {}", found.line, error.template);
+            self.0.borrow_mut().calls.push(call);
+            Ok(())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.0.borrow_mut().calls.push("flush".into());
+            Ok(())
+        }
+        fn finish(&mut self, tally: &Tally, _: bool) -> io::Result<()> {
+            let entries = tally
+                .entries
+                .iter()
+                .map(|(&i, c)| (i, c.count, c.first.clone()))
+                .collect();
+            let templates = tally
+                .templates
+                .values()
+                .map(|t| (t.template.clone(), t.count))
+                .collect();
+            let finished = (entries, templates, tally.hits, tally.unrecognised);
+            self.0.borrow_mut().finished = Some(finished);
+            Ok(())
+        }
+    }
 
     #[test]
-    fn a_group_keeps_its_first_and_newest_lines_and_counts_the_rest() {
+    fn the_printer_hands_every_hit_in_order_and_the_tally_at_the_end() {
+        let (catalogue, _) = Catalogue::builtin();
+        let recorded = RefCell::new(Recorded::default());
+        let mut printer = Printer::with_sink(Box::new(Recorder(&recorded)), &catalogue);
+        feed(&mut printer, &catalogue);
+        assert_eq!((printer.hits(), printer.unrecognised()), (3, 1));
+        printer.finish(false).unwrap();
+        let recorded = recorded.into_inner();
+        assert_eq!(
+            recorded.calls,
+            [
+                "hit 3 dpkg-interrupted",
+                "hit 7 oom-kill",
+                "hit 9 dpkg-interrupted",
+                "unrecognised 11 worker <*> lost its lease on shard <*>",
+            ]
+        );
+        let dpkg = catalogue.index_of("dpkg-interrupted").unwrap();
+        let oom = catalogue.index_of("oom-kill").unwrap();
+        let (entries, templates, hits, unrecognised) = recorded.finished.unwrap();
+        let mut expected = vec![
+            (dpkg, 2, "host.log:3".to_string()),
+            (oom, 1, "host.log:7".to_string()),
+        ];
+        expected.sort();
+        assert_eq!(entries, expected);
+        assert_eq!(templates.len(), 1);
+        assert_eq!((hits, unrecognised), (3, 1));
+    }
+
+    #[test]
+    fn entries_are_ordered_most_severe_then_most_frequent() {
+        let (catalogue, _) = Catalogue::builtin();
         let mut tally = Tally::default();
-        for n in 0..10_000 {
-            tally.keep(format!("line {n}"));
+        let dpkg = catalogue.index_of("dpkg-interrupted").unwrap();
+        let oom = catalogue.index_of("oom-kill").unwrap();
+        assert!(catalogue.entries()[oom].severity > catalogue.entries()[dpkg].severity);
+        tally.entries.insert(
+            dpkg,
+            Count {
+                count: 9,
+                first: String::new(),
+            },
+        );
+        tally.entries.insert(
+            oom,
+            Count {
+                count: 1,
+                first: String::new(),
+            },
+        );
+        assert_eq!(tally.entry_order(&catalogue), [oom, dpkg]);
+    }
+
+    /// In order and JSON lines write each hit as it comes (a follower or a pipe sees it at
+    /// once); grouped and summary layouts hold everything for the end.
+    #[test]
+    fn each_layout_writes_when_it_can() {
+        let (catalogue, _) = Catalogue::builtin();
+        for layout in [
+            Layout::InOrder,
+            Layout::Jsonl,
+            Layout::Grouped,
+            Layout::Summary,
+            Layout::JsonlSummary,
+        ] {
+            let out = Shared::default();
+            let mut printer = Printer::new(out.clone(), layout, &catalogue, Lang::En, false);
+            feed(&mut printer, &catalogue);
+            printer.flush().unwrap();
+            let streamed = out.text();
+            printer.finish(false).unwrap();
+            let all = out.text();
+            match layout {
+                Layout::InOrder => {
+                    assert_eq!(streamed, all, "{layout:?}");
+                    let headers: Vec<&str> = all.lines().filter(|l| !l.starts_with(' ')).collect();
+                    assert_eq!(headers.len(), 4, "{all}");
+                    assert!(headers[0].starts_with("host.log:3 error    dpkg-interrupted  "));
+                    assert!(headers[1].starts_with("host.log:7 critical oom-kill  "));
+                    assert!(headers[3].starts_with("host.log:11 error    unrecognised  "));
+                }
+                Layout::Jsonl => {
+                    assert_eq!(streamed, all, "{layout:?}");
+                    let records: Vec<serde_json::Value> = all
+                        .lines()
+                        .map(|l| serde_json::from_str(l).unwrap())
+                        .collect();
+                    let patterns: Vec<_> = records.iter().map(|r| r["pattern"].clone()).collect();
+                    assert_eq!(
+                        patterns,
+                        [
+                            serde_json::json!("dpkg-interrupted"),
+                            serde_json::json!("oom-kill"),
+                            serde_json::json!("dpkg-interrupted"),
+                            serde_json::Value::Null,
+                        ]
+                    );
+                    assert_eq!(records[1]["spans"], serde_json::json!([[0, 13]]));
+                }
+                Layout::Grouped => {
+                    assert_eq!(streamed, "", "{layout:?}");
+                    let headers: Vec<&str> = all
+                        .lines()
+                        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+                        .collect();
+                    assert_eq!(headers.len(), 3, "{all}");
+                    assert!(headers[0].starts_with("CRITICAL oom-kill  "), "{all}");
+                    assert!(headers[1].starts_with("ERROR dpkg-interrupted  "), "{all}");
+                    assert!(headers[1].ends_with("(2)"), "{all}");
+                    assert!(headers[2].starts_with("ERROR unrecognised  "), "{all}");
+                    assert!(all.contains("  host.log:9  "), "{all}");
+                }
+                Layout::Summary => {
+                    assert_eq!(streamed, "", "{layout:?}");
+                    let lines: Vec<&str> = all.lines().collect();
+                    assert_eq!(lines.len(), 3, "{all}");
+                    assert!(lines[0].starts_with("     1  critical  oom-kill "), "{all}");
+                    assert!(lines[1].contains("(first: host.log:3)"), "{all}");
+                    assert!(lines[2].contains("  unrecognised "), "{all}");
+                }
+                Layout::JsonlSummary => {
+                    assert_eq!(streamed, "", "{layout:?}");
+                    let counts: Vec<(serde_json::Value, u64)> = all
+                        .lines()
+                        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+                        .map(|r| (r["pattern"].clone(), r["count"].as_u64().unwrap()))
+                        .collect();
+                    assert_eq!(
+                        counts,
+                        [
+                            (serde_json::json!("oom-kill"), 1),
+                            (serde_json::json!("dpkg-interrupted"), 2),
+                            (serde_json::Value::Null, 1)
+                        ]
+                    );
+                }
+            }
         }
-        assert_eq!(tally.lines.len(), GROUP_HEAD);
-        assert_eq!(tally.last.len(), GROUP_TAIL);
-        assert_eq!(tally.left_out, 10_000 - (GROUP_HEAD + GROUP_TAIL) as u64);
-        assert_eq!(tally.lines[0], "line 0");
-        assert_eq!(tally.last.back().unwrap(), "line 9999");
-        let mut few = Tally::default();
-        for n in 0..GROUP_HEAD + GROUP_TAIL {
-            few.keep(format!("line {n}"));
-        }
-        assert_eq!(few.left_out, 0);
     }
 
     #[test]
-    fn offsets_map_into_the_lossily_decoded_text() {
-        let line = b"a\xffb\xe2\x82c\xf0";
-        let lossy = Lossy::decode(line);
-        assert_eq!(lossy.text, String::from_utf8_lossy(line));
-        // a \xff b \xe2\x82 c \xf0 -> a U+FFFD b U+FFFD c U+FFFD
-        assert_eq!(lossy.offset(0, false), 0);
-        assert_eq!(lossy.offset(1, false), 1);
-        assert_eq!(lossy.offset(2, false), 4);
-        assert_eq!(
-            &lossy.text[lossy.offset(2, false)..lossy.offset(3, true)],
-            "b"
-        );
-        assert_eq!(
-            &lossy.text[lossy.offset(3, false)..lossy.offset(5, true)],
-            "\u{fffd}"
-        );
-        assert_eq!(lossy.offset(4, true), 8);
-        assert_eq!(
-            &lossy.text[lossy.offset(5, false)..lossy.offset(6, true)],
-            "c"
-        );
-        assert_eq!(lossy.offset(7, true), lossy.text.len());
-        let plain = Lossy::decode("数据 ok".as_bytes());
-        assert_eq!(plain.offset(6, false), 6);
-    }
-
-    #[test]
-    fn json_strings_escape_what_a_terminal_would_obey() {
-        let mut out = Vec::new();
-        write_json(&mut out, &"a\u{9b}b\u{7f}c\u{202e}d\u{200b}e\u{feff}\x1b").unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert_eq!(
-            text,
-            "\"a\\u009bb\\u007fc\\u202ed\\u200be\\ufeff\\u001b\"\n"
-        );
-        let back: String = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, "a\u{9b}b\u{7f}c\u{202e}d\u{200b}e\u{feff}\x1b");
-    }
-
-    #[test]
-    fn excerpt_windows_keep_the_match_and_whole_characters() {
-        assert_eq!(excerpt_window(b"short", 1..2, 240), 0..5);
-        let long = vec![b'a'; 1000];
-        let w = excerpt_window(&long, 500..510, 100);
-        assert!(w.contains(&500) && w.len() == 100);
-        let w = excerpt_window(&long, 990..1000, 100);
-        assert_eq!(w, 900..1000);
-        let cjk = "数".repeat(100);
-        let w = excerpt_window(cjk.as_bytes(), 151..154, 50);
-        assert!(std::str::from_utf8(&cjk.as_bytes()[w]).is_ok());
-    }
-
-    #[test]
-    fn a_cut_saves_more_than_its_marker_takes_and_ends_at_a_space() {
-        // Three bytes over: cutting them would cost `…[3 bytes]`, more than it saves.
-        let line = format!("- 1123914312 {}", "x".repeat(240));
-        let focus = line.len() - 10..line.len();
-        assert_eq!(excerpt_window(line.as_bytes(), focus, 250), 0..line.len());
-        // The same at the end: 11 bytes are shown rather than `…[11 bytes]`.
-        let line = format!("{}12345678901", "a".repeat(240));
-        assert_eq!(excerpt_window(line.as_bytes(), 0..5, 240), 0..line.len());
-        // A real cut stops at a space, not inside a word or number.
-        let line = format!(
-            "{}2026-11-29T08:02:40 {}",
-            "1123914312 ".repeat(10),
-            "z".repeat(300)
-        );
-        let at = line.find("2026").unwrap();
-        for cut in 0..11 {
-            let w = excerpt_window(line.as_bytes(), at + cut..at + 19, 240);
-            assert!(
-                w.start > 0 && line.as_bytes()[w.start] == b' ',
-                "{cut}: {w:?}"
+    fn the_footer_is_for_text_on_a_terminal() {
+        let (catalogue, _) = Catalogue::builtin();
+        for (layout, footer, shown) in [
+            (Layout::InOrder, true, true),
+            (Layout::Grouped, true, true),
+            (Layout::Summary, true, true),
+            (Layout::Summary, false, false),
+            (Layout::Jsonl, true, false),
+            (Layout::JsonlSummary, true, false),
+        ] {
+            let out = Shared::default();
+            let mut printer = Printer::new(out.clone(), layout, &catalogue, Lang::En, false);
+            feed(&mut printer, &catalogue);
+            printer.finish(footer).unwrap();
+            let text = out.text();
+            assert_eq!(
+                text.contains("3 hit(s) of 2 known error(s).")
+                    && text.contains("1 unrecognised error line(s) in 1 template(s)"),
+                shown,
+                "{layout:?} {footer}: {text}"
             );
         }
     }
