@@ -1,0 +1,116 @@
+//! `triage report`: read everything, group the hits into incidents, write the draft.
+
+use std::{
+    io::{self, Write},
+    process::ExitCode,
+    sync::Arc,
+};
+
+use anyhow::Result;
+
+use super::complain;
+use crate::{
+    app::PaneId,
+    catalogue::Catalogue,
+    cli::ReportFormat,
+    embedded,
+    loader::{LogData, LogFile},
+    matcher::Matcher,
+    plan::{ReportInput, ReportPlan},
+    sanitize, scan,
+    source::{docker::DockerOptions, journal::JournalOptions},
+};
+
+pub(super) fn run(plan: ReportPlan) -> Result<ExitCode> {
+    let (catalogue, _) = super::catalogue(&plan.common.catalogue);
+    let catalogue = &catalogue;
+    let matcher = Matcher::new(catalogue);
+    let mut failed = false;
+    let report = match plan.input {
+        ReportInput::Live { docker, journal } => report_live(catalogue, &matcher, docker, journal)?,
+        input => {
+            let logs: Vec<(String, LogData)> = match input {
+                ReportInput::Files(files) => files
+                    .iter()
+                    .map(|path| (sanitize::path_name(path), LogData::Path(path.clone())))
+                    .collect(),
+                _ => embedded::INCIDENT_FILES
+                    .iter()
+                    .map(|(name, bytes)| (name.to_string(), LogData::Static(bytes)))
+                    .collect(),
+            };
+            let mut panes: [Vec<LogFile>; 2] = [Vec::new(), Vec::new()];
+            for (name, data) in logs {
+                match LogFile::open(&name, data, None) {
+                    Ok(file) => panes[file.pane().index()].push(file),
+                    Err(err) => {
+                        complain(&err);
+                        failed = true;
+                    }
+                }
+            }
+            crate::postmortem::Report::from_files(catalogue, &matcher, panes)
+        }
+    };
+    let lang = plan.common.lang;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match plan.format {
+        ReportFormat::Markdown => {
+            out.write_all(crate::postmortem::markdown(catalogue, &report, lang).as_bytes())?
+        }
+        ReportFormat::Json => crate::postmortem::write_json(&mut out, catalogue, &report)?,
+    }
+    out.flush()?;
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Docker's and the journal's lines read once, each hit line kept with its fields.
+fn report_live(
+    catalogue: &Catalogue,
+    matcher: &Matcher,
+    docker: Option<DockerOptions>,
+    journal: Option<JournalOptions>,
+) -> Result<crate::postmortem::Report> {
+    use crate::model::{Block, LineFields};
+    let mut lines = Vec::new();
+    let mut sink = |found: &scan::Found| {
+        let pane = if found.file == "journal" {
+            PaneId::Host
+        } else {
+            PaneId::Containers
+        };
+        let fields = LineFields {
+            ts: found.ts,
+            label: found.label.map(Arc::from),
+            stream: found.stream,
+            priority: None,
+            message_start: 0,
+        };
+        let block = Block::from_fields([(found.text, fields)]);
+        let hits = found
+            .hits
+            .iter()
+            .map(|h| crate::model::Hit {
+                index: 0,
+                ..h.clone()
+            })
+            .collect();
+        lines.push((pane, Arc::new(block), hits, found.file.to_string()));
+        Ok(())
+    };
+    scan::scan_live(
+        matcher,
+        docker,
+        journal,
+        false,
+        None,
+        &mut sink,
+        &mut |source, why| complain(format_args!("{source}: {why}")),
+        &mut |source, why| complain(format_args!("{source}: {why}")),
+    )?;
+    Ok(crate::postmortem::Report::from_lines(catalogue, lines))
+}
