@@ -15,6 +15,8 @@ pub mod explain;
 pub mod incident;
 pub mod ingest;
 pub mod input;
+#[cfg(test)]
+mod layering;
 pub mod level;
 pub mod loader;
 pub mod matcher;
