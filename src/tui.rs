@@ -7,7 +7,7 @@
 use std::{
     io::{self, Stdout, Write},
     sync::{
-        Arc, Once,
+        Once,
         atomic::{AtomicBool, Ordering},
     },
     time::{Duration, Instant},
@@ -24,12 +24,8 @@ use ratatui::{Terminal, backend::CrosstermBackend};
 use tokio::sync::mpsc;
 
 use crate::{
-    app::{App, Command, Event, PaneId, SourceState, filter},
-    children, clipboard,
-    loader::{self, LogFile},
-    matcher::Matcher,
-    source::{self, docker::DockerOptions, journal::JournalOptions},
-    ui,
+    app::{App, Command, Event, SourceState, filter},
+    children, clipboard, ui,
 };
 
 /// At most this many frames a second: a flood of lines over a slow link stays cheap.
@@ -37,22 +33,19 @@ const FRAME_INTERVAL: Duration = Duration::from_millis(33);
 /// How often replay time advances.
 const TICK: Duration = Duration::from_millis(100);
 
-/// What to load, and how to run.
+/// The app, and how to run it.
 pub struct Run {
     pub app: App,
-    pub matcher: Arc<Matcher>,
-    /// Saved logs per pane (containers, host).
-    pub files: [Vec<LogFile>; 2],
     pub mouse: bool,
     /// Quit once every source is loaded and report timings (for benchmarks).
     pub exit_when_loaded: bool,
-    /// Live sources: Docker into the containers pane, the journal into the host pane (each as
-    /// the pane's source 0).
-    pub docker: Option<DockerOptions>,
-    pub journal: Option<JournalOptions>,
-    /// Benchmark: a file replayed as a flooding container (`bench/live.sh`).
-    pub flood: Option<(std::path::PathBuf, u64)>,
+    /// Starts the sources (the runner wires its own: files, Docker, the journal), each
+    /// sending its events to the loop on the channel given; called inside the runtime.
+    pub start: Sources,
 }
+
+/// What starts a run's sources.
+pub type Sources = Box<dyn FnOnce(&mpsc::Sender<Event>) -> io::Result<()> + Send>;
 
 /// Real time as the replay counts it: only while it runs. A pause (or a finished replay that
 /// new lines restart) is not handed to the next tick as time that passed.
@@ -204,12 +197,8 @@ async fn event_loop(
 ) -> anyhow::Result<Timings> {
     let Run {
         mut app,
-        matcher,
-        files,
         exit_when_loaded,
-        docker,
-        journal,
-        flood,
+        start,
         mouse,
     } = run;
     let started = Instant::now();
@@ -217,34 +206,7 @@ async fn event_loop(
     // Small: a live flood waits here rather than piling up in memory.
     let (tx, mut rx) = mpsc::channel::<Event>(16);
 
-    for (pane, files) in PaneId::BOTH.into_iter().zip(files) {
-        if files.is_empty() {
-            continue;
-        }
-        let (tx, matcher) = (tx.clone(), matcher.clone());
-        std::thread::Builder::new()
-            .name(format!("load-{pane:?}"))
-            .spawn(move || {
-                loader::load_pane_following(&matcher, pane, &files, &mut |ingested| {
-                    tx.blocking_send(Event::from(ingested)).is_ok()
-                });
-            })?;
-    }
-    if let Some(options) = docker {
-        spawn_live(PaneId::Containers, &tx, &matcher, move |source_tx| {
-            source::docker::run(options, source_tx)
-        });
-    }
-    if let Some(options) = journal {
-        spawn_live(PaneId::Host, &tx, &matcher, move |source_tx| {
-            source::journal::run(options, source_tx)
-        });
-    }
-    if let Some((path, lines)) = flood {
-        spawn_live(PaneId::Containers, &tx, &matcher, move |source_tx| {
-            source::flood::run(path, lines, source_tx)
-        });
-    }
+    start(&tx)?;
     let (signal_tx, mut signals) = mpsc::channel::<SignalMsg>(4);
     spawn_signal_listener(signal_tx)?;
 
@@ -381,23 +343,6 @@ async fn event_loop(
         })
         .collect();
     Ok(timings)
-}
-
-/// Start a live source feeding `pane`, with a forwarder matching its lines for the app.
-fn spawn_live<F, Fut>(pane: PaneId, tx: &mpsc::Sender<Event>, matcher: &Arc<Matcher>, source: F)
-where
-    F: FnOnce(source::Tx) -> Fut,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    let (source_tx, source_rx) = mpsc::channel(64);
-    tokio::spawn(source(source_tx));
-    tokio::spawn(source::forward::to_app(
-        pane,
-        0,
-        source_rx,
-        tx.clone(),
-        matcher.clone(),
-    ));
 }
 
 fn all_loaded(app: &App) -> bool {

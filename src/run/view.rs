@@ -5,16 +5,18 @@ use std::{process::ExitCode, sync::Arc};
 use anyhow::{Result, bail};
 
 use super::complain;
+use tokio::sync::mpsc;
+
 use crate::{
-    app::{self, App, PaneId},
+    app::{self, App, Event, PaneId},
     catalogue::{Catalogue, Lang},
     cli::ViewArgs,
     embedded,
-    loader::{LogData, LogFile},
+    loader::{self, LogData, LogFile},
     matcher::Matcher,
     parse::LogFormat,
     plan::{LiveInput, ViewPlan, Viewed},
-    sanitize, tui,
+    sanitize, source, tui,
 };
 
 pub(super) fn run(plan: ViewPlan) -> Result<ExitCode> {
@@ -144,15 +146,43 @@ fn view(
         live: docker.is_some() || journal.is_some() || flood.is_some(),
     };
     let app = App::new(catalogue.clone(), sources, &options);
+    let matcher = Arc::new(Matcher::new(&catalogue));
+    let start: tui::Sources = Box::new(move |tx: &mpsc::Sender<Event>| {
+        for (pane, files) in PaneId::BOTH.into_iter().zip(files) {
+            if files.is_empty() {
+                continue;
+            }
+            let (tx, matcher) = (tx.clone(), matcher.clone());
+            std::thread::Builder::new()
+                .name(format!("load-{pane:?}"))
+                .spawn(move || {
+                    loader::load_pane_following(&matcher, pane, &files, &mut |ingested| {
+                        tx.blocking_send(Event::from(ingested)).is_ok()
+                    });
+                })?;
+        }
+        if let Some(options) = docker {
+            spawn_live(PaneId::Containers, tx, &matcher, move |source_tx| {
+                source::docker::run(options, source_tx)
+            });
+        }
+        if let Some(options) = journal {
+            spawn_live(PaneId::Host, tx, &matcher, move |source_tx| {
+                source::journal::run(options, source_tx)
+            });
+        }
+        if let Some((path, lines)) = flood {
+            spawn_live(PaneId::Containers, tx, &matcher, move |source_tx| {
+                source::flood::run(path, lines, source_tx)
+            });
+        }
+        Ok(())
+    });
     let timings = tui::run(tui::Run {
         app,
-        matcher: Arc::new(Matcher::new(&catalogue)),
-        files,
         mouse: view.mouse,
         exit_when_loaded: view.exit_when_loaded,
-        docker,
-        journal,
-        flood,
+        start,
     })?;
     if view.exit_when_loaded {
         let ms = |d: Option<std::time::Duration>| d.map_or(-1.0, |d| d.as_secs_f64() * 1000.0);
@@ -176,4 +206,21 @@ fn view(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Start a live source feeding `pane`, with a forwarder matching its lines for the app.
+fn spawn_live<F, Fut>(pane: PaneId, tx: &mpsc::Sender<Event>, matcher: &Arc<Matcher>, source: F)
+where
+    F: FnOnce(source::Tx) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (source_tx, source_rx) = mpsc::channel(64);
+    tokio::spawn(source(source_tx));
+    tokio::spawn(source::forward::to_app(
+        pane,
+        0,
+        source_rx,
+        tx.clone(),
+        matcher.clone(),
+    ));
 }
