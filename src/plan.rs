@@ -52,7 +52,7 @@ pub enum Plan {
     /// The viewer, on saved logs, the bundled incident or the machine live.
     View(ViewPlan),
     /// Print the hits (`scan`, and `demo` or the viewer when stdout is not a terminal).
-    Scan(ScanPlan),
+    Scan(Box<ScanPlan>),
     Explain(ExplainPlan),
     Patterns(PatternsPlan),
     Report(ReportPlan),
@@ -156,8 +156,8 @@ pub struct ReportPlan {
 pub enum ReportInput {
     /// Docker's and the journal's logs as they are now.
     Live {
-        docker: Option<DockerOptions>,
-        journal: Option<JournalOptions>,
+        docker: Option<Box<DockerOptions>>,
+        journal: Option<Box<JournalOptions>>,
     },
     Demo,
     Files(Vec<PathBuf>),
@@ -188,7 +188,7 @@ impl Plan {
             Command::Scan(args) => {
                 let mut plan = scan_plan(*args, common, terminals)?;
                 plan.strict_catalogue = true;
-                Plan::Scan(plan)
+                Plan::Scan(Box::new(plan))
             }
             Command::Demo(args) => {
                 if terminals.stdout {
@@ -206,7 +206,7 @@ impl Plan {
                     };
                     let mut plan = scan_plan(scan, common, terminals)?;
                     plan.notice = Some("not a terminal: printing the incident's hits instead");
-                    Plan::Scan(plan)
+                    Plan::Scan(Box::new(plan))
                 }
             }
             Command::Explain(args) => Plan::Explain(ExplainPlan { common, args }),
@@ -252,8 +252,10 @@ impl Plan {
                         ));
                     }
                     ReportInput::Live {
-                        docker: args.docker.then(|| args.live.docker(false, None)),
-                        journal: args.journal.then(|| args.live.journal(false, None)),
+                        docker: args.docker.then(|| Box::new(args.live.docker(false, None))),
+                        journal: args
+                            .journal
+                            .then(|| Box::new(args.live.journal(false, None))),
                     }
                 } else if args.demo {
                     ReportInput::Demo
@@ -317,7 +319,7 @@ fn view_or_print(cli: Cli, common: Common, terminals: Terminals) -> Result<Plan,
             plan.notice = Some(
                 "not a terminal: printing the hits in Docker's and the journal's logs instead (see `triage scan --help`)",
             );
-            return Ok(Plan::Scan(plan));
+            return Ok(Plan::Scan(Box::new(plan)));
         }
         let live = LiveInput {
             docker: (!only.no_docker).then(|| live.docker(true, Some(VIEWER_TAIL))),
@@ -340,7 +342,7 @@ fn view_or_print(cli: Cli, common: Common, terminals: Terminals) -> Result<Plan,
             *required = true;
         }
         plan.notice = Some("not a terminal: printing the hits instead (see `triage scan --help`)");
-        return Ok(Plan::Scan(plan));
+        return Ok(Plan::Scan(Box::new(plan)));
     }
     Ok(view(files, Viewed::Files))
 }
@@ -429,7 +431,7 @@ mod tests {
 
     fn scan(args: &[&str], terminals: Terminals) -> ScanPlan {
         match plan(args, terminals) {
-            Ok(Plan::Scan(plan)) => plan,
+            Ok(Plan::Scan(plan)) => *plan,
             other => panic!("{args:?}: not a scan: {other:?}"),
         }
     }

@@ -274,7 +274,7 @@ mod tests {
             index: 0,
             entry,
             severity: catalogue.entries()[entry].severity,
-            spans: vec![0..text.len().min(13)],
+            spans: std::iter::once(0..text.len().min(13)).collect(),
             captures: Vec::new(),
             ts: None,
         }
@@ -310,10 +310,14 @@ mod tests {
         printer.found(&unknown).unwrap();
     }
 
+    /// What a sink's `finish` was handed: (entry, count, first) per entry, (template, count)
+    /// per template, hits, unrecognised errors.
+    type Finished = (Vec<(usize, u64, String)>, Vec<(String, u64)>, u64, u64);
+
     #[derive(Default)]
     struct Recorded {
         calls: Vec<String>,
-        finished: Option<(Vec<(usize, u64, String)>, Vec<(String, u64)>, u64, u64)>,
+        finished: Option<Finished>,
     }
 
     /// A sink that records what it is handed.

@@ -27,7 +27,7 @@ use crate::{
 pub fn run(plan: Plan) -> Result<ExitCode> {
     match plan {
         Plan::View(plan) => view::run(plan),
-        Plan::Scan(plan) => scan::run(plan),
+        Plan::Scan(plan) => scan::run(*plan),
         Plan::Explain(plan) => explain::run(plan),
         Plan::Patterns(plan) => patterns::run(plan),
         Plan::Report(plan) => report::run(plan),

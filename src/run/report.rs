@@ -27,7 +27,9 @@ pub(super) fn run(plan: ReportPlan) -> Result<ExitCode> {
     let matcher = Matcher::new(catalogue);
     let mut failed = false;
     let report = match plan.input {
-        ReportInput::Live { docker, journal } => report_live(catalogue, &matcher, docker, journal)?,
+        ReportInput::Live { docker, journal } => {
+            report_live(catalogue, &matcher, docker.map(|d| *d), journal.map(|j| *j))?
+        }
         input => {
             let logs: Vec<(String, LogData)> = match input {
                 ReportInput::Files(files) => files
