@@ -211,15 +211,7 @@ impl Plan {
             }
             Command::Explain(args) => Plan::Explain(ExplainPlan { common, args }),
             Command::Templates(args) => {
-                let mut jsonl = false;
-                let mut format = None;
-                for arg in &args.format {
-                    match arg {
-                        FormatArg::Text => jsonl = false,
-                        FormatArg::Jsonl => jsonl = true,
-                        FormatArg::Log(log) => format = Some(*log),
-                    }
-                }
+                let (jsonl, format) = formats(&args.format);
                 let layout = match (args.summary, jsonl) {
                     (true, _) => TemplatesLayout::Summary,
                     (false, true) => TemplatesLayout::PerLine,
@@ -347,6 +339,21 @@ fn view_or_print(cli: Cli, common: Common, terminals: Terminals) -> Result<Plan,
     Ok(view(files, Viewed::Files))
 }
 
+/// What `--format` arguments say: JSON lines out or not, and the log format forced if one
+/// is. The last of each kind wins.
+fn formats(args: &[FormatArg]) -> (bool, Option<LogFormat>) {
+    let mut jsonl = false;
+    let mut log = None;
+    for arg in args {
+        match arg {
+            FormatArg::Text => jsonl = false,
+            FormatArg::Jsonl => jsonl = true,
+            FormatArg::Log(format) => log = Some(*format),
+        }
+    }
+    (jsonl, log)
+}
+
 /// `scan`'s arguments as a plan.
 fn scan_plan(args: ScanArgs, common: Common, terminals: Terminals) -> Result<ScanPlan, PlanError> {
     let inputs = if args.demo {
@@ -366,15 +373,7 @@ fn scan_plan(args: ScanArgs, common: Common, terminals: Terminals) -> Result<Sca
             required: false,
         }
     };
-    let mut jsonl = false;
-    let mut forced = None;
-    for format in &args.format {
-        match format {
-            FormatArg::Text => jsonl = false,
-            FormatArg::Jsonl => jsonl = true,
-            FormatArg::Log(format) => forced = Some(*format),
-        }
-    }
+    let (jsonl, forced) = formats(&args.format);
     let layout = match (jsonl, args.summary, args.group) {
         (true, true, _) => Layout::JsonlSummary,
         (true, false, _) => Layout::Jsonl,

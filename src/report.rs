@@ -40,11 +40,16 @@ pub enum Layout {
 
 /// Where the hits of a scan go: one implementation per output. Hits come in input order;
 /// what only the end can show is written by [`Sink::finish`], from the [`Tally`] of all.
+/// A sink that shows only counts leaves out `hit` and `unrecognised`: the tally has them.
 pub trait Sink {
     /// A hit of `entry` on `found`'s line (a line's hits come one after the other).
-    fn hit(&mut self, found: &Found, hit: &Hit, entry: &Entry) -> io::Result<()>;
+    fn hit(&mut self, _found: &Found, _hit: &Hit, _entry: &Entry) -> io::Result<()> {
+        Ok(())
+    }
     /// An unrecognised error (`scan --unknown`) on `found`'s line, as mined.
-    fn unrecognised(&mut self, found: &Found, error: &MinedError) -> io::Result<()>;
+    fn unrecognised(&mut self, _found: &Found, _error: &MinedError) -> io::Result<()> {
+        Ok(())
+    }
     /// Push what is written so far to the output.
     fn flush(&mut self) -> io::Result<()>;
     /// The end: groups, counts, a footer (text on a terminal only), then flush.

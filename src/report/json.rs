@@ -151,14 +151,6 @@ impl<'c, W: Write> JsonSummary<'c, W> {
 }
 
 impl<W: Write> Sink for JsonSummary<'_, W> {
-    fn hit(&mut self, _: &Found, _: &Hit, _: &Entry) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn unrecognised(&mut self, _: &Found, _: &MinedError) -> io::Result<()> {
-        Ok(())
-    }
-
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }

@@ -372,14 +372,6 @@ impl<'c, W: Write> Summary<'c, W> {
 }
 
 impl<W: Write> Sink for Summary<'_, W> {
-    fn hit(&mut self, _: &Found, _: &Hit, _: &Entry) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn unrecognised(&mut self, _: &Found, _: &MinedError) -> io::Result<()> {
-        Ok(())
-    }
-
     fn flush(&mut self) -> io::Result<()> {
         self.0.out.flush()
     }

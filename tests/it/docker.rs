@@ -703,3 +703,48 @@ fn no_container_to_follow_is_explained() {
         stderr(&out)
     );
 }
+
+/// `scan --docker --unknown` reports a container's unrecognised errors as a file's are.
+#[test]
+fn unknown_reports_a_containers_unrecognised_errors() {
+    if !docker_ready() {
+        return;
+    }
+    // A real Hadoop line (loghub) no entry knows, and a known error after it.
+    const UNRECOGNISED: &str = "2015-10-18 18:04:11,034 ERROR [RMCommunicator Allocator] org.apache.hadoop.mapreduce.v2.app.rm.RMContainerAllocator: Container complete event for unknown container id container_1445144423722_0020_01_000012";
+    let c = Container::name("unknown");
+    c.run(
+        &[],
+        &format!(
+            r#"echo "{UNRECOGNISED}"; echo "[2026-11-28 14:03:05 +0000] [1] [ERROR] Reason: Worker failed to boot."; sleep 30"#
+        ),
+    );
+    c.wait_for_log("Worker failed to boot");
+    let scan = |extra: &[&str]| {
+        triage()
+            .args(["scan", "--docker", "--container", &c.0, "--format", "jsonl"])
+            .args(extra)
+            .output_within(COMMAND)
+    };
+    let out = scan(&["--unknown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let found = jsonl(&out);
+    let patterns: Vec<Option<&str>> = found.iter().map(|h| h["pattern"].as_str()).collect();
+    assert_eq!(
+        patterns,
+        [None, Some("gunicorn-boot-fail")],
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        found[0]["template"].as_str(),
+        Some("Container complete event for unknown container id <*>")
+    );
+    assert_eq!(found[0]["source"], c.0.as_str());
+    assert_eq!(found[0]["severity"], "error");
+    let without = jsonl(&scan(&[]));
+    assert!(
+        without.iter().all(|h| h["pattern"].is_string()),
+        "{without:?}"
+    );
+}
