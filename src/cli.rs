@@ -118,7 +118,7 @@ pub struct TemplatesArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Log files to read (each in the pane its format belongs to; gzip too)
+    /// Log files to read (each in the pane its format belongs to; gzip too); `-` reads stdin
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -756,10 +756,15 @@ fn run_report(catalogue: &Catalogue, args: &ReportArgs, lang: Lang) -> Result<Ex
                 "no input: give log files, --demo, --docker or --journal (see `triage report --help`)"
             );
         } else {
-            args.files
-                .iter()
-                .map(|path| (sanitize::path_name(path), LogData::Path(path.clone())))
-                .collect()
+            let mut logs = Vec::with_capacity(args.files.len());
+            for path in &args.files {
+                if path.as_os_str() == "-" {
+                    logs.push(("stdin".to_string(), LogData::Static(read_stdin_once()?)));
+                } else {
+                    logs.push((sanitize::path_name(path), LogData::Path(path.clone())));
+                }
+            }
+            logs
         };
         let mut panes: [Vec<LogFile>; 2] = [Vec::new(), Vec::new()];
         for (name, data) in logs {
@@ -786,6 +791,15 @@ fn run_report(catalogue: &Catalogue, args: &ReportArgs, lang: Lang) -> Result<Ex
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `report -`: stdin read to its end. The report holds every line it read until it is
+/// written anyway, and a process that writes one report and exits can keep them for its
+/// life, so the bytes are leaked into the `'static` slice the loader reads bundled logs from.
+fn read_stdin_once() -> Result<&'static [u8]> {
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).context("reading stdin")?;
+    Ok(Box::leak(bytes.into_boxed_slice()))
 }
 
 /// Docker's and the journal's lines read once, each hit line kept with its fields.

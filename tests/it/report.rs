@@ -4,7 +4,7 @@
 
 use std::process::Output;
 
-use crate::common::{COMMAND, Running, repo, stderr, stdout, triage};
+use crate::common::{COMMAND, Running, repo, run_with_stdin, stderr, stdout, triage};
 
 fn run(args: &[&str]) -> Output {
     let output = Running::start(triage().args(args)).finish_within(COMMAND);
@@ -254,4 +254,44 @@ fn the_readme_excerpt_is_the_real_report_of_the_demo() {
             None => panic!("not in `triage report --demo` (after line {at}): {line}"),
         }
     }
+}
+
+#[test]
+fn report_dash_reads_stdin_as_scan_dash_does() {
+    let host = std::fs::read(repo("examples/athena-eye/host.log")).unwrap();
+    let mut cmd = triage();
+    cmd.args(["report", "--format", "json", "-"]);
+    let output = run_with_stdin(cmd, &host);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let piped: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&output)));
+    let file = json(&[
+        "report",
+        "--format",
+        "json",
+        repo("examples/athena-eye/host.log").to_str().unwrap(),
+    ]);
+    let roots = |v: &serde_json::Value| -> Vec<String> {
+        v["incidents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["root"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        roots(&piped).contains(&"apt-nopubkey".to_string()),
+        "{piped}"
+    );
+    assert_eq!(roots(&piped), roots(&file));
+    assert_eq!(
+        strings(&piped["incidents"][0]["sources"]),
+        ["stdin"],
+        "{piped}"
+    );
+    // And the Markdown draft names stdin as its source.
+    let mut cmd = triage();
+    cmd.args(["report", "-"]);
+    let md = stdout(&run_with_stdin(cmd, &host));
+    assert!(md.starts_with("# Incident report: `stdin`"), "{md}");
 }
