@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{App, Command, Overlay};
 use crate::{
-    incident::Snapshot,
+    incident::{Snapshot, UnknownLines},
     model::PaneId,
     postmortem::{self, Report},
 };
@@ -68,7 +68,27 @@ impl App {
                 ));
             }
         }
-        Report::new(&self.catalogue, snapshot, hits)
+        // The unrecognised errors of the lines shown, mined as `triage report` mines them.
+        let mut unknown = UnknownLines::new();
+        for id in PaneId::BOTH {
+            let pane = self.pane(id);
+            let end = pane.visible_end();
+            for (first, block) in &snapshot.panes[id.index()] {
+                if *first >= end {
+                    break;
+                }
+                let last = first + block.len() as u64;
+                let lo = pane.hits.partition_point(|h| h.line < *first);
+                let hi = pane.hits.partition_point(|h| h.line < last);
+                let mut hit_lines: Vec<usize> = pane.hits[lo..hi]
+                    .iter()
+                    .map(|h| (h.line - first) as usize)
+                    .collect();
+                hit_lines.dedup();
+                unknown.add_block(&snapshot, id, *first, block, hit_lines, end);
+            }
+        }
+        Report::with_unknown(&self.catalogue, snapshot, hits, unknown)
     }
 
     /// Build the incidents from what is held, unless nothing changed since the last time.
