@@ -128,6 +128,8 @@ impl App {
                         self.write_report();
                         selected
                     }
+                    // Both panes restricted to the incident's span.
+                    KeyCode::Char('t') if count > 0 => return self.restrict_to_incident(selected),
                     KeyCode::Enter if count > 0 => {
                         self.overlay = Some(Overlay::Incident {
                             index: selected,
@@ -160,6 +162,7 @@ impl App {
                         self.write_report();
                         scroll
                     }
+                    KeyCode::Char('t') => return self.restrict_to_incident(index),
                     // Jump to the incident's first hit of its root cause.
                     KeyCode::Enter => {
                         self.jump_to_incident(index);
