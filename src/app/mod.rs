@@ -552,7 +552,7 @@ impl App {
         // The strip's incident spans catch up with new hits at each key (not at each block:
         // a flood would rebuild them thousands of times a second).
         if self.timeline {
-            self.refresh_incidents();
+            self.refresh_incident_spans();
         }
         commands
     }

@@ -146,7 +146,7 @@ impl App {
     pub(super) fn toggle_timeline(&mut self) {
         self.timeline = !self.timeline;
         if self.timeline {
-            self.refresh_incidents();
+            self.refresh_incident_spans();
         }
         self.relayout();
     }
