@@ -194,8 +194,8 @@ pub(super) fn draw_incident(frame: &mut Frame, app: &App, index: usize, scroll: 
         .title(Span::styled(
             t(
                 app.lang,
-                " incident (j/k scroll · Enter jumps to it · R report · Esc back) ",
-                " 故障（j/k 滚动 · 回车跳转 · R 报告 · Esc 返回） ",
+                " incident (j/k scroll · Enter jumps to it · t only its span · R report · Esc back) ",
+                " 故障（j/k 滚动 · 回车跳转 · t 只看该时段 · R 报告 · Esc 返回） ",
             ),
             theme.heading(),
         ));
