@@ -1011,8 +1011,6 @@ impl App {
             PromptKind::FilterFuzzy => FilterKind::Fuzzy(text),
             _ => FilterKind::Regex(text),
         };
-        // A filter-in replaces the severity filter (one filter-in at a time).
-        self.severity_filter = None;
         self.narrow(pane_id, Some((kind, Some(test))))
     }
 
