@@ -759,7 +759,8 @@ fn run_report(catalogue: &Catalogue, args: &ReportArgs, lang: Lang) -> Result<Ex
             let mut logs = Vec::with_capacity(args.files.len());
             for path in &args.files {
                 if path.as_os_str() == "-" {
-                    logs.push(("stdin".to_string(), LogData::Static(read_stdin_once()?)));
+                    let stdin = crate::postmortem::stdin_log().context("reading stdin")?;
+                    logs.push(("stdin".to_string(), stdin));
                 } else {
                     logs.push((sanitize::path_name(path), LogData::Path(path.clone())));
                 }
@@ -791,15 +792,6 @@ fn run_report(catalogue: &Catalogue, args: &ReportArgs, lang: Lang) -> Result<Ex
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// `report -`: stdin read to its end. The report holds every line it read until it is
-/// written anyway, and a process that writes one report and exits can keep them for its
-/// life, so the bytes are leaked into the `'static` slice the loader reads bundled logs from.
-fn read_stdin_once() -> Result<&'static [u8]> {
-    let mut bytes = Vec::new();
-    io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).context("reading stdin")?;
-    Ok(Box::leak(bytes.into_boxed_slice()))
 }
 
 /// Docker's and the journal's lines read once, each hit line kept with its fields.

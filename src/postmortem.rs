@@ -128,6 +128,16 @@ impl Report {
     }
 }
 
+/// `report -`: stdin read to its end, as a log to report on. The report holds every line it
+/// read until it is written anyway, and a process that writes one report and exits can keep
+/// them for its life: the bytes are leaked into the `'static` slice the loader reads bundled
+/// logs from.
+pub fn stdin_log() -> io::Result<loader::LogData> {
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes)?;
+    Ok(loader::LogData::Static(Box::leak(bytes.into_boxed_slice())))
+}
+
 /// Headings and fixed sentences in each language.
 struct Words {
     title: &'static str,
