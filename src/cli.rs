@@ -107,7 +107,7 @@ pub struct TemplatesArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Log files to read (each in the pane its format belongs to; gzip too)
+    /// Log files to read (each in the pane its format belongs to; gzip too); `-` reads stdin
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 

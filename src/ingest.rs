@@ -34,13 +34,23 @@ pub fn match_block(block: &Block, searcher: &Searcher) -> Vec<Hit> {
 /// least `min`, as (line index, level) in line order. A traceback's frames and `Caused by:`
 /// lines belong to the line that started them: that line is reported, not each frame.
 pub fn unrecognised(block: &Block, hits: &[Hit], min: Level) -> Vec<(usize, Level)> {
+    unrecognised_except(block, hits.iter().map(|h| h.index), min)
+}
+
+/// [`unrecognised`] with the hit lines given as indices in the block, ascending (the viewer
+/// holds its hits by line, not as the block's `Hit`s).
+pub fn unrecognised_except(
+    block: &Block,
+    hit_lines: impl IntoIterator<Item = usize>,
+    min: Level,
+) -> Vec<(usize, Level)> {
     if block.is_empty() {
         return Vec::new();
     }
     let candidates = warning_candidates(block);
     let mut tracker = LevelTracker::new();
     let mut out = Vec::new();
-    let mut hit_lines = hits.iter().map(|h| h.index).peekable();
+    let mut hit_lines = hit_lines.into_iter().peekable();
     // A plain text line is its own message: its level needs no parsing of its time.
     let plain = block.fields(0).is_none() && block.text_format().format == LogFormat::Plain;
     for (index, &candidate) in candidates.iter().enumerate() {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     catalogue::{Catalogue, Entry, Lang},
     explain,
-    incident::{self, HitInput, Incident, Snapshot},
+    incident::{self, HitInput, Incident, Snapshot, UnknownLines, Unrecognised},
     loader::{self, LogFile},
     matcher::Matcher,
     model::{Ingested, PaneId},
@@ -29,16 +29,31 @@ pub struct Report {
     pub snapshot: Snapshot,
     pub hits: Vec<HitInput>,
     pub incidents: Vec<Incident>,
+    /// Unrecognised errors inside no incident that flood (see [`incident::unknown`]).
+    pub floods: Vec<Unrecognised>,
 }
 
 impl Report {
     /// Group `hits` on the lines of `snapshot` into incidents.
     pub fn new(catalogue: &Catalogue, snapshot: Snapshot, hits: Vec<HitInput>) -> Report {
-        let incidents = incident::incidents(catalogue, &hits, &snapshot);
+        Report::with_unknown(catalogue, snapshot, hits, UnknownLines::new())
+    }
+
+    /// Group `hits` into incidents and join the unrecognised errors `unknown` to them.
+    pub fn with_unknown(
+        catalogue: &Catalogue,
+        snapshot: Snapshot,
+        hits: Vec<HitInput>,
+        mut unknown: UnknownLines,
+    ) -> Report {
+        let mut incidents = incident::incidents(catalogue, &hits, &snapshot);
+        let texts = unknown.templates();
+        let floods = incident::unknown::join(&mut incidents, &unknown.lines, &texts);
         Report {
             snapshot,
             hits,
             incidents,
+            floods,
         }
     }
 
@@ -51,6 +66,7 @@ impl Report {
     ) -> Report {
         let mut snapshot = Snapshot::default();
         let mut hits = Vec::new();
+        let mut unknown = UnknownLines::new();
         for pane in PaneId::BOTH {
             let files = &panes[pane.index()];
             snapshot.sources[pane.index()] = files.iter().map(|f| f.name.clone()).collect();
@@ -67,11 +83,13 @@ impl Report {
                 .iter()
                 .map(|(first, block, _)| (*first, block.clone()))
                 .collect();
-            for (first, _, block_hits) in &blocks {
+            for (first, block, block_hits) in &blocks {
                 hits.extend(snapshot.hit_inputs(pane, *first, block_hits));
+                let hit_lines = block_hits.iter().map(|h| h.index);
+                unknown.add_block(&snapshot, pane, *first, block, hit_lines, u64::MAX);
             }
         }
-        Report::new(catalogue, snapshot, hits)
+        Report::with_unknown(catalogue, snapshot, hits, unknown)
     }
 
     /// A report of lines that arrived one hit at a time (Docker and the journal read once):
@@ -110,6 +128,16 @@ impl Report {
     }
 }
 
+/// `report -`: stdin read to its end, as a log to report on. The report holds every line it
+/// read until it is written anyway, and a process that writes one report and exits can keep
+/// them for its life: the bytes are leaked into the `'static` slice the loader reads bundled
+/// logs from.
+pub fn stdin_log() -> io::Result<loader::LogData> {
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes)?;
+    Ok(loader::LogData::Static(Box::leak(bytes.into_boxed_slice())))
+}
+
 /// Headings and fixed sentences in each language.
 struct Words {
     title: &'static str,
@@ -137,6 +165,11 @@ struct Words {
     destructive: &'static str,
     unfilled: &'static str,
     fix_of: &'static str,
+    unrecognised: &'static str,
+    unrecognised_note: &'static str,
+    template: &'static str,
+    floods_heading: &'static str,
+    floods_note: &'static str,
 }
 
 const EN: Words = Words {
@@ -165,6 +198,11 @@ const EN: Words = Words {
     destructive: "DESTRUCTIVE",
     unfilled: "fill in the <name> placeholders first",
     fix_of: "For",
+    unrecognised: "Unrecognised errors in the same window",
+    unrecognised_note: "Lines the logs mark as errors that no catalogue entry knows, grouped by template (`<*>` stands for what varies): read them, they may be part of the story.",
+    template: "template",
+    floods_heading: "Floods of unrecognised errors",
+    floods_note: "Errors no catalogue entry knows, outside every incident, repeated at least 50 times without a 5-minute pause.",
 };
 
 const ZH: Words = Words {
@@ -193,6 +231,11 @@ const ZH: Words = Words {
     destructive: "危险操作",
     unfilled: "请先填写 <name> 占位符",
     fix_of: "针对",
+    unrecognised: "同一时段内未识别的错误",
+    unrecognised_note: "日志标记为错误、但目录中没有条目认识的行，按模板归并（`<*>` 表示可变部分）：请阅读，它们可能也是事件的一部分。",
+    template: "模板",
+    floods_heading: "大量重复的未识别错误",
+    floods_note: "目录中没有条目认识的错误，不属于任何故障，重复至少 50 次且中间没有超过 5 分钟的停顿。",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -299,6 +342,7 @@ pub fn markdown(catalogue: &Catalogue, report: &Report, lang: Lang) -> String {
     let _ = writeln!(out, "*{}*\n", w.draft);
     if report.incidents.is_empty() {
         let _ = writeln!(out, "{}", w.none);
+        write_floods(&mut out, report, w, 2);
         return out;
     }
     // 1. Lessons, as the postmortem starts with them: each cited once, in incident order.
@@ -326,7 +370,18 @@ pub fn markdown(catalogue: &Catalogue, report: &Report, lang: Lang) -> String {
     for (i, incident) in report.incidents.iter().enumerate() {
         write_incident(&mut out, catalogue, report, incident, i + 1, lang);
     }
+    write_floods(&mut out, report, w, 3);
     out
+}
+
+/// The floods of unrecognised errors outside every incident, as section `number`.
+fn write_floods(out: &mut String, report: &Report, w: &Words, number: usize) {
+    if report.floods.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## {number}. {}\n", w.floods_heading);
+    let _ = writeln!(out, "{}\n", w.floods_note);
+    write_unrecognised(out, &report.floods, w);
 }
 
 fn write_incident(
@@ -446,6 +501,12 @@ fn write_incident(
         );
     }
 
+    if !incident.unrecognised.is_empty() {
+        let _ = writeln!(out, "\n#### {}\n", w.unrecognised);
+        let _ = writeln!(out, "{}\n", w.unrecognised_note);
+        write_unrecognised(out, &incident.unrecognised, w);
+    }
+
     let _ = writeln!(out, "\n#### {}\n", w.excerpts);
     for stop in &incident.silent {
         let source = report.snapshot.source(stop.pane, stop.line);
@@ -563,6 +624,38 @@ fn write_incident(
     out.push('\n');
 }
 
+/// Rows of unrecognised errors: time, count, template, where.
+fn write_unrecognised(out: &mut String, rows: &[Unrecognised], w: &Words) {
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |",
+        w.time, w.count, w.template, w.where_
+    );
+    let _ = writeln!(out, "|---|---|---|---|");
+    for row in rows {
+        let span = if row.first == row.last {
+            hms(row.first)
+        } else {
+            format!("{} – {}", hms(row.first), hms(row.last))
+        };
+        let place: Vec<String> = if row.writers.is_empty() {
+            &row.sources
+        } else {
+            &row.writers
+        }
+        .iter()
+        .map(|n| code(n).replace('|', "\\|"))
+        .collect();
+        let _ = writeln!(
+            out,
+            "| {span} | {} | {} | {} |",
+            row.count,
+            code(&row.template).replace('|', "\\|"),
+            place.join(", ")
+        );
+    }
+}
+
 /// The 1-based line number of a hit in its source, as `scan` prints it: its number in the
 /// pane counted from the first line of its source.
 fn report_line(report: &Report, hit: &HitInput) -> u64 {
@@ -573,6 +666,32 @@ fn report_line(report: &Report, hit: &HitInput) -> u64 {
 #[derive(Debug, Serialize)]
 pub struct JsonReport {
     pub incidents: Vec<JsonIncident>,
+    /// Unrecognised errors outside every incident that flood.
+    pub floods: Vec<JsonUnrecognised>,
+}
+
+/// One template of unrecognised errors: how many lines, when, from where.
+#[derive(Debug, Serialize)]
+pub struct JsonUnrecognised {
+    pub template: String,
+    pub count: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub sources: Vec<String>,
+    pub writers: Vec<String>,
+}
+
+impl JsonUnrecognised {
+    fn of(row: &Unrecognised) -> JsonUnrecognised {
+        JsonUnrecognised {
+            template: row.template.clone(),
+            count: row.count,
+            first: row.first.map(|t| t.to_string()),
+            last: row.last.map(|t| t.to_string()),
+            sources: row.sources.clone(),
+            writers: row.writers.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -588,6 +707,8 @@ pub struct JsonIncident {
     pub units: Vec<String>,
     pub groups: Vec<JsonGroup>,
     pub silent: Vec<JsonSilent>,
+    /// Unrecognised errors inside it, one per template, after the chain.
+    pub unrecognised: Vec<JsonUnrecognised>,
 }
 
 #[derive(Debug, Serialize)]
@@ -670,9 +791,15 @@ pub fn json(catalogue: &Catalogue, report: &Report) -> JsonReport {
                             killed_at: s.killed_at.to_string(),
                         })
                         .collect(),
+                    unrecognised: incident
+                        .unrecognised
+                        .iter()
+                        .map(JsonUnrecognised::of)
+                        .collect(),
                 }
             })
             .collect(),
+        floods: report.floods.iter().map(JsonUnrecognised::of).collect(),
     }
 }
 

@@ -13,7 +13,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{App, Command, Overlay};
 use crate::{
-    incident::Snapshot,
+    incident::{Snapshot, UnknownLines},
     model::PaneId,
     postmortem::{self, Report},
 };
@@ -22,8 +22,9 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct Incidents {
     pub report: Report,
-    /// Hits shown when the report was built: a different number means build it again.
-    built_from: Option<usize>,
+    /// Hits shown when the report was built (a different number means build it again), and
+    /// whether the unrecognised errors were joined to it.
+    built_from: Option<(usize, bool)>,
     /// The directory reports are written to (the current one by default).
     pub report_dir: PathBuf,
 }
@@ -47,8 +48,9 @@ impl App {
             .sum()
     }
 
-    /// The report of what is held now: each pane's lines and the hits shown.
-    fn build_report(&self) -> Report {
+    /// The report of what is held now: each pane's lines and the hits shown, and (`unknown`)
+    /// the unrecognised errors among the lines, joined to the incidents.
+    fn build_report(&self, with_unknown: bool) -> Report {
         let mut snapshot = Snapshot::default();
         for id in PaneId::BOTH {
             let pane = self.pane(id);
@@ -68,21 +70,56 @@ impl App {
                 ));
             }
         }
-        Report::new(&self.catalogue, snapshot, hits)
+        // The unrecognised errors of the lines shown, mined as `triage report` mines them.
+        let mut unknown = UnknownLines::new();
+        for id in PaneId::BOTH.into_iter().filter(|_| with_unknown) {
+            let pane = self.pane(id);
+            let end = pane.visible_end();
+            for (first, block) in &snapshot.panes[id.index()] {
+                if *first >= end {
+                    break;
+                }
+                let last = first + block.len() as u64;
+                let lo = pane.hits.partition_point(|h| h.line < *first);
+                let hi = pane.hits.partition_point(|h| h.line < last);
+                let mut hit_lines: Vec<usize> = pane.hits[lo..hi]
+                    .iter()
+                    .map(|h| (h.line - first) as usize)
+                    .collect();
+                hit_lines.dedup();
+                unknown.add_block(&snapshot, id, *first, block, hit_lines, end);
+            }
+        }
+        Report::with_unknown(&self.catalogue, snapshot, hits, unknown)
     }
 
-    /// Build the incidents from what is held, unless nothing changed since the last time.
+    /// Build the incidents from what is held, with the unrecognised errors in them, unless
+    /// nothing changed since the last time.
     pub(super) fn refresh_incidents(&mut self) {
+        self.refresh_incidents_with(true);
+    }
+
+    /// The incidents for the timeline strip, refreshed at every key: their spans only, so
+    /// the lines are not read again for unrecognised errors each time (a big log's store is
+    /// gigabytes).
+    pub(super) fn refresh_incident_spans(&mut self) {
+        self.refresh_incidents_with(false);
+    }
+
+    fn refresh_incidents_with(&mut self, with_unknown: bool) {
         let shown = self.shown_hits();
-        if self.incidents.built_from == Some(shown) {
+        if let Some((built, joined)) = self.incidents.built_from
+            && built == shown
+            && (joined || !with_unknown)
+        {
             return;
         }
-        let mut report = self.build_report();
+        let mut report = self.build_report(with_unknown);
         // The lines are only needed while building (and for excerpts, which `R` builds
         // afresh): holding them would keep lines the scrollback has dropped.
         report.snapshot.panes = Default::default();
         self.incidents.report = report;
-        self.incidents.built_from = Some(shown);
+        self.incidents.built_from = Some((shown, with_unknown));
     }
 
     /// `I`: the list of incidents.
@@ -108,6 +145,8 @@ impl App {
                         self.write_report();
                         selected
                     }
+                    // Both panes restricted to the incident's span.
+                    KeyCode::Char('t') if count > 0 => return self.restrict_to_incident(selected),
                     KeyCode::Enter if count > 0 => {
                         self.overlay = Some(Overlay::Incident {
                             index: selected,
@@ -140,6 +179,7 @@ impl App {
                         self.write_report();
                         scroll
                     }
+                    KeyCode::Char('t') => return self.restrict_to_incident(index),
                     // Jump to the incident's first hit of its root cause.
                     KeyCode::Enter => {
                         self.jump_to_incident(index);
@@ -192,11 +232,11 @@ impl App {
     pub(super) fn write_report(&mut self) {
         // Built afresh, with the lines the excerpts come from; then kept without them, as
         // the incidents shown.
-        let mut report = self.build_report();
+        let mut report = self.build_report(true);
         let markdown = postmortem::markdown(&self.catalogue, &report, self.lang);
         report.snapshot.panes = Default::default();
         self.incidents.report = report;
-        self.incidents.built_from = Some(self.shown_hits());
+        self.incidents.built_from = Some((self.shown_hits(), true));
         let stamp = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S").to_string();
         let dir = self.incidents.report_dir.clone();
         self.message = Some(match write_new_file(&dir, &stamp, markdown.as_bytes()) {

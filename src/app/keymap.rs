@@ -24,6 +24,7 @@ pub enum Action {
     PrevMatch,
     FilterRegex,
     FilterFuzzy,
+    FilterOut,
     CycleSeverity,
     Copy,
     CopyAll,
@@ -32,6 +33,8 @@ pub enum Action {
     Incidents,
     WriteReport,
     Timeline,
+    ZoomIn,
+    ZoomOut,
     JumpToTime,
     Help,
     Faster,
@@ -71,9 +74,9 @@ pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str
         ),
         (
             FilterRegex,
-            "&",
-            "show only lines matching a regex",
-            "只显示匹配正则的行",
+            "& / !",
+            "show only / hide lines matching a regex",
+            "只显示 / 隐藏匹配正则的行",
         ),
         (FilterFuzzy, "F", "fuzzy filter", "模糊过滤"),
         (
@@ -88,12 +91,12 @@ pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str
             "list of all hits, Enter jumps",
             "所有命中列表，回车跳转",
         ),
-        // One row for the four: help must fit 80x24.
+        // One row for these: help must fit 80x24.
         (
             Incidents,
-            "I R T t",
-            "incidents; R report to a file; T timeline; t go to a time",
-            "故障列表；R 写出报告；T 时间轴；t 跳到某时刻",
+            "I R T z Z t",
+            "incidents; R report; T timeline, z Z zoom; t time or 10:20-10:40",
+            "故障；R 写报告；T 时间轴，z Z 缩放；t 跳到时刻或 10:20-10:40",
         ),
         (
             OpenEntry,
@@ -145,6 +148,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('>') => NextMatch,
         KeyCode::Char('<') => PrevMatch,
         KeyCode::Char('&') => FilterRegex,
+        KeyCode::Char('!') => FilterOut,
         KeyCode::Char('F') => FilterFuzzy,
         KeyCode::Char('s') => CycleSeverity,
         KeyCode::Char('y') => Copy,
@@ -155,6 +159,8 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('R') => WriteReport,
         KeyCode::Char('T') => Timeline,
         KeyCode::Char('t') => JumpToTime,
+        KeyCode::Char('z') => ZoomIn,
+        KeyCode::Char('Z') => ZoomOut,
         KeyCode::Char('?') => Help,
         KeyCode::Char('+') | KeyCode::Char('=') => Faster,
         KeyCode::Char('-') => Slower,

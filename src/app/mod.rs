@@ -9,6 +9,7 @@ pub mod filter;
 pub mod incidents;
 pub mod keymap;
 pub mod layout;
+mod narrow;
 pub mod pane;
 pub mod timeline;
 
@@ -21,6 +22,7 @@ use regex::bytes::{Regex, RegexBuilder};
 
 pub use event::{Command, Event};
 pub use keymap::Action;
+pub use narrow::range_text as narrow_range_text;
 pub use pane::{Filter, FilterKind, Pane, PaneHit, PaneId, Source, SourceState};
 
 use crate::{
@@ -63,7 +65,9 @@ pub enum PromptKind {
     Search,
     FilterRegex,
     FilterFuzzy,
-    /// `t`: a time to go to.
+    /// `!`: lines to hide.
+    FilterOut,
+    /// `t`: a time to go to, or a range to restrict both panes to.
     Time,
 }
 
@@ -130,6 +134,8 @@ pub struct App {
     pub incidents: incidents::Incidents,
     /// The timeline strip is shown (`T`).
     pub timeline: bool,
+    /// How many times the strip is zoomed in (`z`, `Z`): each halves the time a column holds.
+    pub timeline_zoom: u8,
     filter_generation: u64,
     /// A copy of a destructive remedy step waits for its confirmation: the same key again,
     /// pressed next. Any other key forgets it.
@@ -177,6 +183,7 @@ impl App {
             quit: false,
             incidents: incidents::Incidents::default(),
             timeline: false,
+            timeline_zoom: 0,
             filter_generation: 0,
             armed_copy: None,
             confirmed_copy: None,
@@ -545,7 +552,7 @@ impl App {
         // The strip's incident spans catch up with new hits at each key (not at each block:
         // a flood would rebuild them thousands of times a second).
         if self.timeline {
-            self.refresh_incidents();
+            self.refresh_incident_spans();
         }
         commands
     }
@@ -625,6 +632,8 @@ impl App {
             Action::Search => self.open_prompt(PromptKind::Search),
             Action::FilterRegex => self.open_prompt(PromptKind::FilterRegex),
             Action::FilterFuzzy => self.open_prompt(PromptKind::FilterFuzzy),
+            Action::FilterOut => self.open_prompt(PromptKind::FilterOut),
+            Action::ZoomIn | Action::ZoomOut => self.zoom_timeline(action == Action::ZoomIn),
             Action::NextMatch => self.step_match(true),
             Action::PrevMatch => self.step_match(false),
             Action::CycleSeverity => {
@@ -635,8 +644,9 @@ impl App {
                     Some(Severity::Error) => Some(Severity::Critical),
                     Some(Severity::Critical) => None,
                 };
-                self.apply_severity_filter();
+                let commands = self.apply_severity_filter();
                 self.align_other_pane();
+                return commands;
             }
             Action::Copy | Action::CopyAll => return self.copy(action == Action::CopyAll),
             Action::OpenEntry => {
@@ -774,11 +784,13 @@ impl App {
             self.message = Some(self.text("No hits.", "没有命中。"));
             return;
         }
-        let target = match self.hit_from_cursor(forward) {
+        let target = match self.shown_hit_from(self.hit_from_cursor(forward), forward) {
             Some(at) => Some(at),
             // Following, nothing is newer than the cursor yet: the newest hit is the next one
             // to look at (what the panel's "n: next known error" promises).
-            None if forward && self.following() => self.hit_from_cursor(false),
+            None if forward && self.following() => {
+                self.shown_hit_from(self.hit_from_cursor(false), false)
+            }
             None => None,
         };
         match target.and_then(|at| self.hit_order.get(at).copied()) {
@@ -793,41 +805,24 @@ impl App {
         }
     }
 
-    fn apply_severity_filter(&mut self) {
-        let min = self.severity_filter;
-        for pane in &mut self.panes {
-            match min {
-                Some(min) => {
-                    let mut rows: Vec<u64> = pane
-                        .hits
-                        .iter()
-                        .filter(|h| h.severity >= min)
-                        .map(|h| h.line)
-                        .collect();
-                    rows.dedup();
-                    pane.filter = Some(Filter {
-                        kind: FilterKind::Severity(min),
-                        test: None,
-                        generation: 0,
-                        rows,
-                        pending: false,
-                    });
-                }
-                None => {
-                    if matches!(
-                        pane.filter,
-                        Some(Filter {
-                            kind: FilterKind::Severity(_),
-                            ..
-                        })
-                    ) {
-                        pane.filter = None;
-                    }
-                }
-            }
-            let cursor = pane.cursor;
-            pane.set_cursor(cursor);
+    fn apply_severity_filter(&mut self) -> Vec<Command> {
+        let mut commands = Vec::new();
+        for id in PaneId::BOTH {
+            let include = match self.severity_filter {
+                Some(min) => Some((FilterKind::Severity(min), None)),
+                // Off: a severity filter goes; a filter-in of another kind stays.
+                None => match &self.pane(id).filter {
+                    Some(Filter {
+                        kind: FilterKind::Severity(_) | FilterKind::All,
+                        ..
+                    })
+                    | None => None,
+                    Some(filter) => Some((filter.kind.clone(), filter.test.clone())),
+                },
+            };
+            commands.extend(self.narrow(id, include));
         }
+        commands
     }
 
     fn copy(&mut self, all: bool) -> Vec<Command> {
@@ -940,10 +935,7 @@ impl App {
         let text = prompt.text.trim().to_string();
         let pane_id = self.focus;
         if prompt.kind == PromptKind::Time {
-            if !text.is_empty() {
-                self.jump_to_time(&text);
-            }
-            return Vec::new();
+            return self.time_prompt(&text);
         }
         if text.is_empty() {
             // An empty search repeats the last one (as in vi); an empty filter removes the
@@ -952,16 +944,14 @@ impl App {
                 PromptKind::Search => self.step_match(true),
                 PromptKind::Time => {}
                 PromptKind::FilterRegex | PromptKind::FilterFuzzy => {
-                    let pane = self.pane_mut(pane_id);
-                    pane.filter = None;
-                    let cursor = pane.cursor;
-                    pane.set_cursor(cursor);
+                    return self.narrow(pane_id, None);
                 }
+                PromptKind::FilterOut => return self.set_hide(None),
             }
             return Vec::new();
         }
         let test = match prompt.kind {
-            PromptKind::Search | PromptKind::FilterRegex => {
+            PromptKind::Search | PromptKind::FilterRegex | PromptKind::FilterOut => {
                 // Smart case: all lowercase searches ignore case.
                 let regex = RegexBuilder::new(&text)
                     .case_insensitive(!text.chars().any(char::is_uppercase))
@@ -1014,26 +1004,14 @@ impl App {
             self.step_match(true);
             return Vec::new();
         }
-        self.filter_generation += 1;
-        let generation = self.filter_generation;
+        if let (PromptKind::FilterOut, filter::FilterTest::Regex(regex)) = (prompt.kind, &test) {
+            return self.set_hide(Some((text, regex.clone())));
+        }
         let kind = match prompt.kind {
             PromptKind::FilterFuzzy => FilterKind::Fuzzy(text),
             _ => FilterKind::Regex(text),
         };
-        let pane = self.pane_mut(pane_id);
-        pane.filter = Some(Filter {
-            kind,
-            test: Some(test.clone()),
-            generation,
-            rows: Vec::new(),
-            pending: true,
-        });
-        vec![Command::Filter(filter::FilterJob {
-            pane: pane_id,
-            generation,
-            test,
-            blocks: pane.store.snapshot(),
-        })]
+        self.narrow(pane_id, Some((kind, Some(test))))
     }
 
     /// `>` / `<` (and a new search): the next line matching the search, in the focused pane.

@@ -35,6 +35,15 @@ pub enum FilterKind {
     Fuzzy(String),
     /// Lines with a hit at least this severe (`s`).
     Severity(Severity),
+    /// No filter-in: every line, less those hidden by `!` or outside the time range.
+    All,
+}
+
+/// `!`: lines matching this regex are hidden.
+#[derive(Debug, Clone)]
+pub struct Hide {
+    pub text: String,
+    pub regex: regex::bytes::Regex,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +85,10 @@ pub struct Pane {
     /// Replay: lines from this one on are not shown yet.
     pub revealed: Option<u64>,
     pub filter: Option<Filter>,
+    /// `!`: lines hidden whatever the filter-in says.
+    pub hide: Option<Hide>,
+    /// Only lines of this time span (both ends included) are shown; set on both panes.
+    pub range: Option<(Timestamp, Timestamp)>,
     /// Columns of each line scrolled off to the left.
     pub hscroll: usize,
     /// Rows the pane shows (from the layout).
@@ -95,6 +108,8 @@ impl Pane {
             follow: false,
             revealed: None,
             filter: None,
+            hide: None,
+            range: None,
             hscroll: 0,
             height: 1,
         }
@@ -288,6 +303,26 @@ impl Pane {
         })
     }
 
+    /// Whether line `n` is hidden by `!` or lies outside the time range (a line without any
+    /// time near it is not known to be inside: hidden too).
+    pub fn narrowed_out(&self, n: u64) -> bool {
+        let hidden = self.hide.as_ref().is_some_and(|hide| {
+            let text = self.store.line(n).map(|(t, _)| t).or_else(|| {
+                // A hit's line kept after the scrollback dropped it.
+                let at = self.hits.partition_point(|h| h.line < n);
+                self.hits
+                    .get(at)
+                    .filter(|h| h.line == n)
+                    .and_then(|h| h.kept_text.as_deref())
+            });
+            text.is_some_and(|t| hide.regex.is_match(t))
+        });
+        hidden
+            || self
+                .range
+                .is_some_and(|(from, to)| self.ts_near(n).is_none_or(|ts| ts < from || ts > to))
+    }
+
     /// Hits on line `n` (usually none or one).
     pub fn hits_on(&self, n: u64) -> &[PaneHit] {
         let lo = self.hits.partition_point(|h| h.line < n);
@@ -416,6 +451,20 @@ impl Pane {
                         }
                     }
                 }
+            }
+            // `!` and the time range hold for new lines too.
+            if self.hide.is_some() || self.range.is_some() {
+                let mut rows = std::mem::take(&mut self.filter.as_mut().expect("matched").rows);
+                let keep_from = rows.partition_point(|&l| l < first_new);
+                let mut at = keep_from;
+                for i in keep_from..rows.len() {
+                    if !self.narrowed_out(rows[i]) {
+                        rows[at] = rows[i];
+                        at += 1;
+                    }
+                }
+                rows.truncate(at);
+                self.filter.as_mut().expect("matched").rows = rows;
             }
         }
         let first = self.store.range().start;

@@ -72,11 +72,28 @@ impl App {
         if columns == 0 {
             return None;
         }
-        let (start, end) = self.shown_span()?;
-        // Whole minutes per column, as few as make the span fit.
+        let (mut start, mut end) = self.shown_span()?;
+        // Restricted to a range: the strip shows the range.
+        if let Some((from, to)) = self.time_range() {
+            (start, end) = (from, to);
+        }
+        // Whole minutes per column, as few as make the span fit; each zoom step halves it,
+        // down to a second, and shows the window of that many columns around the cursor.
         let span_secs = end.duration_since(start).as_secs().max(1);
-        let minutes = (span_secs / 60 / columns as i64 + 1).max(1);
-        let per_column = SignedDuration::from_mins(minutes);
+        let fit_secs = (span_secs / 60 / columns as i64 + 1).max(1) * 60;
+        let per_secs = (fit_secs >> self.timeline_zoom.min(62)).max(1);
+        let per_column = SignedDuration::from_secs(per_secs);
+        if per_secs < fit_secs {
+            let window = per_secs.saturating_mul(columns as i64);
+            let focus = self.pane(self.focus);
+            let center = focus.ts_near(focus.cursor).unwrap_or(start);
+            let latest =
+                super::super::incident::earlier(end, SignedDuration::from_secs(window)).max(start);
+            start = super::super::incident::earlier(center, SignedDuration::from_secs(window / 2))
+                .clamp(start, latest);
+            end = super::super::incident::later(start, SignedDuration::from_secs(window - 1))
+                .min(end);
+        }
         let mut strip = Strip {
             start,
             end,
@@ -90,7 +107,9 @@ impl App {
         };
         for id in PaneId::BOTH {
             for hit in self.pane(id).visible_hits() {
-                let Some(ts) = hit.ts else { continue };
+                let Some(ts) = hit.ts.filter(|&ts| ts >= start && ts <= end) else {
+                    continue;
+                };
                 let column = strip.column(ts, columns);
                 let slot = &mut strip.panes[id.index()][column];
                 slot.hits += 1;
@@ -103,9 +122,14 @@ impl App {
             .incidents
             .iter()
             .filter_map(|i| {
+                let (first, last) = (i.first?, i.last?);
+                // Only what overlaps the window, cut to it.
+                if last < start || first > end {
+                    return None;
+                }
                 Some((
-                    strip.column(i.first?, columns),
-                    strip.column(i.last?, columns),
+                    strip.column(first.max(start), columns),
+                    strip.column(last.min(end), columns),
                     i.severity,
                 ))
             })
@@ -113,6 +137,7 @@ impl App {
         let focus = self.pane(self.focus);
         strip.cursor = focus
             .ts_near(focus.cursor)
+            .filter(|&ts| ts >= start && ts <= end)
             .map(|ts| strip.column(ts, columns));
         Some(strip)
     }
@@ -121,9 +146,65 @@ impl App {
     pub(super) fn toggle_timeline(&mut self) {
         self.timeline = !self.timeline;
         if self.timeline {
-            self.refresh_incidents();
+            self.refresh_incident_spans();
         }
         self.relayout();
+    }
+
+    /// `z` (`zoom_in`) / `Z`: the strip shows half / twice the time per column (never more
+    /// than the whole log fits).
+    pub(super) fn zoom_timeline(&mut self, zoom_in: bool) {
+        if !self.timeline {
+            self.message = Some(match self.lang {
+                Lang::En => "z / Z zoom the timeline: T shows it first.".to_string(),
+                Lang::Zh => "z / Z 缩放时间轴：请先按 T 打开时间轴。".to_string(),
+            });
+            return;
+        }
+        let columns = usize::from(self.size.width.saturating_sub(12)).max(1);
+        let per = |app: &App| app.timeline_strip(columns).map(|s| s.per_column);
+        let before = per(self);
+        if zoom_in {
+            self.timeline_zoom = self.timeline_zoom.saturating_add(1).min(24);
+            if per(self) == before {
+                self.timeline_zoom -= 1;
+                self.message = Some(self.text(
+                    "The timeline is at one second a column.",
+                    "时间轴已是每列一秒。",
+                ));
+            }
+        } else if self.timeline_zoom == 0 {
+            self.message = Some(self.text(
+                "The timeline shows the whole log already.",
+                "时间轴已显示全部日志。",
+            ));
+        } else {
+            self.timeline_zoom -= 1;
+        }
+    }
+
+    /// `t` then Enter: a time goes there, a range (`10:20-10:40`, `10:20..10:40`) restricts
+    /// both panes to it, nothing clears the range.
+    pub(super) fn time_prompt(&mut self, text: &str) -> Vec<super::Command> {
+        if text.is_empty() {
+            if self.time_range().is_none() {
+                return Vec::new();
+            }
+            let commands = self.set_range(None);
+            self.message = Some(self.range_message());
+            return commands;
+        }
+        let pane = self.pane(self.focus);
+        let day = pane
+            .ts_near(pane.cursor)
+            .or_else(|| self.shown_span().map(|(a, _)| a));
+        if let Some((from, to)) = parse_range(text, day) {
+            let commands = self.set_range(Some((from.min(to), from.max(to))));
+            self.message = Some(self.range_message());
+            return commands;
+        }
+        self.jump_to_time(text);
+        Vec::new()
     }
 
     /// `t` then a time: both panes go to that moment. `HH:MM[:SS]` is on the day of the
@@ -158,6 +239,31 @@ impl App {
         self.select_hit_at_cursor();
         self.align_other_pane();
     }
+}
+
+/// A range typed after `t`: two times joined by `..` or `-` (`10:20-10:40`, `10:20..10:40`,
+/// `2026-11-27 10:20 - 2026-11-27 10:40`). A `HH:MM` end is a whole minute: up to its last
+/// second.
+fn parse_range(text: &str, day: Option<Timestamp>) -> Option<(Timestamp, Timestamp)> {
+    let text = text.trim();
+    let end_of = |s: &str| -> Option<Timestamp> {
+        let ts = parse_time(s, day)?;
+        // `10:40` means the minute 10:40 as a whole.
+        let whole_minute = s.trim().parse::<civil::Time>().is_ok() && s.trim().len() <= 5;
+        Some(if whole_minute {
+            ts.checked_add(SignedDuration::from_secs(59)).unwrap_or(ts)
+        } else {
+            ts
+        })
+    };
+    if let Some((a, b)) = text.split_once("..") {
+        return Some((parse_time(a, day)?, end_of(b)?));
+    }
+    // A date holds dashes too: the one that splits it into two times.
+    text.match_indices('-').find_map(|(at, _)| {
+        let (a, b) = (&text[..at], &text[at + 1..]);
+        Some((parse_time(a, day)?, end_of(b)?))
+    })
 }
 
 /// A time typed after `t`.
@@ -201,5 +307,27 @@ mod tests {
         );
         assert_eq!(parse_time("10:26", None), None);
         assert_eq!(parse_time("soon", Some(day)), None);
+    }
+
+    #[test]
+    fn ranges_are_two_times_joined_by_dots_or_a_dash() {
+        let day: Timestamp = "2026-11-27T09:01:00Z".parse().unwrap();
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let want = Some((at("2026-11-27T10:20:00Z"), at("2026-11-27T10:40:59Z")));
+        assert_eq!(parse_range("10:20-10:40", Some(day)), want);
+        assert_eq!(parse_range("10:20..10:40", Some(day)), want);
+        assert_eq!(parse_range(" 10:20 - 10:40 ", Some(day)), want);
+        assert_eq!(
+            parse_range("10:20:05-10:40:30", Some(day)),
+            Some((at("2026-11-27T10:20:05Z"), at("2026-11-27T10:40:30Z")))
+        );
+        assert_eq!(
+            parse_range("2026-11-27 10:20-2026-11-28 01:00:00", None),
+            Some((at("2026-11-27T10:20:00Z"), at("2026-11-28T01:00:00Z")))
+        );
+        // One time, with or without a date, is no range.
+        assert_eq!(parse_range("2026-11-27 10:20", Some(day)), None);
+        assert_eq!(parse_range("10:20", Some(day)), None);
+        assert_eq!(parse_range("10:20-soon", Some(day)), None);
     }
 }

@@ -17,17 +17,22 @@
 //! to it. A container whose own log stops without an error while an OOM kill (or an exit 137)
 //! is logged in the same window is linked to that incident: its death was silent.
 //!
+//! Unrecognised errors (no entry knows them, the log marks them as errors) mined into
+//! templates join the incident they fall inside ([`unknown`]).
+//!
 //! Pure: the caller supplies the hits ([`HitInput`]) and, for silent deaths, which writers
 //! logged around a time ([`Lines`]). `triage report` builds incidents from the whole input,
 //! the viewer from what it holds (recomputed when asked; the hits it holds are bounded).
 
 mod lines;
+pub mod unknown;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::{SignedDuration, Timestamp};
 
 pub use lines::Snapshot;
+pub use unknown::{UnknownLine, UnknownLines, Unrecognised};
 
 use crate::{
     catalogue::{Catalogue, Severity},
@@ -157,6 +162,9 @@ pub struct Incident {
     /// Containers, units and identifiers that wrote the hits or died silently, sorted.
     pub writers: Vec<String>,
     pub silent: Vec<SilentStop>,
+    /// Unrecognised errors that fell inside it, one row a template, in order of their first
+    /// time (filled by [`unknown::join`]).
+    pub unrecognised: Vec<Unrecognised>,
 }
 
 impl Incident {
@@ -361,6 +369,7 @@ fn incident(
         sources: sources.into_iter().collect(),
         writers: writers.into_iter().collect(),
         silent,
+        unrecognised: Vec::new(),
     }
 }
 

@@ -297,3 +297,115 @@ fn hits_without_a_time_are_grouped_by_the_catalogue_and_come_last() {
     );
     assert_eq!(found[1].first, None);
 }
+
+/// An unrecognised error line at `secs`, written by `writer`, of template `template`.
+fn unknown_line(pane: PaneId, writer: Option<&str>, template: usize, secs: i64) -> UnknownLine {
+    UnknownLine {
+        pane,
+        line: secs as u64,
+        ts: Some(at(secs)),
+        source: format!("{pane:?}.log"),
+        writer: writer.map(str::to_string),
+        template,
+    }
+}
+
+#[test]
+fn an_unrecognised_template_inside_an_incidents_span_joins_it_one_outside_does_not() {
+    let catalogue = catalogue();
+    let mut hits = Hits::new(&catalogue);
+    for n in 0..10 {
+        hits.add(Containers, "backend", "gunicorn-boot-fail", 100 + n * 5);
+    }
+    let mut found = hits.incidents(&NoLines);
+    assert_eq!(found.len(), 1);
+    let texts = vec![
+        "Traceback (most recent call last):".to_string(),
+        "Shutting down: Master".to_string(),
+        "worker <*> timed out".to_string(),
+        "cron job <*> failed".to_string(),
+    ];
+    let lines = vec![
+        // Inside the span, same writer: joins.
+        unknown_line(Containers, Some("backend"), 0, 101),
+        unknown_line(Containers, Some("backend"), 0, 131),
+        // Just after the last hit (145), within the slack: joins.
+        unknown_line(Containers, Some("backend"), 1, 145 + 30),
+        // Inside the span but another container's: does not.
+        unknown_line(Containers, Some("frontend"), 2, 120),
+        // Same writer, an hour later: does not.
+        unknown_line(Containers, Some("backend"), 3, 3700),
+    ];
+    let floods = unknown::join(&mut found, &lines, &texts);
+    let rows: Vec<(&str, usize, Option<Timestamp>, Option<Timestamp>)> = found[0]
+        .unrecognised
+        .iter()
+        .map(|r| (r.template.as_str(), r.count, r.first, r.last))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (texts[0].as_str(), 2, Some(at(101)), Some(at(131))),
+            (texts[1].as_str(), 1, Some(at(175)), Some(at(175))),
+        ]
+    );
+    assert_eq!(found[0].unrecognised[0].writers, ["backend"]);
+    assert_eq!(found[0].unrecognised[0].sources, ["Containers.log"]);
+    // Two lines outside are no flood.
+    assert!(floods.is_empty(), "{floods:?}");
+}
+
+#[test]
+fn a_line_without_a_writer_joins_by_its_source_and_the_nearer_incident_by_writer_wins() {
+    let catalogue = catalogue();
+    let mut hits = Hits::new(&catalogue);
+    hits.add(Host, "dockerd", "docker-sock-denied", 0);
+    hits.add(Containers, "db", "mysql-unknown-variable", 10);
+    let mut found = hits.incidents(&NoLines);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let texts = vec!["a <*>".to_string(), "b <*>".to_string()];
+    let lines = vec![
+        // No writer: joins the incident with its source (the host's).
+        unknown_line(Host, None, 0, 5),
+        // The db's line: its writer is the second incident's, though both spans hold it.
+        unknown_line(Containers, Some("db"), 1, 5),
+    ];
+    let floods = unknown::join(&mut found, &lines, &texts);
+    assert!(floods.is_empty());
+    let of = |i: &Incident| -> Vec<String> {
+        i.unrecognised.iter().map(|r| r.template.clone()).collect()
+    };
+    let by_root = |id: &str| {
+        found
+            .iter()
+            .find(|i| catalogue.entries()[i.root].id == id)
+            .unwrap()
+    };
+    assert_eq!(of(by_root("docker-sock-denied")), ["a <*>"]);
+    assert_eq!(of(by_root("mysql-unknown-variable")), ["b <*>"]);
+}
+
+#[test]
+fn unrecognised_errors_outside_every_incident_are_listed_only_when_they_flood() {
+    let texts = vec!["queue <*> full".to_string(), "disk <*> slow".to_string()];
+    // 60 lines of one template a second apart: a flood. 49 of another: not one. The same 60
+    // spread an hour apart each: not one either.
+    let mut lines: Vec<UnknownLine> = (0..60)
+        .map(|n| unknown_line(Host, Some("app"), 0, n))
+        .collect();
+    lines.extend((0..49).map(|n| unknown_line(Host, Some("app"), 1, n)));
+    let floods = unknown::join(&mut [], &lines, &texts);
+    assert_eq!(floods.len(), 1, "{floods:?}");
+    assert_eq!(
+        (floods[0].template.as_str(), floods[0].count),
+        ("queue <*> full", 60)
+    );
+    assert_eq!(
+        (floods[0].first, floods[0].last),
+        (Some(at(0)), Some(at(59)))
+    );
+    let sparse: Vec<UnknownLine> = (0..60)
+        .map(|n| unknown_line(Host, Some("app"), 0, n * 3600))
+        .collect();
+    assert!(unknown::join(&mut [], &sparse, &texts).is_empty());
+}

@@ -6,7 +6,7 @@ use std::{
     sync::Arc,
 };
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::complain;
 use crate::{
@@ -32,10 +32,18 @@ pub(super) fn run(plan: ReportPlan) -> Result<ExitCode> {
         }
         input => {
             let logs: Vec<(String, LogData)> = match input {
-                ReportInput::Files(files) => files
-                    .iter()
-                    .map(|path| (sanitize::path_name(path), LogData::Path(path.clone())))
-                    .collect(),
+                ReportInput::Files(files) => {
+                    let mut logs = Vec::with_capacity(files.len());
+                    for path in &files {
+                        if path.as_os_str() == "-" {
+                            let stdin = crate::postmortem::stdin_log().context("reading stdin")?;
+                            logs.push(("stdin".to_string(), stdin));
+                        } else {
+                            logs.push((sanitize::path_name(path), LogData::Path(path.clone())));
+                        }
+                    }
+                    logs
+                }
                 _ => embedded::INCIDENT_FILES
                     .iter()
                     .map(|(name, bytes)| (name.to_string(), LogData::Static(bytes)))

@@ -144,9 +144,17 @@ pub(super) fn draw_list(frame: &mut Frame, app: &App, selected: usize, theme: Th
             ),
             Span::styled(root.title.get(app.lang).to_string(), row_style),
         ]));
+        let mut chain = chain_text(app, incident);
+        if !incident.unrecognised.is_empty() {
+            let lines: usize = incident.unrecognised.iter().map(|u| u.count).sum();
+            chain += &match app.lang {
+                Lang::En => format!("  + {lines} unrecognised"),
+                Lang::Zh => format!("  + {lines} 条未识别"),
+            };
+        }
         lines.push(Line::from(vec![
             Span::raw("      "),
-            Span::styled(chain_text(app, incident), theme.dim()),
+            Span::styled(chain, theme.dim()),
         ]));
         let (containers, units) = affected(app, incident);
         let mut who = Vec::new();
@@ -186,8 +194,8 @@ pub(super) fn draw_incident(frame: &mut Frame, app: &App, index: usize, scroll: 
         .title(Span::styled(
             t(
                 app.lang,
-                " incident (j/k scroll · Enter jumps to it · R report · Esc back) ",
-                " 故障（j/k 滚动 · 回车跳转 · R 报告 · Esc 返回） ",
+                " incident (j/k scroll · Enter jumps to it · t only its span · R report · Esc back) ",
+                " 故障（j/k 滚动 · 回车跳转 · t 只看该时段 · R 报告 · Esc 返回） ",
             ),
             theme.heading(),
         ));
@@ -267,6 +275,42 @@ pub(super) fn draw_incident(frame: &mut Frame, app: &App, index: usize, scroll: 
                 theme.dim(),
             ),
         ]));
+    }
+    // Unrecognised errors in the same window: after the chain, one line a template.
+    if !incident.unrecognised.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            t(
+                app.lang,
+                "Unrecognised errors in the same window (no entry knows them):",
+                "同一时段内未识别的错误（目录中没有条目认识）：",
+            ),
+            theme.heading(),
+        )));
+        for row in &incident.unrecognised {
+            lines.push(Line::from(vec![
+                Span::raw(format!(
+                    "    {}  ×{}  ",
+                    span_of(row.first, row.last),
+                    row.count
+                )),
+                Span::styled(
+                    format!("? {}", sanitize::visible(row.template.as_bytes())),
+                    theme.severity(crate::catalogue::Severity::Error),
+                ),
+                Span::styled(
+                    format!(
+                        "  [{}]",
+                        names(if row.writers.is_empty() {
+                            &row.sources
+                        } else {
+                            &row.writers
+                        })
+                    ),
+                    theme.dim(),
+                ),
+            ]));
+        }
     }
     for (n, group) in incident.groups.iter().enumerate() {
         let entry = &entries[group.entry];

@@ -1,6 +1,7 @@
 //! Drawing: `draw` reads the app's state and nothing else, and changes none of it.
 
 mod incidents;
+mod narrow;
 pub mod theme;
 mod timeline;
 pub mod wrap;
@@ -99,14 +100,12 @@ fn draw_pane(frame: &mut Frame, app: &App, id: PaneId, area: Rect, theme: Theme)
         .title(Line::from(title))
         .title(Line::from(counts).alignment(Alignment::Right));
     if let Some(filter) = &pane.filter {
-        let what = match &filter.kind {
-            crate::app::FilterKind::Regex(r) => format!("& {r}"),
-            crate::app::FilterKind::Fuzzy(f) => format!("F {f}"),
-            crate::app::FilterKind::Severity(s) => format!("s ≥ {s}"),
-        };
+        let mut what = narrow::filters(pane);
+        what.extend(narrow::range(app));
         let pending = if filter.pending { " …" } else { "" };
-        block = block
-            .title_bottom(Line::from(format!(" {what}{pending} ")).alignment(Alignment::Right));
+        block = block.title_bottom(
+            Line::from(format!(" {}{pending} ", what.join(" · "))).alignment(Alignment::Right),
+        );
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -592,7 +591,12 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
             PromptKind::Search => t(app.lang, "search /", "搜索 /"),
             PromptKind::FilterRegex => t(app.lang, "filter &", "过滤 &"),
             PromptKind::FilterFuzzy => t(app.lang, "fuzzy F", "模糊 F"),
-            PromptKind::Time => t(app.lang, "go to time t", "跳到时刻 t"),
+            PromptKind::FilterOut => t(app.lang, "hide !", "隐藏 !"),
+            PromptKind::Time => t(
+                app.lang,
+                "go to time (or 10:20-10:40) t",
+                "跳到时刻（或 10:20-10:40）t",
+            ),
         };
         let text = format!("{label} {}", sanitize::visible(prompt.text.as_bytes()));
         let hint = t(
@@ -698,6 +702,12 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
     }
     if let Some((text, _)) = &app.search {
         right += &format!(" · /{}", sanitize::visible(text.as_bytes()));
+    }
+    for part in narrow::filters(pane) {
+        right += &format!(" · {part}");
+    }
+    if let Some(range) = narrow::range(app) {
+        right += &format!(" · {range}");
     }
     right += t(app.lang, " · ? help ", " · ? 帮助 ");
     let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right.width() as u16)])

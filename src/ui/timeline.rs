@@ -86,12 +86,17 @@ pub(super) fn draw(frame: &mut Frame, app: &App, areas: Areas, theme: Theme) {
     }));
     lines.push(Line::from(spans));
     // The axis: the first time, the time per column, the last time; the cursor's moment.
-    let hm = |ts: jiff::Timestamp| ts.strftime("%H:%M").to_string();
-    let per = format!(
-        "{} {}",
-        strip.per_column.as_mins(),
-        t(app.lang, "min/col", "分钟/列")
-    );
+
+    let secs = strip.per_column.as_secs();
+    let per = if secs % 60 == 0 {
+        format!("{} {}", secs / 60, t(app.lang, "min/col", "分钟/列"))
+    } else {
+        format!("{secs} {}", t(app.lang, "s/col", "秒/列"))
+    };
+    let hm = |ts: jiff::Timestamp| {
+        let pattern = if secs < 60 { "%H:%M:%S" } else { "%H:%M" };
+        ts.strftime(pattern).to_string()
+    };
     let mut axis: Vec<char> = vec![' '; columns];
     let mut put = |at: usize, text: &str| {
         for (i, c) in text.chars().enumerate() {
@@ -100,16 +105,21 @@ pub(super) fn draw(frame: &mut Frame, app: &App, areas: Areas, theme: Theme) {
             }
         }
     };
+    // The cursor's moment first: the labels are drawn over it where they meet (the panes
+    // show the cursor anyway).
+    if let Some(cursor) = strip.cursor {
+        put(cursor, "▲");
+    }
     // The time per column in the middle, then the first and last times where they fall.
     put((columns / 2).saturating_sub(per.chars().count() / 2), &per);
     put(0, &hm(strip.start));
     let end_column = strip.column(strip.end, columns);
-    put(
-        end_column.saturating_sub(4).min(columns.saturating_sub(5)),
-        &hm(strip.end),
-    );
-    if let Some(cursor) = strip.cursor {
-        put(cursor, "▲");
+    // The last time only where it does not cover the first.
+    if end_column >= 10 {
+        put(
+            end_column.saturating_sub(4).min(columns.saturating_sub(5)),
+            &hm(strip.end),
+        );
     }
     lines.push(Line::from(vec![
         label(&strip.start.strftime("%Y-%m-%d").to_string()),

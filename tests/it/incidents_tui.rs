@@ -259,3 +259,34 @@ fn the_timeline_strip_shows_hits_by_slot_and_severity_and_the_incidents_as_spans
     press(&mut app, "T");
     assert_eq!(app.areas(), before);
 }
+
+#[test]
+fn an_incident_lists_the_unrecognised_errors_that_fell_inside_it_after_its_chain() {
+    let mut app = demo_app(Lang::En, 160, 48);
+    press(&mut app, "I");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("nginx-502 ×7  + 20 unrecognised"),
+        "{screen}"
+    );
+    press(&mut app, "jjjj\n");
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::Incident {
+            index: 4,
+            scroll: 0
+        })
+    );
+    let screen = screen_text(&app);
+    let at = |needle: &str| {
+        screen
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} not on screen:\n{screen}"))
+    };
+    let chain = at("Chain of events:");
+    let unknown = at("Unrecognised errors in the same window");
+    let row =
+        at("10:26:29–10:27:34  ×10  ? Traceback (most recent call last):  [athena_eye_backend]");
+    let causes = at("1. app-missing-log-dir");
+    assert!(chain < unknown && unknown < row && row < causes, "{screen}");
+}

@@ -4,7 +4,7 @@
 
 use std::process::Output;
 
-use crate::common::{COMMAND, Running, repo, stderr, stdout, triage};
+use crate::common::{COMMAND, Running, repo, run_with_stdin, stderr, stdout, triage};
 
 fn run(args: &[&str]) -> Output {
     let output = Running::start(triage().args(args)).finish_within(COMMAND);
@@ -134,6 +134,9 @@ fn the_report_on_the_files_is_the_demos() {
     let strip = |mut v: serde_json::Value| {
         for incident in v["incidents"].as_array_mut().unwrap() {
             incident["sources"] = serde_json::Value::Null;
+            for row in incident["unrecognised"].as_array_mut().unwrap() {
+                row["sources"] = serde_json::Value::Null;
+            }
         }
         v
     };
@@ -254,4 +257,124 @@ fn the_readme_excerpt_is_the_real_report_of_the_demo() {
             None => panic!("not in `triage report --demo` (after line {at}): {line}"),
         }
     }
+}
+
+#[test]
+fn report_dash_reads_stdin_as_scan_dash_does() {
+    let host = std::fs::read(repo("examples/athena-eye/host.log")).unwrap();
+    let mut cmd = triage();
+    cmd.args(["report", "--format", "json", "-"]);
+    let output = run_with_stdin(cmd, &host);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let piped: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&output)));
+    let file = json(&[
+        "report",
+        "--format",
+        "json",
+        repo("examples/athena-eye/host.log").to_str().unwrap(),
+    ]);
+    let roots = |v: &serde_json::Value| -> Vec<String> {
+        v["incidents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["root"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        roots(&piped).contains(&"apt-nopubkey".to_string()),
+        "{piped}"
+    );
+    assert_eq!(roots(&piped), roots(&file));
+    assert_eq!(
+        strings(&piped["incidents"][0]["sources"]),
+        ["stdin"],
+        "{piped}"
+    );
+    // And the Markdown draft names stdin as its source.
+    let mut cmd = triage();
+    cmd.args(["report", "-"]);
+    let md = stdout(&run_with_stdin(cmd, &host));
+    assert!(md.starts_with("# Incident report: `stdin`"), "{md}");
+}
+
+#[test]
+fn unrecognised_errors_inside_an_incident_are_listed_in_it_with_count_and_times() {
+    let report = json(&["report", "--demo", "--format", "json"]);
+    let incidents = report["incidents"].as_array().unwrap();
+    let boot = incidents
+        .iter()
+        .find(|i| i["root"] == "app-missing-log-dir")
+        .expect("the boot failures' incident");
+    let rows = boot["unrecognised"].as_array().unwrap();
+    let traceback = rows
+        .iter()
+        .find(|r| r["template"] == "Traceback (most recent call last):")
+        .unwrap_or_else(|| panic!("no traceback template: {boot}"));
+    // Each of the ten boot attempts printed its traceback; no catalogue entry knows the line.
+    assert_eq!(traceback["count"], 10, "{traceback}");
+    assert_eq!(traceback["first"], "2026-11-27T10:26:29.854732069Z");
+    assert_eq!(traceback["last"], "2026-11-27T10:27:34.952143289Z");
+    assert_eq!(strings(&traceback["writers"]), ["athena_eye_backend"]);
+    assert_eq!(
+        strings(&traceback["sources"]),
+        ["examples/athena-eye/docker-compose.log"]
+    );
+    // The database's OOM incident holds none: its container died without a line.
+    let oom = incidents.iter().find(|i| i["root"] == "oom-kill").unwrap();
+    assert_eq!(oom["unrecognised"], serde_json::json!([]));
+    assert_eq!(report["floods"], serde_json::json!([]));
+
+    let md = stdout(&run(&["report", "--demo"]));
+    let section = md
+        .split("### 2.5.")
+        .nth(1)
+        .and_then(|s| s.split("### 2.6.").next())
+        .expect("incident 2.5");
+    let table = section
+        .split("#### Unrecognised errors in the same window")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no unrecognised errors in 2.5:\n{section}"));
+    assert!(
+        table.contains(
+            "| 10:26:29 – 10:27:34 | 10 | `Traceback (most recent call last):` | `athena_eye_backend` |"
+        ),
+        "{table}"
+    );
+    // After the chain, before the excerpts.
+    let chain = section.find("#### Chain of events").unwrap();
+    let unknown = section.find("#### Unrecognised errors").unwrap();
+    let excerpts = section.find("#### Log excerpts").unwrap();
+    assert!(chain < unknown && unknown < excerpts, "{section}");
+}
+
+#[test]
+fn an_unrecognised_flood_outside_every_incident_is_listed_after_them_sanitised() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("worker.log");
+    let mut text = String::new();
+    // 60 errors a second apart that no entry knows, with an escape sequence in them.
+    for n in 0..60 {
+        text += &format!(
+            "2026-11-27T10:{:02}:{:02}Z ERROR queue \u{1b}[31mjobs-{n} is full\n",
+            n / 60,
+            n % 60
+        );
+    }
+    std::fs::write(&log, text).unwrap();
+    let data = json(&["report", "--format", "json", log.to_str().unwrap()]);
+    assert_eq!(data["incidents"], serde_json::json!([]));
+    let floods = data["floods"].as_array().unwrap();
+    assert_eq!(floods.len(), 1, "{data}");
+    assert_eq!(floods[0]["count"], 60);
+    let md = stdout(&run(&["report", log.to_str().unwrap()]));
+    assert!(md.contains("No known error was found"), "{md}");
+    assert!(md.contains("## 2. Floods of unrecognised errors"), "{md}");
+    assert!(!md.contains('\u{1b}'), "{md}");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| 10:00:00 – 10:00:59 | 60 |"))
+        .unwrap_or_else(|| panic!("no flood row:\n{md}"));
+    assert!(row.contains("`queue \\x1b[<*> is full`"), "{row}");
 }
