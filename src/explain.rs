@@ -77,7 +77,7 @@ pub fn nearest(catalogue: &Catalogue, words: &str, limit: usize) -> Vec<Found> {
     if ranked.is_empty() {
         ranked = shared_words(catalogue, words);
     }
-    ranked.sort_by(|a, b| b.score.cmp(&a.score));
+    ranked.sort_by_key(|f| std::cmp::Reverse(f.score));
     ranked.truncate(limit);
     ranked
 }

@@ -51,17 +51,12 @@ pub enum Action {
 pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str)] {
     use Action::*;
     &[
+        // One row for the three walks: help must fit 80x24.
         (
             NextHit,
-            "n / N",
-            "next / previous hit (both panes, by time)",
-            "下一个 / 上一个命中（两个窗格，按时间）",
-        ),
-        (
-            NextError,
-            "e E / w W",
-            "next / previous error, warning (known or not)",
-            "下一个 / 上一个错误、警告（已知或未知）",
+            "n N e E w W",
+            "next / previous: hit; error, warning known or not (by time)",
+            "下一个 / 上一个：命中；错误、警告，已知或未知（按时间）",
         ),
         (SwitchPane, "Tab", "switch pane", "切换窗格"),
         (Down, "j k ↓ ↑", "move", "移动"),
@@ -106,17 +101,12 @@ pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str
             "incidents; R report to a file; T timeline; t go to a time",
             "故障列表；R 写出报告；T 时间轴；t 跳到某时刻",
         ),
+        // One row for the two: help must fit 80x24.
         (
             OpenEntry,
-            "Enter",
-            "the selected hit's entry in full",
-            "查看所选命中的完整条目",
-        ),
-        (
-            AddEntry,
-            "a",
-            "add a catalogue entry for the line (patterns new)",
-            "为该行添加目录条目（patterns new）",
+            "Enter / a",
+            "the hit's entry in full / add an entry for the line",
+            "命中的完整条目 / 为该行添加目录条目",
         ),
         (
             Copy,

@@ -9,6 +9,8 @@ use ratatui::{
     widgets::{Block, Borders, Paragraph, Wrap},
 };
 
+use unicode_width::UnicodeWidthStr;
+
 use super::{Theme, pad, pane_name, t};
 use crate::{
     app::{App, PaneId},
@@ -16,6 +18,9 @@ use crate::{
     explain, sanitize,
     templates::WILDCARD,
 };
+
+/// Columns of the `H` list's id column (a hit's entry id, a template's count and source).
+const COUNT_COLUMN: usize = 28;
 
 /// Most nearest entries named.
 const NEAREST: usize = 3;
@@ -141,22 +146,25 @@ pub(super) fn list_row<'a>(app: &App, id: u64, selected: bool, theme: Theme) -> 
     let time = template
         .first_seen
         .map_or_else(|| " ".repeat(8), |ts| ts.strftime("%H:%M:%S").to_string());
-    let source = seen
-        .source
-        .as_deref()
-        .map(|s| format!(" {}", sanitize::visible(s.as_bytes())))
-        .unwrap_or_default();
     let last = template
         .last_seen
         .filter(|_| template.count > 1)
         .map(|ts| format!(" → {}", ts.strftime("%H:%M:%S")))
         .unwrap_or_default();
-    let count: String = format!("×{}{source}{last}", template.count);
+    // The count and the last time first; the source gets what is left of the column.
+    let mut count = format!("×{}{last}", template.count);
+    if let Some(source) = &seen.source {
+        count.push(' ');
+        count.push_str(&sanitize::visible(source.as_bytes()));
+    }
+    while count.width() > COUNT_COLUMN {
+        count.pop();
+    }
     let line = Line::from(vec![
         Span::styled(format!("{time} "), theme.dim()),
         Span::raw(format!("{:<10} ", pane_name(app.lang, seen.first.pane))),
         Span::styled(pad(t(app.lang, "unknown", "未识别"), 8), theme.dim()),
-        Span::styled(format!("{count:<28} "), theme.heading()),
+        Span::styled(pad(&count, COUNT_COLUMN), theme.heading()),
         Span::raw(sanitize::visible(template.text().as_bytes())),
     ]);
     if selected {
