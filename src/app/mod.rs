@@ -305,8 +305,13 @@ impl App {
                 self.advance_replay(elapsed);
                 Vec::new()
             }
-            Event::Block { pane, block, hits } => {
-                self.on_block(pane, block, hits);
+            Event::Block {
+                pane,
+                block,
+                hits,
+                classified,
+            } => {
+                self.on_block(pane, block, hits, classified);
                 Vec::new()
             }
             Event::Source {
@@ -367,7 +372,13 @@ impl App {
         }
     }
 
-    fn on_block(&mut self, pane_id: PaneId, block: Arc<Block>, hits: Vec<Hit>) {
+    fn on_block(
+        &mut self,
+        pane_id: PaneId,
+        block: Arc<Block>,
+        hits: Vec<Hit>,
+        classified: Option<Vec<walk::Classified>>,
+    ) {
         // The selected hit, by what it is, in case positions in this pane's list move.
         let selected = self
             .selected
@@ -376,7 +387,7 @@ impl App {
             .map(|h| (h.line, h.entry));
         let first_new_hit = self.pane(pane_id).hits.len();
         let first_line = self.pane(pane_id).store.range().end;
-        let classified = walk::classify(&block, &hits);
+        let classified = classified.unwrap_or_else(|| walk::classify(&block, &hits));
         let dropped = self.pane_mut(pane_id).push_block(block.clone(), hits);
         self.index_block(pane_id, first_line, &block, classified);
         if dropped == 0 {

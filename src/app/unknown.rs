@@ -48,11 +48,25 @@ impl Default for UnknownTemplates {
 }
 
 impl UnknownTemplates {
-    /// Mine one unrecognised line (lines of a pane arrive in order).
+    /// Mine one unrecognised line's message (lines of a pane arrive in order).
     pub fn add(&mut self, mark: Mark, message: &[u8], source: Option<String>) {
-        let body = &message[crate::templates::message_body(message)..];
-        let body = if body.is_empty() { message } else { body };
-        let id = self.miner.add(body, mark.ts);
+        let body = super::walk::mined_part(message);
+        let tokens = crate::templates::mask(
+            &String::from_utf8_lossy(body),
+            MinerOptions::default().max_tokens,
+        );
+        self.add_masked(mark, tokens, body, source);
+    }
+
+    /// As [`UnknownTemplates::add`], the part mined (`body`) masked already.
+    pub fn add_masked(
+        &mut self,
+        mark: Mark,
+        tokens: Vec<String>,
+        body: &[u8],
+        source: Option<String>,
+    ) {
+        let id = self.miner.add_masked(tokens, body, mark.ts);
         match self.seen.get_mut(&id) {
             Some(seen) => seen.newest = mark,
             None => {

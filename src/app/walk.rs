@@ -133,9 +133,17 @@ pub enum Kind {
     Warning,
 }
 
-/// One line of a block a walk stops at: its index, kind, time (if known from its hit) and
-/// its own level (if it is unrecognised).
-pub type Classified = (usize, Kind, Option<Timestamp>, Option<Level>);
+/// One line of a block a walk stops at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classified {
+    /// The line's index in its block.
+    pub index: usize,
+    pub kind: Kind,
+    /// Its time, from its hit (an unrecognised line's is read from the pane).
+    pub ts: Option<Timestamp>,
+    /// No hit: the line's own level and its message masked for the template miner.
+    pub unrecognised: Option<(Level, Vec<String>)>,
+}
 
 /// The errors and warnings of a block, by line index: lines with hits by their worst hit,
 /// the others (unrecognised) by their own level, as (index, kind, time, level if unknown).
@@ -156,19 +164,41 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
             Severity::Info => None,
         };
         if let Some(kind) = kind {
-            out.push((index, kind, ts, None));
+            out.push(Classified {
+                index,
+                kind,
+                ts,
+                unrecognised: None,
+            });
         }
     }
+    let max_tokens = crate::templates::MinerOptions::default().max_tokens;
     for (index, level) in ingest::unrecognised(block, hits, Level::Warning) {
         let kind = if level >= Level::Err {
             Kind::Error
         } else {
             Kind::Warning
         };
-        out.push((index, kind, None, Some(level)));
+        // Masked here, where the block is read: it is most of what mining costs.
+        let tokens = crate::templates::mask(
+            &String::from_utf8_lossy(mined_part(block.view(index).message)),
+            max_tokens,
+        );
+        out.push(Classified {
+            index,
+            kind,
+            ts: None,
+            unrecognised: Some((level, tokens)),
+        });
     }
-    out.sort_by_key(|c| c.0);
+    out.sort_by_key(|c| c.index);
     out
+}
+
+/// What of a message is mined: its body, after a header of its own (time, pid, level).
+pub fn mined_part(message: &[u8]) -> &[u8] {
+    let body = &message[crate::templates::message_body(message)..];
+    if body.is_empty() { message } else { body }
 }
 
 impl App {
@@ -182,10 +212,16 @@ impl App {
         classified: Vec<Classified>,
     ) {
         let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-        for (index, kind, ts, level) in classified {
+        for Classified {
+            index,
+            kind,
+            ts,
+            unrecognised,
+        } in classified
+        {
             let line = first + index as u64;
             let pane = self.pane(pane_id);
-            let ts = match level {
+            let ts = match unrecognised {
                 // Unrecognised: its time as the cursor's is read, from the pane.
                 Some(_) => pane.ts_near(line),
                 None => ts,
@@ -195,14 +231,14 @@ impl App {
                 pane: pane_id,
                 line,
             };
-            if level.is_some() {
+            if let Some((_, tokens)) = unrecognised {
                 let view = block.view(index);
                 let label = view.label.as_deref().map(str::to_string).or_else(|| {
                     pane.source_of(block.tag(index))
                         .map(|s| s.name.rsplit('/').next().unwrap_or(&s.name).to_string())
                 });
-                let message = view.message;
-                self.unknown.add(mark, message, label);
+                self.unknown
+                    .add_masked(mark, tokens, mined_part(view.message), label);
             }
             match kind {
                 Kind::Error => errors.push(mark),
@@ -409,7 +445,7 @@ mod tests {
         }];
         let kinds: Vec<(usize, Kind, bool)> = classify(&block, &hits)
             .into_iter()
-            .map(|(i, kind, _, level)| (i, kind, level.is_some()))
+            .map(|c| (c.index, c.kind, c.unrecognised.is_some()))
             .collect();
         assert_eq!(kinds, [(1, Kind::Error, true), (2, Kind::Warning, true)]);
     }
