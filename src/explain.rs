@@ -668,6 +668,31 @@ mod tests {
     }
 
     #[test]
+    fn nearest_answers_only_above_explains_threshold() {
+        let (catalogue, _) = Catalogue::builtin();
+        // What explain refuses to answer, the viewer's panel names nothing for either.
+        for words in [
+            "xyzzy",
+            "lorem ipsum",
+            "foo",
+            "",
+            "frobnicator shard jammed at slot",
+        ] {
+            assert!(nearest(&catalogue, words, 3).is_empty(), "{words}");
+        }
+        let found = nearest(&catalogue, "dpkg lock", 3);
+        assert!(!found.is_empty() && found.len() <= 3);
+        assert!(
+            found
+                .iter()
+                .any(|f| catalogue.entries()[f.entry].id.contains("lock")),
+            "{found:?}"
+        );
+        // Best first.
+        assert!(found.windows(2).all(|w| w[0].score >= w[1].score));
+    }
+
+    #[test]
     fn commands_are_filled_from_captures() {
         let caps = caps(&[("container", "athena_eye_db")]);
         assert_eq!(

@@ -15,6 +15,10 @@ use crate::{
     model::{Block, Hit, Level},
 };
 
+/// How many marks past the cursor a walk looks through for one a replay has shown (the
+/// other pane's, at a moment already shown, may sort after one not shown yet).
+const REPLAY_LOOKAHEAD: usize = 64;
+
 /// What a walk visits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Walk {
@@ -267,7 +271,18 @@ impl App {
         match walk {
             Walk::Hits => self.hit_from_cursor(forward),
             Walk::Errors | Walk::Warnings => {
-                self.walks.from_cursor(walk, self.cursor_mark(), forward)
+                let at = self.walks.from_cursor(walk, self.cursor_mark(), forward)?;
+                // A replay has not shown every line yet: the walk stops at those it has
+                // (hits are listed only once shown; marks are indexed as lines arrive).
+                let marks = self.walks.marks(walk);
+                let shown = |m: &Mark| m.line < self.pane(m.pane).visible_end();
+                if forward {
+                    (at..marks.len())
+                        .take(REPLAY_LOOKAHEAD)
+                        .find(|&i| shown(&marks[i]))
+                } else {
+                    (0..=at).rev().find(|&i| shown(&marks[i]))
+                }
             }
         }
     }

@@ -1321,3 +1321,35 @@ fn unrecognised_marks_stay_apart_from_known_hits_in_colour_and_without() {
         }
     }
 }
+
+#[test]
+fn e_walks_only_the_lines_a_replay_has_shown() {
+    let logs = triage::embedded::INCIDENT_FILES
+        .iter()
+        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
+        .collect();
+    let mut opts = options(Lang::En);
+    opts.replay = Some(60.0);
+    let mut app = app_with(logs, opts, 160, 48);
+    // 40 minutes of logs shown (09:01 → 09:41): apt's errors, not the containers' yet.
+    for _ in 0..40 {
+        run_commands(&mut app, Event::Tick(Duration::from_secs(1)));
+    }
+    press(&mut app, " ");
+    let mut visited = 0;
+    for _ in 0..200 {
+        press(&mut app, "e");
+        if app.message.as_deref() == Some("Last error: no more after this one.") {
+            break;
+        }
+        visited += 1;
+        let pane = app.pane(app.focus);
+        assert!(pane.cursor < pane.visible_end(), "e went past the replay");
+        assert_eq!(app.focus, PaneId::Host, "the containers have not started");
+    }
+    assert!(visited > 0, "apt's errors are shown");
+    assert!(
+        app.walks.marks(triage::app::walk::Walk::Errors).len() > visited,
+        "errors not shown yet are indexed but not visited"
+    );
+}
