@@ -1353,3 +1353,45 @@ fn e_walks_only_the_lines_a_replay_has_shown() {
         "errors not shown yet are indexed but not visited"
     );
 }
+
+#[test]
+fn the_panel_of_an_unrecognised_line_names_the_nearest_entries_only_when_they_score_well() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("host.log");
+    std::fs::write(
+        &path,
+        "2026-11-28T14:03:03+0000 athena-prod app[311]: ERROR: dpkg lock busy\n\
+         2026-11-28T14:03:04+0000 athena-prod app[311]: ERROR: frobnicator shard 3 jammed at slot 17\n",
+    )
+    .unwrap();
+    let logs = vec![
+        LogFile::open(
+            &path.display().to_string(),
+            LogData::Path(path.clone()),
+            None,
+        )
+        .unwrap(),
+    ];
+    let mut app = app_with(logs, options(Lang::En), 160, 40);
+    press(&mut app, "g");
+    let screen = screen_text(&app);
+    assert!(screen.contains("template: dpkg lock busy"), "{screen}");
+    assert!(screen.contains("nearest entries: apt-lock ("), "{screen}");
+    press(&mut app, "e");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("template: frobnicator shard <*> jammed at slot <*>"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Nothing in the catalogue matches it closely."),
+        "{screen}"
+    );
+    assert!(!screen.contains("nearest entries:"), "{screen}");
+    // y has no hit to copy from here: it says so rather than copying another line's remedy.
+    press(&mut app, "y");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("No hit selected: n jumps to the next one.")
+    );
+}
