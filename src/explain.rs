@@ -55,17 +55,31 @@ pub fn explain(catalogue: &Catalogue, matcher: &Matcher, query: &str, limit: usi
     // happens to share with an entry (`unix socket lock file` in a MySQL line, the docker
     // socket's entry) are no evidence.
     if !looks_like_a_log_line(query) {
-        let mut ranked = fuzzy(catalogue, query);
-        if ranked.is_empty() {
-            ranked = shared_words(catalogue, query);
-        }
-        found.extend(ranked);
+        found.extend(nearest(catalogue, query, usize::MAX));
     }
     let mut seen = HashSet::new();
     found.sort_by(|a, b| a.reason.cmp(&b.reason).then(b.score.cmp(&a.score)));
     found.retain(|f| seen.insert(f.entry));
     found.truncate(limit);
     found
+}
+
+/// The entries nearest to some words (not a log line: its regexes are for that), best
+/// first, at most `limit`, each scoring at least the threshold `explain` answers with: fuzzy
+/// matches of the entries' ids, titles, symptoms and examples, else the distinctive words
+/// shared with them. Nothing, when nothing scores well.
+pub fn nearest(catalogue: &Catalogue, words: &str, limit: usize) -> Vec<Found> {
+    let words = words.trim();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut ranked = fuzzy(catalogue, words);
+    if ranked.is_empty() {
+        ranked = shared_words(catalogue, words);
+    }
+    ranked.sort_by_key(|f| std::cmp::Reverse(f.score));
+    ranked.truncate(limit);
+    ranked
 }
 
 /// What a person would search an entry by.
@@ -426,7 +440,7 @@ fn quote_for(
 /// `value` as one bare shell word: as it is when every character is inert, else in single
 /// quotes. Not `shell_words::quote`: it leaves `!` (bash's history expansion), `{a,b}` (brace
 /// expansion) and `^` bare, which a pasted command must not.
-fn quote_word(value: &str) -> String {
+pub(crate) fn quote_word(value: &str) -> String {
     let inert = |c: char| {
         c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ',' | '/' | ':' | '@' | '+')
     };
@@ -651,6 +665,31 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn nearest_answers_only_above_explains_threshold() {
+        let (catalogue, _) = Catalogue::builtin();
+        // What explain refuses to answer, the viewer's panel names nothing for either.
+        for words in [
+            "xyzzy",
+            "lorem ipsum",
+            "foo",
+            "",
+            "frobnicator shard jammed at slot",
+        ] {
+            assert!(nearest(&catalogue, words, 3).is_empty(), "{words}");
+        }
+        let found = nearest(&catalogue, "dpkg lock", 3);
+        assert!(!found.is_empty() && found.len() <= 3);
+        assert!(
+            found
+                .iter()
+                .any(|f| catalogue.entries()[f.entry].id.contains("lock")),
+            "{found:?}"
+        );
+        // Best first.
+        assert!(found.windows(2).all(|w| w[0].score >= w[1].score));
     }
 
     #[test]

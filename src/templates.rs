@@ -114,9 +114,20 @@ impl TemplateMiner {
 
     /// Place a message; returns the id of the template it joined or started.
     pub fn add(&mut self, message: &[u8], ts: Option<Timestamp>) -> u64 {
+        let tokens = mask(&String::from_utf8_lossy(message), self.options.max_tokens);
+        self.add_masked(tokens, message, ts)
+    }
+
+    /// Place a message already masked (by [`mask`], with at most this miner's
+    /// [`MinerOptions::max_tokens`]): the masking, most of the cost, can be done elsewhere
+    /// (the viewer does it on the thread that reads the file).
+    pub fn add_masked(
+        &mut self,
+        tokens: Vec<String>,
+        message: &[u8],
+        ts: Option<Timestamp>,
+    ) -> u64 {
         self.clock += 1;
-        let text = String::from_utf8_lossy(message);
-        let tokens = mask(&text, self.options.max_tokens);
         let key = leaf_key(&tokens);
         let best = self.best_match(key, &tokens);
         let clock = self.clock;
@@ -144,7 +155,10 @@ impl TemplateMiner {
             count: 1,
             first_seen: ts,
             last_seen: ts,
-            example: text.chars().take(EXAMPLE_CHARS).collect(),
+            example: String::from_utf8_lossy(message)
+                .chars()
+                .take(EXAMPLE_CHARS)
+                .collect(),
             last_used: clock,
             key,
         };

@@ -21,6 +21,9 @@ pub enum Event {
         pane: PaneId,
         block: Arc<Block>,
         hits: Vec<Hit>,
+        /// Its errors and warnings ([`super::walk::classify`]), read where the event is
+        /// made (a loader's thread, not the one drawing); `None`: the app reads them.
+        classified: Option<Vec<super::walk::Classified>>,
     },
     /// A source's state changed (loading progress, done, failed, reconnecting).
     Source {
@@ -54,7 +57,15 @@ pub enum Command {
 impl From<Ingested> for Event {
     fn from(ingested: Ingested) -> Event {
         match ingested {
-            Ingested::Block { pane, block, hits } => Event::Block { pane, block, hits },
+            Ingested::Block { pane, block, hits } => {
+                let classified = Some(super::walk::classify(&block, &hits));
+                Event::Block {
+                    pane,
+                    block,
+                    hits,
+                    classified,
+                }
+            }
             Ingested::State {
                 pane,
                 source,

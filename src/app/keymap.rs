@@ -11,6 +11,11 @@ pub enum Action {
     Quit,
     NextHit,
     PrevHit,
+    NextError,
+    PrevError,
+    NextWarning,
+    PrevWarning,
+    AddEntry,
     SwitchPane,
     Down,
     Up,
@@ -49,11 +54,12 @@ pub enum Action {
 pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str)] {
     use Action::*;
     &[
+        // One row for the three walks: help must fit 80x24.
         (
             NextHit,
-            "n / N",
-            "next / previous hit (both panes, by time)",
-            "下一个 / 上一个命中（两个窗格，按时间）",
+            "n N e E w W",
+            "next / previous: hit; error, warning known or not (by time)",
+            "下一个 / 上一个：命中；错误、警告，已知或未知（按时间）",
         ),
         (SwitchPane, "Tab", "switch pane", "切换窗格"),
         (Down, "j k ↓ ↑", "move", "移动"),
@@ -98,11 +104,12 @@ pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str
             "incidents; R report; T timeline, z Z zoom; t time or 10:20-10:40",
             "故障；R 写报告；T 时间轴，z Z 缩放；t 跳到时刻或 10:20-10:40",
         ),
+        // One row for the two: help must fit 80x24.
         (
             OpenEntry,
-            "e",
-            "the selected hit's entry in full",
-            "查看所选命中的完整条目",
+            "Enter / a",
+            "the hit's entry in full / add an entry for the line",
+            "命中的完整条目 / 为该行添加目录条目",
         ),
         (
             Copy,
@@ -153,7 +160,12 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => CycleSeverity,
         KeyCode::Char('y') => Copy,
         KeyCode::Char('Y') => CopyAll,
-        KeyCode::Char('e') => OpenEntry,
+        KeyCode::Enter => OpenEntry,
+        KeyCode::Char('e') => NextError,
+        KeyCode::Char('E') => PrevError,
+        KeyCode::Char('w') => NextWarning,
+        KeyCode::Char('W') => PrevWarning,
+        KeyCode::Char('a') => AddEntry,
         KeyCode::Char('H') => ToggleHitList,
         KeyCode::Char('I') => Incidents,
         KeyCode::Char('R') => WriteReport,

@@ -4,6 +4,7 @@
 //! returns; the view (`crate::ui`) draws from `&App` alone. Tests drive the same `App` with
 //! events and draw it on a test backend.
 
+mod add_entry;
 pub mod event;
 pub mod filter;
 pub mod incidents;
@@ -12,6 +13,8 @@ pub mod layout;
 mod narrow;
 pub mod pane;
 pub mod timeline;
+pub mod unknown;
+pub mod walk;
 
 use std::{sync::Arc, time::Duration};
 
@@ -136,6 +139,10 @@ pub struct App {
     pub timeline: bool,
     /// How many times the strip is zoomed in (`z`, `Z`): each halves the time a column holds.
     pub timeline_zoom: u8,
+    /// Every error and warning of both panes, known or not, in time order (`e`, `w`).
+    pub walks: walk::WalkIndex,
+    /// The unrecognised errors and warnings, as templates.
+    pub unknown: unknown::UnknownTemplates,
     filter_generation: u64,
     /// A copy of a destructive remedy step waits for its confirmation: the same key again,
     /// pressed next. Any other key forgets it.
@@ -184,6 +191,8 @@ impl App {
             incidents: incidents::Incidents::default(),
             timeline: false,
             timeline_zoom: 0,
+            walks: walk::WalkIndex::default(),
+            unknown: unknown::UnknownTemplates::default(),
             filter_generation: 0,
             armed_copy: None,
             confirmed_copy: None,
@@ -255,6 +264,14 @@ impl App {
     /// (following live logs) the newest.
     pub fn panel_hit(&self) -> Option<HitRef> {
         let pane = self.pane(self.focus);
+        // An unrecognised line has a panel of its own: no hit elsewhere is explained for it.
+        if self
+            .unknown
+            .template_of_line(self.focus, pane.cursor)
+            .is_some()
+        {
+            return None;
+        }
         let on_cursor = pane.hits.partition_point(|h| h.line < pane.cursor);
         if pane
             .hits
@@ -295,8 +312,13 @@ impl App {
                 self.advance_replay(elapsed);
                 Vec::new()
             }
-            Event::Block { pane, block, hits } => {
-                self.on_block(pane, block, hits);
+            Event::Block {
+                pane,
+                block,
+                hits,
+                classified,
+            } => {
+                self.on_block(pane, block, hits, classified);
                 Vec::new()
             }
             Event::Source {
@@ -357,7 +379,13 @@ impl App {
         }
     }
 
-    fn on_block(&mut self, pane_id: PaneId, block: Arc<Block>, hits: Vec<Hit>) {
+    fn on_block(
+        &mut self,
+        pane_id: PaneId,
+        block: Arc<Block>,
+        hits: Vec<Hit>,
+        classified: Option<Vec<walk::Classified>>,
+    ) {
         // The selected hit, by what it is, in case positions in this pane's list move.
         let selected = self
             .selected
@@ -365,7 +393,10 @@ impl App {
             .and_then(|r| self.hit(r))
             .map(|h| (h.line, h.entry));
         let first_new_hit = self.pane(pane_id).hits.len();
-        let dropped = self.pane_mut(pane_id).push_block(block, hits);
+        let first_line = self.pane(pane_id).store.range().end;
+        let classified = classified.unwrap_or_else(|| walk::classify(&block, &hits));
+        let dropped = self.pane_mut(pane_id).push_block(block.clone(), hits);
+        self.index_block(pane_id, first_line, &block, classified);
         if dropped == 0 {
             self.after_new_lines(pane_id, first_new_hit);
             return;
@@ -383,8 +414,9 @@ impl App {
                 });
         }
         self.rebuild_hit_order();
+        let rows = self.hit_list_rows().len();
         if let Some(Overlay::HitList { selected }) = &mut self.overlay {
-            *selected = (*selected).min(self.hit_order.len().saturating_sub(1));
+            *selected = (*selected).min(rows.saturating_sub(1));
         }
         let len = self.pane(pane_id).hits.len();
         self.after_new_lines(pane_id, len);
@@ -423,38 +455,15 @@ impl App {
     /// latest, so this is an append; late ones (sources merged, a clock stepping back) are
     /// merged in, in one pass, never inserted one by one.
     fn order_hits(&mut self, pane: PaneId, from: usize) {
-        let key = |app: &App, r: &HitRef| {
-            let h = &app.pane(r.pane).hits[r.index];
-            (h.ts, r.pane, h.line)
-        };
-        let mut new: Vec<HitRef> = (from..self.pane(pane).hits.len())
+        let new: Vec<HitRef> = (from..self.pane(pane).hits.len())
             .map(|index| HitRef { pane, index })
             .collect();
-        if new.is_empty() {
-            return;
-        }
-        new.sort_by_key(|r| key(self, r));
-        let in_order = self
-            .hit_order
-            .last()
-            .is_none_or(|last| key(self, last) <= key(self, &new[0]));
-        if in_order {
-            self.hit_order.extend(new);
-            return;
-        }
-        let old = std::mem::take(&mut self.hit_order);
-        let mut merged = Vec::with_capacity(old.len() + new.len());
-        let (mut a, mut b) = (old.into_iter().peekable(), new.into_iter().peekable());
-        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-            if key(self, x) <= key(self, y) {
-                merged.push(a.next().expect("peeked"));
-            } else {
-                merged.push(b.next().expect("peeked"));
-            }
-        }
-        merged.extend(a);
-        merged.extend(b);
-        self.hit_order = merged;
+        let panes = &self.panes;
+        let key = |r: &HitRef| {
+            let h = &panes[r.pane.index()].hits[r.index];
+            (h.ts, r.pane, h.line)
+        };
+        walk::merge_in_order(&mut self.hit_order, new, key);
     }
 
     /// Opening a log puts the cursor on its first critical hit (in time), else its first hit.
@@ -594,8 +603,13 @@ impl App {
                     self.search = None;
                 }
             }
-            Action::NextHit => self.step_hit(true),
-            Action::PrevHit => self.step_hit(false),
+            Action::NextHit => self.step_walk(walk::Walk::Hits, true),
+            Action::PrevHit => self.step_walk(walk::Walk::Hits, false),
+            Action::NextError => self.step_walk(walk::Walk::Errors, true),
+            Action::PrevError => self.step_walk(walk::Walk::Errors, false),
+            Action::NextWarning => self.step_walk(walk::Walk::Warnings, true),
+            Action::PrevWarning => self.step_walk(walk::Walk::Warnings, false),
+            Action::AddEntry => self.add_entry(),
             Action::SwitchPane => {
                 if self.pane(self.focus.other()).has_content() {
                     self.focus = self.focus.other();
@@ -655,9 +669,17 @@ impl App {
                 }
             }
             Action::ToggleHitList => {
-                let selected = self
-                    .panel_hit()
-                    .and_then(|r| self.hit_order.iter().position(|o| *o == r))
+                let rows = self.hit_list_rows();
+                let on_template = self.panel_unknown().and_then(|(pane, line)| {
+                    let id = self.unknown.template_of_line(pane, line)?;
+                    rows.iter()
+                        .position(|o| *o == unknown::ListRow::Template(id))
+                });
+                let selected = on_template
+                    .or_else(|| {
+                        let r = self.panel_hit()?;
+                        rows.iter().position(|o| *o == unknown::ListRow::Hit(r))
+                    })
                     .unwrap_or(0);
                 self.overlay = Some(Overlay::HitList { selected });
             }
@@ -754,55 +776,19 @@ impl App {
                         })
                     })
             });
-        match on_cursor {
-            Some(at) if forward => Some(at + 1).filter(|&next| next < self.hit_order.len()),
-            Some(at) => at.checked_sub(1),
-            None => {
-                let ts = pane.ts_near(pane.cursor);
-                let after = self.hit_order.partition_point(|r| {
-                    let h = self.hit(*r).expect("hit_order holds valid refs");
-                    (h.ts, r.pane, h.line) < (ts, self.focus, pane.cursor)
-                });
-                if forward {
-                    Some(after).filter(|&next| next < self.hit_order.len())
-                } else {
-                    after.checked_sub(1)
-                }
-            }
-        }
+        let found = on_cursor.ok_or_else(|| {
+            let ts = pane.ts_near(pane.cursor);
+            self.hit_order.partition_point(|r| {
+                let h = self.hit(*r).expect("hit_order holds valid refs");
+                (h.ts, r.pane, h.line) < (ts, self.focus, pane.cursor)
+            })
+        });
+        walk::step(found, self.hit_order.len(), forward)
     }
 
     /// The focused pane follows new lines (replay or live).
     pub fn following(&self) -> bool {
         self.pane(self.focus).follow
-    }
-
-    /// `n` / `N`: the next hit in time after the cursor, in either pane.
-    fn step_hit(&mut self, forward: bool) {
-        self.user_moved = true;
-        if self.hit_order.is_empty() {
-            self.message = Some(self.text("No hits.", "没有命中。"));
-            return;
-        }
-        let target = match self.shown_hit_from(self.hit_from_cursor(forward), forward) {
-            Some(at) => Some(at),
-            // Following, nothing is newer than the cursor yet: the newest hit is the next one
-            // to look at (what the panel's "n: next known error" promises).
-            None if forward && self.following() => {
-                self.shown_hit_from(self.hit_from_cursor(false), false)
-            }
-            None => None,
-        };
-        match target.and_then(|at| self.hit_order.get(at).copied()) {
-            Some(r) => self.jump_to_hit(r),
-            None => {
-                self.message = Some(if forward {
-                    self.text("Last hit: no more after this one.", "已是最后一个命中。")
-                } else {
-                    self.text("First hit: none before this one.", "已是第一个命中。")
-                })
-            }
-        }
     }
 
     fn apply_severity_filter(&mut self) -> Vec<Command> {
@@ -1100,7 +1086,7 @@ impl App {
         let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
             || (overlay == Overlay::Help && key.code == KeyCode::Char('?'))
             || (matches!(overlay, Overlay::HitList { .. }) && key.code == KeyCode::Char('H'))
-            || (matches!(overlay, Overlay::Entry { .. }) && key.code == KeyCode::Char('e'));
+            || (matches!(overlay, Overlay::Entry { .. }) && key.code == KeyCode::Enter);
         if close {
             self.overlay = None;
             return Vec::new();
@@ -1108,7 +1094,8 @@ impl App {
         match overlay {
             Overlay::Help => {}
             Overlay::HitList { selected } => {
-                let last = self.hit_order.len().saturating_sub(1);
+                let rows = self.hit_list_rows();
+                let last = rows.len().saturating_sub(1);
                 let selected = match key.code {
                     KeyCode::Char('j') | KeyCode::Down => (selected + 1).min(last),
                     KeyCode::Char('k') | KeyCode::Up => selected.saturating_sub(1),
@@ -1119,8 +1106,10 @@ impl App {
                     KeyCode::Enter => {
                         self.overlay = None;
                         self.user_moved = true;
-                        if let Some(r) = self.hit_order.get(selected).copied() {
-                            self.jump_to_hit(r);
+                        match rows.get(selected).copied() {
+                            Some(unknown::ListRow::Hit(r)) => self.jump_to_hit(r),
+                            Some(unknown::ListRow::Template(id)) => self.jump_to_template(id),
+                            None => {}
                         }
                         return Vec::new();
                     }

@@ -125,26 +125,6 @@ impl App {
         self.panes[0].range
     }
 
-    /// From `at` in [`App::hit_order`] on (`forward`) or back, the first hit whose line is
-    /// shown: `n` does not walk hits that `!` or the time range hide.
-    pub(super) fn shown_hit_from(&self, mut at: Option<usize>, forward: bool) -> Option<usize> {
-        while let Some(position) = at {
-            let r = *self.hit_order.get(position)?;
-            let pane = self.pane(r.pane);
-            let hidden = (pane.hide.is_some() || pane.range.is_some())
-                && self.hit(r).is_some_and(|h| pane.narrowed_out(h.line));
-            if !hidden {
-                return Some(position);
-            }
-            at = if forward {
-                Some(position + 1)
-            } else {
-                position.checked_sub(1)
-            };
-        }
-        None
-    }
-
     /// In the incident list or an incident, `t`: restrict both panes to its span.
     pub(super) fn restrict_to_incident(&mut self, index: usize) -> Vec<Command> {
         let Some((Some(first), Some(last))) = self

@@ -5,7 +5,10 @@
 //! `{container}`). The line is the entry's first example; cause and remedy are placeholders
 //! for the user to write.
 
-use std::sync::LazyLock;
+use std::{
+    path::{Path, PathBuf},
+    sync::LazyLock,
+};
 
 use regex::Regex;
 
@@ -271,6 +274,91 @@ run = []
         regex,
         toml,
     }
+}
+
+/// A drafted entry proven where it will live: loaded as the user's files are (regexes
+/// compiled), over the catalogue it joins, and checked on its own example.
+#[derive(Debug, Clone)]
+pub struct Proven {
+    pub draft: Draft,
+    /// Where it is to be written: `DIR/ID.toml`.
+    pub path: PathBuf,
+    /// The catalogue with the entry in it.
+    pub joined: Catalogue,
+    /// What `patterns check` said of it (`1 entries, 1 examples, …: ok`).
+    pub check: String,
+}
+
+/// Why a drafted entry is not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    #[error("the drafted entry does not load: {0}")]
+    DoesNotLoad(String),
+    #[error("the drafted entry fails its check:\n{0}")]
+    FailsCheck(String),
+    #[error("{0} exists: give another --id, or edit it")]
+    Exists(String),
+    #[error("writing {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Draft an entry for `line` and prove it, to be saved in `dir` (nothing is written): what
+/// `triage patterns new` and the viewer's `a` both do.
+pub fn prove(
+    line: &str,
+    id: Option<&str>,
+    catalogue: &Catalogue,
+    dir: &Path,
+) -> Result<Proven, NewError> {
+    let draft = draft(line, id, catalogue);
+    let path = dir.join(format!("{}.toml", draft.id));
+    let name = path.display().to_string();
+    let (entries, errors) = super::parse_file(&name, &draft.toml);
+    if let Some(err) = errors.first() {
+        return Err(NewError::DoesNotLoad(err.to_string()));
+    }
+    let mut joined = catalogue.clone();
+    for entry in entries {
+        joined.insert_entry(entry);
+    }
+    let report = super::check_only(&joined, &|e| e.id == draft.id);
+    if !report.is_ok() {
+        return Err(NewError::FailsCheck(report.to_string()));
+    }
+    Ok(Proven {
+        draft,
+        path,
+        joined,
+        check: report.to_string(),
+    })
+}
+
+/// Write a proven entry to its file (its directory made if need be), never over an existing
+/// file.
+pub fn save(proven: &Proven) -> Result<(), NewError> {
+    let name = proven.path.display().to_string();
+    let write_error = |source| NewError::Write {
+        path: name.clone(),
+        source,
+    };
+    if let Some(dir) = proven.path.parent() {
+        std::fs::create_dir_all(dir).map_err(write_error)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&proven.path);
+    let mut file = match file {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(NewError::Exists(name));
+        }
+        Err(err) => return Err(write_error(err)),
+    };
+    std::io::Write::write_all(&mut file, proven.draft.toml.as_bytes()).map_err(write_error)
 }
 
 #[cfg(test)]

@@ -137,45 +137,26 @@ fn patterns_new(
         bail!("no line: give a log line as an argument or on stdin");
     }
     let (catalogue, _) = super::load_catalogue(sources);
-    let draft = catalogue::new::draft(&line, id.as_deref(), &catalogue);
     let dir = sources
         .dirs
         .first()
         .cloned()
         .or_else(catalogue::user_config_dir)
         .context("no patterns directory: give --patterns DIR (or set HOME)")?;
-    let path = dir.join(format!("{}.toml", draft.id));
-    let name = path.display().to_string();
-    // Proven where it will live: loaded as the user's files are (regexes compiled), over
-    // everything else, and checked on its own example.
-    let (entries, errors) = catalogue::parse_file(&name, &draft.toml);
-    if let Some(err) = errors.first() {
-        bail!(
-            "the drafted entry does not load: {err}
-{}",
-            draft.toml
-        );
-    }
-    let mut joined = catalogue.clone();
-    for entry in entries {
-        joined.insert_entry(entry);
-    }
-    let report = catalogue::check_only(&joined, &|e| e.id == draft.id);
-    if !report.is_ok() {
-        bail!(
-            "the drafted entry fails its check:\n{report}\n{}",
-            sanitize::visible(draft.toml.as_bytes())
-        );
-    }
+    let proven = match catalogue::new::prove(&line, id.as_deref(), &catalogue, &dir) {
+        Ok(proven) => proven,
+        Err(err) => {
+            let draft = catalogue::new::draft(&line, id.as_deref(), &catalogue);
+            bail!("{err}\n{}", sanitize::visible(draft.toml.as_bytes()))
+        }
+    };
+    let draft = &proven.draft;
+    let name = proven.path.display().to_string();
     if print {
         print!("{}", draft.toml);
         return Ok(ExitCode::SUCCESS);
     }
-    if path.exists() {
-        bail!("{name} exists: give another --id, or edit it");
-    }
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::write(&path, &draft.toml).with_context(|| format!("writing {name}"))?;
+    catalogue::new::save(&proven)?;
     println!(
         "{}: entry `{}` ({}), regex {}",
         sanitize::visible(name.as_bytes()),

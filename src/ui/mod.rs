@@ -4,6 +4,7 @@ mod incidents;
 mod narrow;
 pub mod theme;
 mod timeline;
+mod unknown;
 pub mod wrap;
 
 use std::ops::Range;
@@ -20,7 +21,7 @@ use unicode_width::UnicodeWidthStr;
 pub use theme::Theme;
 
 use crate::{
-    app::{App, HitRef, Overlay, Pane, PaneId, PromptKind, SourceState, keymap},
+    app::{App, HitRef, Overlay, Pane, PaneId, PromptKind, SourceState, keymap, unknown::ListRow},
     catalogue::{Lang, Severity},
     explain::{self, fill_command},
     sanitize,
@@ -312,6 +313,10 @@ fn char_boundary(bytes: &[u8], mut at: usize) -> usize {
 // ---- the hit panel ----------------------------------------------------------------------------
 
 fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
+    if let Some((pane, line)) = app.panel_unknown() {
+        unknown::draw_panel(frame, app, area, pane, line);
+        return;
+    }
     let Some(r) = app.panel_hit() else {
         let block = Block::default()
             .borders(Borders::ALL)
@@ -368,8 +373,8 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
             Line::from(Span::styled(
                 t(
                     lang,
-                    " y copy command · e full entry · n/N next/prev hit · H all hits ",
-                    " y 复制命令 · e 完整条目 · n/N 下一个/上一个 · H 全部命中 ",
+                    " y copy command · Enter full entry · n/N next/prev hit · H all hits ",
+                    " y 复制命令 · 回车 完整条目 · n/N 下一个/上一个 · H 全部命中 ",
                 ),
                 theme.dim(),
             ))
@@ -490,7 +495,7 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), left);
         frame.render_widget(Paragraph::new(remedy).wrap(Wrap { trim: false }), right);
     } else {
-        // Stacked, the remedy first: at 2 a.m. what to do matters most; `e` shows all.
+        // Stacked, the remedy first: at 2 a.m. what to do matters most; `Enter` shows all.
         let mut lines = vec![about[0].clone()];
         lines.extend(remedy);
         lines.extend(about.into_iter().skip(1));
@@ -499,7 +504,7 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
 }
 
 /// The panel on a low terminal: the hit's title and the first command (what `y` copies),
-/// as many of its lines as fit; `e` shows the whole entry.
+/// as many of its lines as fit; `Enter` shows the whole entry.
 fn draw_compact_panel(frame: &mut Frame, app: &App, r: HitRef, inner: Rect, theme: Theme) {
     let (Some(hit), Some(entry)) = (app.hit(r), app.entry_of(r)) else {
         return;
@@ -540,7 +545,7 @@ fn draw_compact_panel(frame: &mut Frame, app: &App, r: HitRef, inner: Rect, them
         body.truncate(room);
         if let Some(last) = body.last_mut() {
             last.spans
-                .push(Span::styled(t(lang, " … e", " … e"), theme.dim()));
+                .push(Span::styled(t(lang, " … Enter", " … 回车"), theme.dim()));
         }
     }
     let room_left = room.saturating_sub(body.len());
@@ -550,10 +555,10 @@ fn draw_compact_panel(frame: &mut Frame, app: &App, r: HitRef, inner: Rect, them
         lines.push(Line::from(Span::styled(
             match lang {
                 Lang::En => format!(
-                    "e: the cause and all {steps} step{}",
+                    "Enter: the cause and all {steps} step{}",
                     if steps == 1 { "" } else { "s" }
                 ),
-                Lang::Zh => format!("e：原因和全部 {steps} 个步骤"),
+                Lang::Zh => format!("回车：原因和全部 {steps} 个步骤"),
             },
             theme.dim(),
         )));
@@ -792,7 +797,11 @@ fn draw_hit_list(frame: &mut Frame, app: &App, selected: usize, theme: Theme) {
         format!(
             " {} ({}) — Enter {} · Esc {} ",
             t(app.lang, "all hits by time", "全部命中（按时间）"),
-            app.hit_order.len(),
+            match (app.lang, app.unknown.len()) {
+                (_, 0) => app.hit_order.len().to_string(),
+                (Lang::En, n) => format!("{} + {n} unrecognised", app.hit_order.len()),
+                (Lang::Zh, n) => format!("{} + {n} 个未识别模板", app.hit_order.len()),
+            },
             t(app.lang, "jumps", "跳转"),
             t(app.lang, "closes", "关闭")
         ),
@@ -858,16 +867,19 @@ fn draw_hit_list(frame: &mut Frame, app: &App, selected: usize, theme: Theme) {
     frame.render_widget(Paragraph::new(summary), top);
 
     let height = list.height as usize;
+    let rows = app.hit_list_rows();
     let first = selected
         .saturating_sub(height / 2)
-        .min(app.hit_order.len().saturating_sub(height));
-    let lines: Vec<Line> = app
-        .hit_order
+        .min(rows.len().saturating_sub(height));
+    let lines: Vec<Line> = rows
         .iter()
         .enumerate()
         .skip(first)
         .take(height)
-        .map(|(i, r)| hit_list_row(app, *r, i == selected, theme))
+        .map(|(i, row)| match row {
+            ListRow::Hit(r) => hit_list_row(app, *r, i == selected, theme),
+            ListRow::Template(id) => unknown::list_row(app, *id, i == selected, theme),
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
 }

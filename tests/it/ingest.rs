@@ -568,6 +568,7 @@ fn a_flood_of_hits_stays_bounded_while_following() {
                 pane: PaneId::Containers,
                 block: Arc::new(block),
                 hits,
+                classified: None,
             });
         }
     }

@@ -11,7 +11,7 @@ use crate::common::{
 use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use triage::{
-    app::{Command, Event, HitRef, Overlay, PaneId},
+    app::{Command, Event, HitRef, Overlay, PaneId, unknown::ListRow},
     catalogue::{Lang, Severity},
     loader::{LogData, LogFile},
 };
@@ -401,8 +401,8 @@ fn a_destructive_step_is_drawn_apart_with_its_warning_and_copied_only_after_a_se
         message.starts_with("Copied; fill in <package> before running"),
         "{message}"
     );
-    // The full entry (`e`) shows the step and its warning too, and copies the same way.
-    press(&mut app, "e");
+    // The full entry (`Enter`) shows the step and its warning too, and copies the same way.
+    key(&mut app, KeyCode::Enter);
     assert!(screen_text(&app).contains(&format!("! {}", &warning.en[..20])));
     assert!(press(&mut app, "Y").is_empty());
     assert_eq!(press(&mut app, "Y").len(), 1);
@@ -437,17 +437,26 @@ fn overlays_open_close_and_the_hit_list_jumps() {
     assert_eq!(app.overlay, Some(Overlay::Help));
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.overlay, None);
-    press(&mut app, "e");
+    // Enter: the selected hit's entry in full; Enter again closes it.
+    key(&mut app, KeyCode::Enter);
     assert!(matches!(app.overlay, Some(Overlay::Entry { .. })));
-    press(&mut app, "e");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.overlay, None);
     press(&mut app, "H");
     let Some(Overlay::HitList { selected }) = app.overlay else {
         panic!()
     };
-    press(&mut app, "gjj\n");
+    // The list holds the hits and the unrecognised templates, in time order: the third hit
+    // is a few rows down.
+    let rows = app.hit_list_rows();
+    let third = rows
+        .iter()
+        .position(|r| *r == ListRow::Hit(app.hit_order[2]))
+        .unwrap();
+    press(&mut app, &format!("g{}\n", "j".repeat(third)));
     assert_eq!(app.overlay, None);
     assert_eq!(app.selected, Some(app.hit_order[2]));
-    assert_ne!(selected, 2);
+    assert_ne!(selected, third);
     // q in an overlay closes it, not the app; q then quits.
     press(&mut app, "?");
     assert!(press(&mut app, "q").is_empty());
@@ -559,7 +568,7 @@ fn overlay_screens() {
     insta::assert_snapshot!("hit_list_160x48", screen_text(&app));
     insta::assert_snapshot!("hit_list_160x48_styles", style_map(&app));
     key(&mut app, KeyCode::Esc);
-    press(&mut app, "e");
+    key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("entry_160x48", screen_text(&app));
     key(&mut app, KeyCode::Esc);
     press(&mut app, "?");
@@ -985,7 +994,10 @@ fn a_low_terminal_gets_a_compact_panel_and_commands_wrap_between_words() {
         ),
         "{screen}"
     );
-    assert!(rows[title + 2].contains("e: the cause and all"), "{screen}");
+    assert!(
+        rows[title + 2].contains("Enter: the cause and all"),
+        "{screen}"
+    );
     // Stacked at 100 columns: the docker inspect command is longer than the panel.
     let app = demo_app(Lang::En, 100, 48);
     let screen = screen_text(&app);
@@ -1037,5 +1049,349 @@ fn chinese_is_translated_and_wraps_by_width() {
     assert!(
         list.contains("严重") && !list.contains(" critical "),
         "{list}"
+    );
+}
+
+// ---- every error and warning, known or not (issue 12) ---------------------------------------
+
+/// Two logs, one a pane, a second apart: known hits (gunicorn's boot failure, a critical
+/// error; a hung task, a warning) and lines no entry knows that say they are errors or
+/// warnings. In time order, the errors: gunicorn (containers, :02), volume 9 (host, :03),
+/// frobnicator (containers, :04), volume 12 (host, :06); the warnings: hung task (host, :01),
+/// retrying (host, :07), queue (containers, :08).
+fn walk_fixture(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let containers = dir.join("containers.log");
+    std::fs::write(
+        &containers,
+        "athena_eye_backend   | 2026-11-28T14:03:00.000000000Z [2026-11-28 14:03:00 +0000] [1] [INFO] Starting gunicorn 21.2.0\n\
+         athena_eye_backend   | 2026-11-28T14:03:02.000000000Z [2026-11-28 14:03:02 +0000] [1] [ERROR] Reason: Worker failed to boot.\n\
+         athena_eye_cache     | 2026-11-28T14:03:04.000000000Z [2026-11-28 14:03:04 +0000] [7] [ERROR] frobnicator shard 3 jammed at slot 17\n\
+         athena_eye_cache     | 2026-11-28T14:03:05.000000000Z [2026-11-28 14:03:05 +0000] [7] [INFO] frobnicator idle\n\
+         athena_eye_cache     | 2026-11-28T14:03:08.000000000Z [2026-11-28 14:03:08 +0000] [7] [WARNING] frobnicator queue nearly full\n",
+    )
+    .unwrap();
+    let host = dir.join("host.log");
+    std::fs::write(
+        &host,
+        "2026-11-28T14:03:01+0000 athena-prod kernel: INFO: task jbd2/sda1-8:213 blocked for more than 120 seconds.\n\
+         2026-11-28T14:03:03+0000 athena-prod backupd[311]: ERROR: snapshot of volume 9 stalled at 41 percent\n\
+         2026-11-28T14:03:05+0000 athena-prod systemd[1]: Started Daily apt download activities.\n\
+         2026-11-28T14:03:06+0000 athena-prod backupd[311]: ERROR: snapshot of volume 12 stalled at 87 percent\n\
+         2026-11-28T14:03:07+0000 athena-prod backupd[311]: WARNING: retrying upload part 3 of 9\n",
+    )
+    .unwrap();
+    (containers, host)
+}
+
+/// What the panel says the selected line is: for an unrecognised line, its `triage patterns
+/// new '…'` command (the line itself); for a known hit, the panel's title (severity and id).
+fn panel_subject(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    if let Some(command) = lines.iter().find(|l| l.contains("$ triage patterns new")) {
+        return command.to_string();
+    }
+    lines
+        .iter()
+        .find(|l| {
+            l.starts_with("┌ ")
+                && ["CRITICAL", "ERROR", "WARNING", "INFO"]
+                    .iter()
+                    .any(|s| l.starts_with(&format!("┌ {s} ")))
+        })
+        .map_or_else(String::new, |l| l.to_string())
+}
+
+/// Start the viewer on the fixture in `tmux` and wait until both logs are read.
+fn start_walk_viewer(tmux: &crate::terminal::Tmux) {
+    let (containers, host) = walk_fixture(tmux.dir());
+    tmux.run(&format!(
+        "{} --no-docker --containers {} --host {}",
+        crate::terminal::TRIAGE,
+        containers.display(),
+        host.display()
+    ));
+    tmux.wait_for("both logs read", |s| {
+        s.contains("containers.log [ok]") && s.contains("host.log [ok]")
+    });
+}
+
+/// Press `key` and wait until the panel's subject contains `expected`.
+fn press_until_panel(tmux: &crate::terminal::Tmux, key: &str, expected: &str) -> String {
+    tmux.keys(&[key]);
+    tmux.wait_for(&format!("{key}: the panel on {expected}"), |s| {
+        panel_subject(s).contains(expected)
+    })
+}
+
+#[test]
+fn e_and_w_walk_every_error_and_warning_across_panes_by_time_in_tmux() {
+    let tmux = crate::terminal::Tmux::new(160, 40);
+    start_walk_viewer(&tmux);
+    // Back to the first error, whichever line the viewer opened at.
+    for _ in 0..6 {
+        tmux.keys(&["E"]);
+    }
+    tmux.wait_for("the first error", |s| {
+        s.contains("First error: none before this one.")
+    });
+    assert!(panel_subject(&tmux.screen()).contains("gunicorn-boot-fail"));
+    // Forward: the unrecognised errors between the known one, across panes, by time.
+    let screen = press_until_panel(&tmux, "e", "volume 9 stalled at 41 percent");
+    // The panel of an unrecognised error: its template, how often and when.
+    assert!(
+        screen.contains("template: snapshot of volume <*> stalled at <*> percent"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("seen 2× · first 2026-11-28 14:03:03 · last 2026-11-28 14:03:06"),
+        "{screen}"
+    );
+    assert!(screen.contains("UNRECOGNISED ERROR"), "{screen}");
+    press_until_panel(&tmux, "e", "frobnicator shard 3 jammed at slot 17");
+    press_until_panel(&tmux, "e", "volume 12 stalled at 87 percent");
+    tmux.keys(&["e"]);
+    tmux.wait_for("the last error", |s| {
+        s.contains("Last error: no more after this one.")
+    });
+    // And back.
+    press_until_panel(&tmux, "E", "frobnicator shard 3 jammed at slot 17");
+    press_until_panel(&tmux, "E", "volume 9 stalled at 41 percent");
+    press_until_panel(&tmux, "E", "gunicorn-boot-fail");
+
+    // Warnings: the known one, then the log's own, across panes.
+    for _ in 0..6 {
+        tmux.keys(&["W"]);
+    }
+    tmux.wait_for("the first warning", |s| {
+        s.contains("First warning: none before this one.")
+    });
+    assert!(panel_subject(&tmux.screen()).contains("hung-task"));
+    let screen = press_until_panel(&tmux, "w", "retrying upload part 3 of 9");
+    assert!(screen.contains("UNRECOGNISED WARNING"), "{screen}");
+    press_until_panel(&tmux, "w", "frobnicator queue nearly full");
+    press_until_panel(&tmux, "W", "retrying upload part 3 of 9");
+
+    // H: the templates among the known errors, in time order, with their counts.
+    tmux.keys(&["H"]);
+    let screen = tmux.wait_for("the hit list", |s| s.contains("all hits by time"));
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("14:03:0"))
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect();
+    let order: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.contains("unknown") || r.contains("hung-task") || r.contains("gunicorn"))
+        .copied()
+        .collect();
+    assert!(
+        screen.contains("all hits by time (2 + 4 unrecognised)"),
+        "{screen}"
+    );
+    let volume = order
+        .iter()
+        .position(|r| r.contains("snapshot of volume <*> stalled at <*> percent"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        order[volume].contains("unknown  ×2 → 14:03:06 backupd"),
+        "{screen}"
+    );
+    // After the gunicorn hit (:02), before the frobnicator template (:04).
+    let gunicorn = order.iter().position(|r| r.contains("gunicorn")).unwrap();
+    let shard = order
+        .iter()
+        .position(|r| r.contains("frobnicator shard <*> jammed at slot <*>"))
+        .unwrap();
+    assert!(gunicorn < volume && volume < shard, "{screen}");
+    // Enter on a template goes to its first line.
+    tmux.keys(&["g"]);
+    for _ in 0..volume {
+        tmux.keys(&["j"]);
+    }
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the template's first line", |s| {
+        !s.contains("all hits by time")
+            && panel_subject(s).contains("volume 9 stalled at 41 percent")
+    });
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn a_adds_an_entry_for_an_unrecognised_line_that_patterns_check_accepts_in_tmux() {
+    use crate::common::{COMMAND, Deadline};
+    let tmux = crate::terminal::Tmux::new(160, 40);
+    let config = tmux.dir().join("config");
+    tmux.run(&format!("export XDG_CONFIG_HOME={}", config.display()));
+    start_walk_viewer(&tmux);
+    for _ in 0..6 {
+        tmux.keys(&["E"]);
+    }
+    tmux.wait_for("the first error", |s| {
+        s.contains("First error: none before this one.")
+    });
+    press_until_panel(&tmux, "e", "volume 9 stalled at 41 percent");
+    tmux.keys(&["a"]);
+    let screen = tmux.wait_for("the entry added", |s| s.contains("Added "));
+    let patterns = config.join("triage/patterns");
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(&patterns)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let file = &files[0];
+    // The status line names the file and the check's result.
+    let status = screen.lines().last().unwrap_or_default().to_string();
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(status.contains(&name), "{status}");
+    assert!(
+        status.contains("check: 1 entries, 1 examples, 0 counter-examples: ok"),
+        "{status}"
+    );
+    // The entry is as `patterns new` writes it, and `patterns check` accepts it.
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains("snapshot of volume"), "{text}");
+    let check = crate::common::triage()
+        .args(["patterns", "check"])
+        .arg(&patterns)
+        .output_within(COMMAND);
+    assert!(check.status.success(), "{}", crate::common::stdout(&check));
+    assert!(crate::common::stdout(&check).contains("1 entries, 1 examples"));
+    // Nothing written anywhere else in the test's directory.
+    let config_files: Vec<_> = walkdir::WalkDir::new(&config)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert_eq!(config_files.len(), 1);
+    // Both lines of the template are known errors now: the gutter's `E`, the entry's panel.
+    let screen = tmux.wait_for("the lines as known hits", |s| {
+        s.contains("│E 14:03:03 backupd") && s.contains("│E 14:03:06 backupd")
+    });
+    let id = name.trim_end_matches(".toml");
+    assert!(panel_subject(&screen).contains(id), "{screen}");
+    // The same line again: its draft overlaps the entry just added, and the check says so;
+    // nothing is written.
+    tmux.keys(&["a"]);
+    let screen = tmux.wait_for("the refusal", |s| s.contains("Not added: "));
+    assert_eq!(std::fs::read_dir(&patterns).unwrap().count(), 1, "{screen}");
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn unrecognised_marks_stay_apart_from_known_hits_in_colour_and_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let (containers, host) = walk_fixture(dir.path());
+    for color in [true, false] {
+        let logs = vec![
+            LogFile::open(
+                &containers.display().to_string(),
+                LogData::Path(containers.clone()),
+                None,
+            )
+            .unwrap(),
+            LogFile::open(
+                &host.display().to_string(),
+                LogData::Path(host.clone()),
+                None,
+            )
+            .unwrap(),
+        ];
+        let mut options = options(Lang::En);
+        options.color = color;
+        let app = app_with(logs, options, 160, 40);
+        let terminal = render(&app);
+        let buffer = terminal.backend().buffer();
+        let area = app.areas().panes[1].unwrap();
+        let gutter = |row: u16| buffer[(area.x + 1, area.y + 1 + row)].clone();
+        // Host rows: 0 hung task (W, known), 1 volume 9 (e, unknown), 4 retrying (w).
+        let (known, unknown, warning) = (gutter(0), gutter(1), gutter(4));
+        assert_eq!(
+            [known.symbol(), unknown.symbol(), warning.symbol()],
+            ["W", "e", "w"]
+        );
+        if color {
+            // Known: a badge (a background); unrecognised: the letter alone, coloured.
+            assert_ne!(known.bg, Color::Reset);
+            assert_eq!(unknown.bg, Color::Reset);
+            assert_eq!(unknown.fg, Color::Red);
+        } else {
+            // Without colour: the known mark reversed, the unrecognised one not.
+            assert!(known.modifier.contains(Modifier::REVERSED));
+            assert!(!unknown.modifier.contains(Modifier::REVERSED));
+        }
+    }
+}
+
+#[test]
+fn e_walks_only_the_lines_a_replay_has_shown() {
+    let logs = triage::embedded::INCIDENT_FILES
+        .iter()
+        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
+        .collect();
+    let mut opts = options(Lang::En);
+    opts.replay = Some(60.0);
+    let mut app = app_with(logs, opts, 160, 48);
+    // 40 minutes of logs shown (09:01 → 09:41): apt's errors, not the containers' yet.
+    for _ in 0..40 {
+        run_commands(&mut app, Event::Tick(Duration::from_secs(1)));
+    }
+    press(&mut app, " ");
+    let mut visited = 0;
+    for _ in 0..200 {
+        press(&mut app, "e");
+        if app.message.as_deref() == Some("Last error: no more after this one.") {
+            break;
+        }
+        visited += 1;
+        let pane = app.pane(app.focus);
+        assert!(pane.cursor < pane.visible_end(), "e went past the replay");
+        assert_eq!(app.focus, PaneId::Host, "the containers have not started");
+    }
+    assert!(visited > 0, "apt's errors are shown");
+    assert!(
+        app.walks.marks(triage::app::walk::Walk::Errors).len() > visited,
+        "errors not shown yet are indexed but not visited"
+    );
+}
+
+#[test]
+fn the_panel_of_an_unrecognised_line_names_the_nearest_entries_only_when_they_score_well() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("host.log");
+    std::fs::write(
+        &path,
+        "2026-11-28T14:03:03+0000 athena-prod app[311]: ERROR: dpkg lock busy\n\
+         2026-11-28T14:03:04+0000 athena-prod app[311]: ERROR: frobnicator shard 3 jammed at slot 17\n",
+    )
+    .unwrap();
+    let logs = vec![
+        LogFile::open(
+            &path.display().to_string(),
+            LogData::Path(path.clone()),
+            None,
+        )
+        .unwrap(),
+    ];
+    let mut app = app_with(logs, options(Lang::En), 160, 40);
+    press(&mut app, "g");
+    let screen = screen_text(&app);
+    assert!(screen.contains("template: dpkg lock busy"), "{screen}");
+    assert!(screen.contains("nearest entries: apt-lock ("), "{screen}");
+    press(&mut app, "e");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("template: frobnicator shard <*> jammed at slot <*>"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Nothing in the catalogue matches it closely."),
+        "{screen}"
+    );
+    assert!(!screen.contains("nearest entries:"), "{screen}");
+    // y has no hit to copy from here: it says so rather than copying another line's remedy.
+    press(&mut app, "y");
+    assert_eq!(
+        app.message.as_deref(),
+        Some("No hit selected: n jumps to the next one.")
     );
 }
