@@ -333,6 +333,7 @@ impl LiveArgs {
             since: self.since,
             tail: self.tail.or(default_tail),
             follow,
+            contexts: None,
         }
     }
 
@@ -347,6 +348,7 @@ impl LiveArgs {
             lines: self.tail.or(default_lines),
             follow,
             program: None,
+            contexts: None,
         }
     }
 }
@@ -771,7 +773,16 @@ fn run_report(catalogue: &Catalogue, args: &ReportArgs, lang: Lang) -> Result<Ex
                 }
             }
         }
+        // A compose file in the current directory or beside the logs names the user's
+        // project and services (not for the bundled incident: it is nobody's machine).
+        let files = if args.demo {
+            crate::fill_context::FillContext::default()
+        } else {
+            let cwd = std::env::current_dir().ok();
+            crate::fill_context::FillContext::from_files(cwd.as_deref(), &args.files)
+        };
         crate::postmortem::Report::from_files(catalogue, &matcher, panes)
+            .with_contexts(Arc::new(crate::fill_context::Contexts::with_files(files)))
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     match args.format {
@@ -795,8 +806,20 @@ fn report_live(
     args: &ReportArgs,
 ) -> Result<crate::postmortem::Report> {
     use crate::model::{Block, LineFields};
-    let docker = args.docker.then(|| args.live.docker(false, None));
-    let journal = args.journal.then(|| args.live.journal(false, None));
+    // The sources record each container's and unit's context as they read it; the compose
+    // file in the current directory fills what they cannot.
+    let cwd = std::env::current_dir().ok();
+    let contexts = Arc::new(crate::fill_context::Contexts::with_files(
+        crate::fill_context::FillContext::from_files(cwd.as_deref(), &[]),
+    ));
+    let docker = args.docker.then(|| DockerOptions {
+        contexts: Some(contexts.clone()),
+        ..args.live.docker(false, None)
+    });
+    let journal = args.journal.then(|| JournalOptions {
+        contexts: Some(contexts.clone()),
+        ..args.live.journal(false, None)
+    });
     let mut lines = Vec::new();
     let mut sink = |found: &scan::Found| {
         let pane = if found.file == "journal" {
@@ -832,7 +855,7 @@ fn report_live(
         &mut |source, why| complain(format_args!("{source}: {why}")),
         &mut |source, why| complain(format_args!("{source}: {why}")),
     )?;
-    Ok(crate::postmortem::Report::from_lines(catalogue, lines))
+    Ok(crate::postmortem::Report::from_lines(catalogue, lines).with_contexts(contexts))
 }
 
 /// A log to open in the viewer.
@@ -867,6 +890,26 @@ fn run_view(
     let mut files: [Vec<LogFile>; 2] = [Vec::new(), Vec::new()];
     let mut sources: [Vec<app::Source>; 2] = [Vec::new(), Vec::new()];
     let mut failed = false;
+    // The files' context: a compose file in the current directory or beside a log (not for
+    // logs compiled in: the bundled incident is nobody's machine).
+    let mut paths = Vec::new();
+    let mut own_machine = true;
+    if let ViewInput::Files(logs) = &input {
+        for log in logs {
+            match &log.data {
+                LogData::Path(path) => paths.push(path.clone()),
+                LogData::Static(_) => own_machine = false,
+            }
+        }
+    }
+    let contexts = Arc::new(crate::fill_context::Contexts::with_files(if own_machine {
+        crate::fill_context::FillContext::from_files(
+            std::env::current_dir().ok().as_deref(),
+            &paths,
+        )
+    } else {
+        crate::fill_context::FillContext::default()
+    }));
     let (docker, journal, flood, scrollback) = match input {
         ViewInput::Files(logs) => {
             for log in logs {
@@ -932,7 +975,17 @@ fn run_view(
         scrollback,
         live: docker.is_some() || journal.is_some() || flood.is_some(),
     };
-    let app = App::new(catalogue.clone(), sources, &options);
+    let mut app = App::new(catalogue.clone(), sources, &options);
+    // The live sources record each container's and unit's context as they read it.
+    app.contexts = contexts.clone();
+    let docker = docker.map(|options| DockerOptions {
+        contexts: Some(contexts.clone()),
+        ..options
+    });
+    let journal = journal.map(|options| JournalOptions {
+        contexts: Some(contexts.clone()),
+        ..options
+    });
     let timings = tui::run(tui::Run {
         app,
         matcher: Arc::new(Matcher::new(&catalogue)),
@@ -1202,12 +1255,15 @@ fn run_explain(catalogue: &Catalogue, args: &ExplainArgs, lang: Lang) -> Result<
         )?;
         return Ok(ExitCode::from(1));
     }
+    // A compose file in the current directory names the user's project and services.
+    let files =
+        crate::fill_context::FillContext::from_files(std::env::current_dir().ok().as_deref(), &[]);
     for (n, f) in found.iter().enumerate() {
         if n > 0 {
             writeln!(out, "\n{}\n", "─".repeat(60))?;
         }
         let entry = &catalogue.entries()[f.entry];
-        let card = explain::render_card(catalogue, entry, lang, &[]);
+        let card = explain::render_card(catalogue, entry, lang, files.values());
         if color {
             write!(out, "{}", crate::report::paint_card(&card, entry.severity))?;
         } else {

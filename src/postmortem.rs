@@ -11,8 +11,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::{
-    catalogue::{Catalogue, Entry, Lang},
+    catalogue::{Catalogue, Entry, Lang, Part, RemedyStep},
     explain,
+    fill_context::{Contexts, FillContext},
     incident::{self, HitInput, Incident, Snapshot},
     loader::{self, LogFile},
     matcher::Matcher,
@@ -29,6 +30,9 @@ pub struct Report {
     pub snapshot: Snapshot,
     pub hits: Vec<HitInput>,
     pub incidents: Vec<Incident>,
+    /// What fills remedies' placeholders besides a hit's captures: the sources' live context
+    /// and the files'.
+    pub contexts: Arc<Contexts>,
 }
 
 impl Report {
@@ -39,7 +43,14 @@ impl Report {
             snapshot,
             hits,
             incidents,
+            contexts: Arc::default(),
         }
+    }
+
+    /// The same report, its remedies filled from `contexts` too.
+    pub fn with_contexts(mut self, contexts: Arc<Contexts>) -> Report {
+        self.contexts = contexts;
+        self
     }
 
     /// Read saved logs (each pane's files together, as the viewer would show them) and match
@@ -137,6 +148,7 @@ struct Words {
     destructive: &'static str,
     unfilled: &'static str,
     fix_of: &'static str,
+    one_of: &'static str,
 }
 
 const EN: Words = Words {
@@ -165,6 +177,7 @@ const EN: Words = Words {
     destructive: "DESTRUCTIVE",
     unfilled: "fill in the <name> placeholders first",
     fix_of: "For",
+    one_of: "One of:",
 };
 
 const ZH: Words = Words {
@@ -193,6 +206,7 @@ const ZH: Words = Words {
     destructive: "危险操作",
     unfilled: "请先填写 <name> 占位符",
     fix_of: "针对",
+    one_of: "以下任选其一：",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -496,48 +510,41 @@ fn write_incident(
     let _ = writeln!(out, "#### {}\n", w.fix);
     for &cause in &causes {
         let entry = entry_of(catalogue, cause);
-        let captures = incident
+        // The first hit of the cause fills the placeholders: its captures, then the live
+        // context of the source that wrote it, then the files'.
+        let first = incident
             .groups
             .iter()
             .find(|g| g.entry == cause)
-            .map(|g| report.hits[g.hits[0]].captures.clone())
-            .unwrap_or_default();
+            .map(|g| &report.hits[g.hits[0]]);
+        let captures = first.map(|h| h.captures.clone()).unwrap_or_default();
+        let context = report
+            .contexts
+            .for_writer(first.and_then(|h| h.writer.as_deref()));
         if causes.len() > 1 {
             let _ = writeln!(out, "{} {}:\n", w.fix_of, code(&entry.id));
         }
-        for (n, step) in entry.remedy.iter().enumerate() {
-            let mut text = step.text(lang).trim().replace('\n', " ");
-            if step.destructive {
-                text = format!("**{}**: {text}", w.destructive);
-                if let Some(warning) = step.warning(lang) {
-                    text += &format!(" *{}*", warning.trim().replace('\n', " "));
+        for (n, part) in crate::catalogue::remedy_parts(&entry.remedy)
+            .into_iter()
+            .enumerate()
+        {
+            match part {
+                Part::Step(step) => {
+                    let text = step_text(step, lang, w);
+                    let _ = writeln!(out, "{}. {text}", n + 1);
+                    write_commands(out, step, &captures, &context, "   ", w);
+                }
+                Part::Choice(options) => {
+                    let _ = writeln!(out, "{}. {}\n", n + 1, w.one_of);
+                    for step in options {
+                        let text = step_text(step, lang, w);
+                        let label = step.option(lang).unwrap_or_default();
+                        let _ = writeln!(out, "   - **{label}**: {text}");
+                        write_commands(out, step, &captures, &context, "     ", w);
+                    }
+                    out.push('\n');
                 }
             }
-            let _ = writeln!(out, "{}. {text}", n + 1);
-            if step.run.is_empty() {
-                continue;
-            }
-            let filled: Vec<_> = step
-                .run
-                .iter()
-                .map(|c| explain::fill_command(c, &captures))
-                .collect();
-            if filled.iter().any(|f| !f.is_complete()) {
-                let _ = writeln!(out, "   ({})", w.unfilled);
-            }
-            let commands: Vec<String> = filled.iter().map(|f| format!("   {}", f.text)).collect();
-            out.push('\n');
-            // The fence sits in the list item: three spaces in.
-            let mut block = String::new();
-            fenced(&mut block, "sh", &commands);
-            for line in block.lines() {
-                if line.starts_with("   ") {
-                    let _ = writeln!(out, "{line}");
-                } else {
-                    let _ = writeln!(out, "   {line}");
-                }
-            }
-            out.push('\n');
         }
         out.push('\n');
     }
@@ -558,6 +565,55 @@ fn write_incident(
     for n in lessons {
         if let Some(text) = lesson(lang, n) {
             let _ = writeln!(out, "- **{n}.** {text}");
+        }
+    }
+    out.push('\n');
+}
+
+/// A step's text for a list item, its warning after it when it is destructive.
+fn step_text(step: &RemedyStep, lang: Lang, w: &Words) -> String {
+    let mut text = step.text(lang).trim().replace('\n', " ");
+    if step.destructive {
+        text = format!("**{}**: {text}", w.destructive);
+        if let Some(warning) = step.warning(lang) {
+            text += &format!(" *{}*", warning.trim().replace('\n', " "));
+        }
+    }
+    text
+}
+
+/// A step's commands, filled, as a fenced block inside its list item (`indent` in).
+fn write_commands(
+    out: &mut String,
+    step: &RemedyStep,
+    captures: &[(String, String)],
+    context: &FillContext,
+    indent: &str,
+    w: &Words,
+) {
+    if step.run.is_empty() {
+        return;
+    }
+    let filled: Vec<_> = step
+        .run
+        .iter()
+        .map(|c| explain::fill_command_in(c, captures, context))
+        .collect();
+    if filled.iter().any(|f| !f.is_complete()) {
+        let _ = writeln!(out, "{indent}({})", w.unfilled);
+    }
+    let commands: Vec<String> = filled
+        .iter()
+        .map(|f| format!("{indent}{}", f.text))
+        .collect();
+    out.push('\n');
+    let mut block = String::new();
+    fenced(&mut block, "sh", &commands);
+    for line in block.lines() {
+        if line.starts_with(indent) {
+            let _ = writeln!(out, "{line}");
+        } else {
+            let _ = writeln!(out, "{indent}{line}");
         }
     }
     out.push('\n');

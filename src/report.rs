@@ -424,6 +424,41 @@ impl<'c, W: Write> Printer<'c, W> {
         Ok(())
     }
 
+    /// One remedy step of a group: its text after `head`, its warning and commands `indent`
+    /// in.
+    fn write_step(
+        &mut self,
+        step: &crate::catalogue::RemedyStep,
+        head: &str,
+        indent: &str,
+    ) -> io::Result<()> {
+        let lang = self.lang;
+        let labels = crate::explain::labels(lang);
+        if step.destructive {
+            writeln!(
+                self.out,
+                "{head}{} {}",
+                self.paint(style_severity(Severity::Critical), labels.destructive),
+                step.text(lang)
+            )?;
+            if let Some(warning) = step.warning(lang) {
+                writeln!(self.out, "{indent}! {}", warning.trim())?;
+            }
+        } else {
+            writeln!(self.out, "{head}{}", step.text(lang))?;
+        }
+        // A group has no single hit to fill placeholders from: they show as `<name>`.
+        for cmd in &step.run {
+            let cmd = crate::explain::fill_command(cmd, &[]);
+            writeln!(
+                self.out,
+                "{indent}{}",
+                self.paint(style_command(), &format!("$ {cmd}"))
+            )?;
+        }
+        Ok(())
+    }
+
     /// Finish: print what only the end can show (groups, counts, a footer).
     pub fn finish(mut self, footer: bool) -> io::Result<()> {
         let mut order: Vec<usize> = self.tally.keys().copied().collect();
@@ -531,29 +566,25 @@ impl<'c, W: Write> Printer<'c, W> {
             entry.cause.get(lang).trim().replace('\n', "\n  ")
         )?;
         let labels = crate::explain::labels(lang);
-        for (n, step) in entry.remedy.iter().enumerate() {
-            if step.destructive {
-                writeln!(
-                    self.out,
-                    "  {}. {} {}",
-                    n + 1,
-                    self.paint(style_severity(Severity::Critical), labels.destructive),
-                    step.text(lang)
-                )?;
-                if let Some(warning) = step.warning(lang) {
-                    writeln!(self.out, "       ! {}", warning.trim())?;
+        for (n, part) in crate::catalogue::remedy_parts(&entry.remedy)
+            .into_iter()
+            .enumerate()
+        {
+            match part {
+                crate::catalogue::Part::Step(step) => {
+                    self.write_step(step, &format!("  {}. ", n + 1), "       ")?
                 }
-            } else {
-                writeln!(self.out, "  {}. {}", n + 1, step.text(lang))?;
-            }
-            // A group has no single hit to fill placeholders from: they show as `<name>`.
-            for cmd in &step.run {
-                let cmd = crate::explain::fill_command(cmd, &[]);
-                writeln!(
-                    self.out,
-                    "       {}",
-                    self.paint(style_command(), &format!("$ {cmd}"))
-                )?;
+                crate::catalogue::Part::Choice(options) => {
+                    writeln!(self.out, "  {}. {}", n + 1, labels.one_of)?;
+                    for (k, step) in options.iter().enumerate() {
+                        let head = format!(
+                            "     {}) {}: ",
+                            crate::explain::option_mark(k),
+                            step.option(lang).unwrap_or_default()
+                        );
+                        self.write_step(step, &head, "          ")?;
+                    }
+                }
             }
         }
         for line in &tally.lines {

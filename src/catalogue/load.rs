@@ -58,6 +58,39 @@ struct RawEntry {
     refs: Vec<String>,
 }
 
+/// What is wrong with a remedy's options, if anything: a step that reads as an alternative
+/// but is not an option, a choice of one, or more than one choice.
+fn options_problem(remedy: &[RemedyStep]) -> Option<String> {
+    for (n, step) in remedy.iter().enumerate() {
+        if step.option.is_none() && super::model::reads_as_alternative(step) {
+            return Some(format!(
+                "remedy step {} reads as an alternative: make it an option (`option.en = \"…\"`) \
+                 beside the steps it excludes, so that `Y` never copies them together",
+                n + 1
+            ));
+        }
+        if step.option.as_ref().is_some_and(|o| o.en.trim().is_empty()) {
+            return Some(format!("remedy step {}: option.en is empty", n + 1));
+        }
+    }
+    let choices: Vec<usize> = super::model::remedy_parts(remedy)
+        .iter()
+        .filter_map(|p| match p {
+            super::model::Part::Choice(options) => Some(options.len()),
+            super::model::Part::Step(_) => None,
+        })
+        .collect();
+    if choices.len() > 1 {
+        return Some(
+            "a remedy has at most one choice: its options must be consecutive steps".to_string(),
+        );
+    }
+    if choices.first().is_some_and(|&n| n < 2) {
+        return Some("a choice needs at least two options: one option alone is a step".to_string());
+    }
+    None
+}
+
 /// Parse one catalogue file. Returns the entries that are sound and an error for each that
 /// is not; an entry is never half-loaded.
 pub fn parse_file(file: &str, text: &str) -> (Vec<Entry>, Vec<PatternError>) {
@@ -286,6 +319,9 @@ fn validate(entry: &Entry) -> Result<(), PatternError> {
                 ),
             ));
         }
+    }
+    if let Some(problem) = options_problem(&entry.remedy) {
+        return Err(fail(entry.origin.line, problem));
     }
     // Parsing finds every syntax error in a fraction of the time compiling takes; the
     // matcher compiles each regex when it first needs it.
