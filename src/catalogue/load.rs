@@ -434,6 +434,83 @@ examples = ["boom"]
     }
 
     #[test]
+    fn alternatives_are_options_of_one_choice() {
+        let step = |en: &str, option: Option<&str>| {
+            let option = option
+                .map(|o| format!("option.en = \"{o}\"\n"))
+                .unwrap_or_default();
+            format!("[[entry.remedy]]\nen = \"{en}\"\n{option}run = [\"ls\"]\n")
+        };
+        let load = |steps: &[String]| {
+            let text = entry_with_step("en = \"Look.\"\nrun = [\"ls\"]") + &steps.concat();
+            parse_file("t.toml", &text)
+        };
+        // Two options between ordinary steps: one choice; `Y`'s script takes one of them.
+        let (entries, errors) = load(&[
+            step("Open it in the security group.", Some("AWS")),
+            step("Allow it in ufw.", Some("ufw")),
+            step("Then test.", None),
+        ]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let remedy = &entries[0].remedy;
+        assert_eq!(crate::catalogue::option_count(remedy), 2);
+        let script: Vec<&str> = crate::catalogue::steps_with_option(remedy, 1)
+            .iter()
+            .map(|s| s.en.as_str())
+            .collect();
+        assert_eq!(script, ["Look.", "Allow it in ufw.", "Then test."]);
+        assert_eq!(
+            crate::catalogue::chosen_option(remedy, 2).map(|s| s.en.as_str()),
+            Some("Open it in the security group.")
+        );
+        // A step that reads as an alternative must be an option.
+        let errors = load(&[
+            step("Alternative (AWS): open it.", None),
+            step("Alternative (ufw): allow it.", None),
+        ])
+        .1;
+        assert!(
+            errors[0].message.contains("reads as an alternative"),
+            "{errors:?}"
+        );
+        let text = entry_with_step("en = \"Look.\"\nrun = [\"ls\"]")
+            + "[[entry.remedy]]\nen = \"Open it.\"\nzh = \"备选（AWS）：开放。\"\n";
+        assert!(
+            parse_file("t.toml", &text).1[0]
+                .message
+                .contains("reads as an alternative")
+        );
+        // One option alone is no choice; two choices in one remedy are one too many.
+        let errors = load(&[step("Open it.", Some("AWS"))]).1;
+        assert!(
+            errors[0].message.contains("at least two options"),
+            "{errors:?}"
+        );
+        let errors = load(&[
+            step("a", Some("A")),
+            step("b", Some("B")),
+            step("between", None),
+            step("c", Some("C")),
+            step("d", Some("D")),
+        ])
+        .1;
+        assert!(
+            errors[0].message.contains("at most one choice"),
+            "{errors:?}"
+        );
+        // The built-in catalogue holds to it: no step reads as an alternative unmarked.
+        let (catalogue, errors) = crate::catalogue::Catalogue::builtin();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            catalogue
+                .entries()
+                .iter()
+                .flat_map(|e| &e.remedy)
+                .all(|s| s.option.is_some() || !crate::catalogue::reads_as_alternative(s))
+        );
+    }
+
+    #[test]
     fn a_destructive_step_without_a_warning_is_rejected() {
         let text = entry_with_step(
             "en = \"Remove it.\"\nzh = \"删除。\"\nrun = [\"rm x\"]\ndestructive = true",
