@@ -542,7 +542,6 @@ fn write_incident(
                         let _ = writeln!(out, "   - **{label}**: {text}");
                         write_commands(out, step, &captures, &context, "     ", w);
                     }
-                    out.push('\n');
                 }
             }
         }

@@ -14,6 +14,7 @@ mod journal;
 mod patterns_new;
 mod properties;
 mod remedies;
+mod remedy_options;
 mod report;
 mod scan;
 mod terminal;
