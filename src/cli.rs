@@ -1133,7 +1133,17 @@ fn scan_inputs(
     };
     let matcher = Matcher::new(catalogue);
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let mut printer = Printer::new(out, layout, catalogue, lang, color);
+    // Remedies are filled from the live sources' context (recorded as they read) and from a
+    // compose file here or beside the logs (not for the bundled incident: nobody's machine).
+    let files = if args.demo {
+        crate::fill_context::FillContext::default()
+    } else {
+        let cwd = std::env::current_dir().ok();
+        crate::fill_context::FillContext::from_files(cwd.as_deref(), &args.files)
+    };
+    let contexts = Arc::new(crate::fill_context::Contexts::with_files(files));
+    let mut printer =
+        Printer::new(out, layout, catalogue, lang, color).with_contexts(contexts.clone());
 
     // A pipe (`tail -f … | triage scan -`) is read as it comes; its hits go out as they come.
     let streaming = std::cell::Cell::new(false);
@@ -1192,8 +1202,14 @@ fn scan_inputs(
         }
     }
     if args.docker || args.journal {
-        let docker = args.docker.then(|| args.live.docker(args.follow, None));
-        let journal = args.journal.then(|| args.live.journal(args.follow, None));
+        let docker = args.docker.then(|| DockerOptions {
+            contexts: Some(contexts.clone()),
+            ..args.live.docker(args.follow, None)
+        });
+        let journal = args.journal.then(|| JournalOptions {
+            contexts: Some(contexts.clone()),
+            ..args.live.journal(args.follow, None)
+        });
         let mut report = |source: &str, why: &str| {
             complain(format_args!("{source}: {why}"));
             failed = true;

@@ -53,6 +53,8 @@ pub struct Printer<'c, W: Write> {
     miner: TemplateMiner,
     unknown_tally: BTreeMap<u64, UnknownTally>,
     unrecognised: u64,
+    /// What fills a hit's placeholders after its captures: its source's context, the files'.
+    contexts: std::sync::Arc<crate::fill_context::Contexts>,
 }
 
 #[derive(Default)]
@@ -147,7 +149,17 @@ impl<'c, W: Write> Printer<'c, W> {
             miner: TemplateMiner::new(MinerOptions::default()),
             unknown_tally: BTreeMap::new(),
             unrecognised: 0,
+            contexts: Default::default(),
         }
+    }
+
+    /// Fill remedies from `contexts` too (live sources record into it as they read).
+    pub fn with_contexts(
+        mut self,
+        contexts: std::sync::Arc<crate::fill_context::Contexts>,
+    ) -> Self {
+        self.contexts = contexts;
+        self
     }
 
     /// Unrecognised errors printed (or counted) so far.
@@ -414,8 +426,10 @@ impl<'c, W: Write> Printer<'c, W> {
         if let Some(step) = entry.remedy.first() {
             let mut line = format!("    → {}", step.text(self.lang));
             if let Some(cmd) = step.run.first() {
-                // Placeholders the hit cannot fill show as `<name>`, as in the viewer.
-                let cmd = crate::explain::fill_command(cmd, captures);
+                // Placeholders the hit and its context cannot fill show as `<name>`, as in
+                // the viewer.
+                let context = self.contexts.for_writer(found.label);
+                let cmd = crate::explain::fill_command_in(cmd, captures, &context);
                 line.push_str("  ");
                 line.push_str(&self.paint(style_command(), &format!("$ {cmd}")));
             }
@@ -447,9 +461,11 @@ impl<'c, W: Write> Printer<'c, W> {
         } else {
             writeln!(self.out, "{head}{}", step.text(lang))?;
         }
-        // A group has no single hit to fill placeholders from: they show as `<name>`.
+        // A group has no single hit to fill placeholders from: the files' context fills what
+        // it can, the rest shows as `<name>`.
+        let context = self.contexts.for_writer(None);
         for cmd in &step.run {
-            let cmd = crate::explain::fill_command(cmd, &[]);
+            let cmd = crate::explain::fill_command_in(cmd, &[], &context);
             writeln!(
                 self.out,
                 "{indent}{}",

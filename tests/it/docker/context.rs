@@ -108,6 +108,23 @@ fn a_compose_projects_own_names_fill_the_remedies_of_its_lines() {
         ),
         "{report}"
     );
+    // `scan` shows each hit's first command filled the same way.
+    let out = triage()
+        .args(["scan", "--docker", "--compose-project", "shop", "--color", "never"])
+        .current_dir(dir.path())
+        .output_within(COMMAND);
+    let scanned = stdout(&out);
+    assert!(
+        scanned.contains(&format!(
+            "$ sudo docker compose -f {file} run --rm --no-deps --entrypoint ls api -la /app"
+        )),
+        "{scanned}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        scanned.contains(&format!("$ sudo docker compose -f {file} ps db")),
+        "{scanned}"
+    );
     // Nothing of the postmortem's stack in a command, and nothing left to fill in them.
     for command in &commands {
         for theirs in ["athena", "frontend", "backend", "docker-compose.prod.yml"] {
