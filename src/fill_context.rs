@@ -368,12 +368,21 @@ fn compose_project_name(dir: &str) -> String {
 
 /// The live context of every source seen so far, by the name a line's writer goes by (a
 /// container's name, a journal line's identifier), and the files' context under them all.
-/// Sources record into it as they learn (the Docker source on inspect); printers look up.
+/// Sources record into it as they learn (the Docker source on inspect); printers and the
+/// viewer look up, without reading anything (a compose file is read when its container is
+/// recorded, not at every frame).
 #[derive(Debug, Default)]
 pub struct Contexts {
-    containers: Mutex<BTreeMap<String, ContainerFacts>>,
+    containers: Mutex<BTreeMap<String, Recorded>>,
     units: Mutex<HashMap<String, String>>,
     files: FillContext,
+}
+
+/// A container as recorded: its facts, and what its compose file says of the project.
+#[derive(Debug, Clone)]
+struct Recorded {
+    facts: ContainerFacts,
+    roles: FillContext,
 }
 
 impl Contexts {
@@ -385,9 +394,18 @@ impl Contexts {
         }
     }
 
+    /// Record a container, reading its compose file (the first of its `config_files` label,
+    /// when that is a readable file here) for which service is the database, the application
+    /// and the web proxy.
     pub fn record_container(&self, facts: ContainerFacts) {
+        let roles = facts
+            .label("com.docker.compose.project.config_files")
+            .and_then(|files| files.split(',').next())
+            .and_then(|file| ComposeFile::read(Path::new(file)).ok())
+            .map(|compose| compose.context())
+            .unwrap_or_default();
         if let Ok(mut containers) = self.containers.lock() {
-            containers.insert(facts.name.clone(), facts);
+            containers.insert(facts.name.clone(), Recorded { facts, roles });
         }
     }
 
@@ -406,35 +424,23 @@ impl Contexts {
     pub fn for_writer(&self, writer: Option<&str>) -> FillContext {
         let mut context = FillContext::default();
         if let Some(writer) = writer {
-            let containers = self
-                .containers
-                .lock()
-                .map(|c| c.clone())
-                .unwrap_or_default();
-            if let Some(facts) = containers.get(writer) {
+            if let Ok(containers) = self.containers.lock()
+                && let Some(recorded) = containers.get(writer)
+            {
+                let facts = &recorded.facts;
                 context = FillContext::from_container(facts);
-                let compose = facts
-                    .label("com.docker.compose.project.config_files")
-                    .and_then(|files| files.split(',').next())
-                    .and_then(|file| ComposeFile::read(Path::new(file)).ok());
-                if let Some(compose) = compose {
-                    let mut roles = compose.context();
-                    // The project's own name (the label) beats the file's guess.
-                    if let (Some(project), Some(db)) = (
-                        facts.label("com.docker.compose.project"),
-                        roles.get("db_service").map(str::to_string),
-                    ) && let Some(db_container) = containers.values().find(|c| {
-                        c.label("com.docker.compose.project") == Some(project)
-                            && c.label("com.docker.compose.service") == Some(db.as_str())
-                    }) {
-                        roles = {
-                            let mut with = FillContext::default();
-                            with.set("db_container", &db_container.name);
-                            with.or(&roles)
-                        };
-                    }
-                    context = context.or(&roles);
+                // The database's container: the one of this project running the service the
+                // compose file says is the database.
+                if let (Some(project), Some(db)) = (
+                    facts.label("com.docker.compose.project"),
+                    recorded.roles.get("db_service"),
+                ) && let Some(db_container) = containers.values().find(|c| {
+                    c.facts.label("com.docker.compose.project") == Some(project)
+                        && c.facts.label("com.docker.compose.service") == Some(db)
+                }) {
+                    context.set("db_container", &db_container.facts.name);
                 }
+                context = context.or(&recorded.roles);
             }
             if let Some(unit) = self.units.lock().ok().and_then(|u| u.get(writer).cloned()) {
                 context.set("unit", &unit);
@@ -559,6 +565,38 @@ mod tests {
             .text,
             "journalctl -u ssh.service"
         );
+    }
+
+    #[test]
+    fn the_database_container_is_the_projects_container_of_the_database_service() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("compose.yaml");
+        std::fs::write(&file, SHOP.replace("    container_name: shop-db\n", "")).unwrap();
+        let contexts = Contexts::default();
+        let container = |name: &str, project: &str, service: &str| {
+            let mut facts = shop_api(service);
+            facts.name = name.to_string();
+            facts.labels.insert(
+                "com.docker.compose.project".to_string(),
+                project.to_string(),
+            );
+            facts.labels.insert(
+                "com.docker.compose.project.config_files".to_string(),
+                file.display().to_string(),
+            );
+            facts
+        };
+        contexts.record_container(container("shop-api-1", "shop", "api"));
+        // Another project's database of the same service name is not this one's.
+        contexts.record_container(container("other-db-1", "other", "db"));
+        let context = contexts.for_writer(Some("shop-api-1"));
+        assert_eq!(context.get("db_service"), Some("db"));
+        assert_eq!(context.get("db_container"), None);
+        contexts.record_container(container("shop-db-1", "shop", "db"));
+        let context = contexts.for_writer(Some("shop-api-1"));
+        assert_eq!(context.get("db_container"), Some("shop-db-1"));
+        assert_eq!(context.get("web_service"), Some("web"));
+        assert_eq!(context.get("compose_file"), Some(file.to_str().unwrap()));
     }
 
     #[test]

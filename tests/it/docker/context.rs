@@ -110,7 +110,14 @@ fn a_compose_projects_own_names_fill_the_remedies_of_its_lines() {
     );
     // `scan` shows each hit's first command filled the same way.
     let out = triage()
-        .args(["scan", "--docker", "--compose-project", "shop", "--color", "never"])
+        .args([
+            "scan",
+            "--docker",
+            "--compose-project",
+            "shop",
+            "--color",
+            "never",
+        ])
         .current_dir(dir.path())
         .output_within(COMMAND);
     let scanned = stdout(&out);
