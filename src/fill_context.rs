@@ -130,7 +130,7 @@ pub enum ContextError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: not a regular file")]
+    #[error("{path}: not a compose file (a regular .yml or .yaml file)")]
     NotAFile { path: String },
     #[error("{path}: {source}")]
     Yaml {
@@ -190,14 +190,25 @@ const APP_SERVERS: [&str; 9] = [
 ];
 
 impl ComposeFile {
-    /// Read and parse the compose file at `path` (a regular file, at most 1 MiB read).
+    /// Read and parse the compose file at `path`: a regular `.yml`/`.yaml` file outside
+    /// `/proc`, `/sys` and `/dev` once links are followed, at most 1 MiB of it. The path may
+    /// come from a container's label, which whoever started it chose: `/proc/kmsg` would block
+    /// the reader and eat the kernel's messages.
     pub fn read(path: &Path) -> Result<ComposeFile, ContextError> {
         let shown = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|source| ContextError::Read {
+        let real = std::fs::canonicalize(path).map_err(|source| ContextError::Read {
             path: shown.clone(),
             source,
         })?;
-        if !meta.is_file() {
+        let meta = std::fs::metadata(&real).map_err(|source| ContextError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let yaml = real.extension().is_some_and(|e| e == "yml" || e == "yaml");
+        let special = ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|dir| real.starts_with(dir));
+        if !meta.is_file() || !yaml || special {
             return Err(ContextError::NotAFile { path: shown });
         }
         let mut text = String::new();
@@ -498,8 +509,21 @@ mod tests {
         .unwrap();
         let here = FillContext::from_files(Some(dir.path()), &[logs.join("app.log")]);
         assert_eq!(here.get("db_service"), Some("x"));
-        // A directory where a file should be is no compose file.
+        // A directory where a file should be is no compose file; nor is what a hostile label
+        // could point at, directly or through a link.
         assert!(ComposeFile::read(dir.path()).is_err());
+        for special in ["/proc/kmsg", "/dev/zero", "/proc/self/status"] {
+            assert!(matches!(
+                ComposeFile::read(Path::new(special)),
+                Err(ContextError::NotAFile { .. } | ContextError::Read { .. })
+            ));
+        }
+        let link = dir.path().join("evil.yaml");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        assert!(matches!(
+            ComposeFile::read(&link),
+            Err(ContextError::NotAFile { .. })
+        ));
     }
 
     fn shop_api(service: &str) -> ContainerFacts {
