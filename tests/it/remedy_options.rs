@@ -173,3 +173,59 @@ fn explain_lists_options_and_fills_names_from_the_compose_file_here() {
     );
     assert!(!card.contains("Alternative"), "{card}");
 }
+
+#[test]
+fn patterns_check_rejects_an_alternative_that_is_not_an_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |second: &str, third: &str| {
+        format!(
+            "[[entry]]\nid = \"x-alt\"\nseverity = \"error\"\ntitle.en = \"t\"\ncause.en = \"c\"\n\
+             regex = ['zzzqq boom']\nexamples = [\"zzzqq boom\"]\n\
+             [[entry.remedy]]\nen = \"Look.\"\nrun = [\"ls\"]\n\
+             [[entry.remedy]]\n{second}\nrun = [\"true\"]\n\
+             [[entry.remedy]]\n{third}\nrun = [\"true\"]\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("x.toml"),
+        entry(
+            "en = \"Alternative (AWS): open it.\"",
+            "en = \"Alternative (ufw): open it.\"",
+        ),
+    )
+    .unwrap();
+    let out = triage()
+        .args(["patterns", "check"])
+        .arg(dir.path())
+        .output_within(common::COMMAND);
+    assert!(
+        !out.status.success(),
+        "{}{}",
+        stdout(&out),
+        common::stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("remedy step 2 reads as an alternative"),
+        "{}",
+        stdout(&out)
+    );
+    // As options of one choice it passes.
+    std::fs::write(
+        dir.path().join("x.toml"),
+        entry(
+            "en = \"Open it in the security group.\"\noption.en = \"AWS\"",
+            "en = \"Open it in ufw.\"\noption.en = \"ufw\"",
+        ),
+    )
+    .unwrap();
+    let out = triage()
+        .args(["patterns", "check"])
+        .arg(dir.path())
+        .output_within(common::COMMAND);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        stdout(&out),
+        common::stderr(&out)
+    );
+}
