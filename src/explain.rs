@@ -245,6 +245,16 @@ enum Quoting {
 /// when the value cannot be pasted safely however quoted, or when it would be read as an
 /// option.
 pub fn fill_command(command: &str, captures: &[(String, String)]) -> FilledCommand {
+    fill_with(command, |name| {
+        captures
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    })
+}
+
+/// [`fill_command`] with each placeholder's value from `lookup`.
+fn fill_with<'v>(command: &str, lookup: impl Fn(&str) -> Option<&'v str>) -> FilledCommand {
     let mut out = String::with_capacity(command.len());
     let mut unfilled = Vec::new();
     let mut stack: Vec<Quoting> = Vec::new();
@@ -261,7 +271,7 @@ pub fn fill_command(command: &str, captures: &[(String, String)]) -> FilledComma
         }
         if c == '{' {
             if let Some(name) = placeholder_at(&command[at..]) {
-                let value = captures.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+                let value = lookup(name);
                 let filled = match value {
                     None => Err(UnfilledReason::NoCapture),
                     Some(value) => quote_for(stack.last().copied(), value, word_empty),
@@ -378,12 +388,13 @@ pub fn fill_command_in(
     captures: &[(String, String)],
     context: &crate::fill_context::FillContext,
 ) -> FilledCommand {
-    if context.is_empty() {
-        return fill_command(command, captures);
-    }
-    let mut values = captures.to_vec();
-    values.extend(context.values().iter().cloned());
-    fill_command(command, &values)
+    fill_with(command, |name| {
+        captures
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .or_else(|| context.get(name))
+    })
 }
 
 /// The name of the `{name}` placeholder `text` starts with, if it starts with one.

@@ -387,6 +387,8 @@ pub struct Contexts {
     containers: Mutex<BTreeMap<String, Recorded>>,
     units: Mutex<HashMap<String, String>>,
     files: FillContext,
+    /// Bumped at every change: a context looked up is good while this stays the same.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 /// A container as recorded: its facts, and what its compose file says of the project.
@@ -417,15 +419,27 @@ impl Contexts {
             .unwrap_or_default();
         if let Ok(mut containers) = self.containers.lock() {
             containers.insert(facts.name.clone(), Recorded { facts, roles });
+            self.bump();
         }
+    }
+
+    fn bump(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Changes so far: a printer keeps a looked-up context while this stays the same.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// A journal writer (`nginx`, `sshd`) runs as `unit`.
     pub fn record_unit(&self, writer: &str, unit: &str) {
-        if let Ok(mut units) = self.units.lock() {
-            units
-                .entry(writer.to_string())
-                .or_insert_with(|| unit.to_string());
+        if let Ok(mut units) = self.units.lock()
+            && !units.contains_key(writer)
+        {
+            units.insert(writer.to_string(), unit.to_string());
+            self.bump();
         }
     }
 

@@ -55,6 +55,8 @@ pub struct Printer<'c, W: Write> {
     unrecognised: u64,
     /// What fills a hit's placeholders after its captures: its source's context, the files'.
     contexts: std::sync::Arc<crate::fill_context::Contexts>,
+    /// The last writer's context, and the generation of `contexts` it was looked up at.
+    last_context: Option<(Option<String>, u64, crate::fill_context::FillContext)>,
 }
 
 #[derive(Default)]
@@ -150,7 +152,23 @@ impl<'c, W: Write> Printer<'c, W> {
             unknown_tally: BTreeMap::new(),
             unrecognised: 0,
             contexts: Default::default(),
+            last_context: None,
         }
+    }
+
+    /// The context of a line by `writer`, looked up again only when the writer or the
+    /// contexts changed (a log's hits mostly come from the same writer).
+    fn context_of(&mut self, writer: Option<&str>) -> &crate::fill_context::FillContext {
+        let generation = self.contexts.generation();
+        let fresh = self
+            .last_context
+            .as_ref()
+            .is_some_and(|(w, g, _)| w.as_deref() == writer && *g == generation);
+        if !fresh {
+            let context = self.contexts.for_writer(writer);
+            self.last_context = Some((writer.map(str::to_string), generation, context));
+        }
+        &self.last_context.as_ref().expect("set above").2
     }
 
     /// Fill remedies from `contexts` too (live sources record into it as they read).
@@ -428,8 +446,8 @@ impl<'c, W: Write> Printer<'c, W> {
             if let Some(cmd) = step.run.first() {
                 // Placeholders the hit and its context cannot fill show as `<name>`, as in
                 // the viewer.
-                let context = self.contexts.for_writer(found.label);
-                let cmd = crate::explain::fill_command_in(cmd, captures, &context);
+                let context = self.context_of(found.label);
+                let cmd = crate::explain::fill_command_in(cmd, captures, context);
                 line.push_str("  ");
                 line.push_str(&self.paint(style_command(), &format!("$ {cmd}")));
             }

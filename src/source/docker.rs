@@ -402,6 +402,14 @@ async fn session(
             return Ok(());
         }
         if action == "start" {
+            // A container started while following: its context, before its first line.
+            if let Some(contexts) = options.contexts.as_deref()
+                && let Ok(info) = docker
+                    .inspect_container(&id, None::<InspectContainerOptions>)
+                    .await
+            {
+                contexts.record_container(container_facts(&name, &info));
+            }
             let running = followers.get(&id).is_some_and(|f| !f.is_finished());
             if !running {
                 let follower = spawn_follower(docker, &id, &name, options, tx, resumes);
