@@ -322,6 +322,7 @@ impl LiveArgs {
             since: self.since,
             tail: self.tail.or(default_tail),
             follow,
+            contexts: None,
         }
     }
 
@@ -336,6 +337,7 @@ impl LiveArgs {
             lines: self.tail.or(default_lines),
             follow,
             program: None,
+            contexts: None,
         }
     }
 }

@@ -225,7 +225,7 @@ pub struct Unfilled {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnfilledReason {
-    /// The hit has no capture of that name.
+    /// Neither the hit's captures nor the line's context has a value of that name.
     NoCapture,
     /// The captured value holds characters no quoting makes safe to paste: controls,
     /// newlines, bidi overrides, zero-width characters.
@@ -259,6 +259,16 @@ enum Quoting {
 /// when the value cannot be pasted safely however quoted, or when it would be read as an
 /// option.
 pub fn fill_command(command: &str, captures: &[(String, String)]) -> FilledCommand {
+    fill_with(command, |name| {
+        captures
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    })
+}
+
+/// [`fill_command`] with each placeholder's value from `lookup`.
+fn fill_with<'v>(command: &str, lookup: impl Fn(&str) -> Option<&'v str>) -> FilledCommand {
     let mut out = String::with_capacity(command.len());
     let mut unfilled = Vec::new();
     let mut stack: Vec<Quoting> = Vec::new();
@@ -275,7 +285,7 @@ pub fn fill_command(command: &str, captures: &[(String, String)]) -> FilledComma
         }
         if c == '{' {
             if let Some(name) = placeholder_at(&command[at..]) {
-                let value = captures.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+                let value = lookup(name);
                 let filled = match value {
                     None => Err(UnfilledReason::NoCapture),
                     Some(value) => quote_for(stack.last().copied(), value, word_empty),
@@ -382,6 +392,23 @@ pub fn fill_command(command: &str, captures: &[(String, String)]) -> FilledComma
         text: out,
         unfilled,
     }
+}
+
+/// [`fill_command`] with the hit's `captures` first, then the line's live and files'
+/// `context` (see [`crate::fill_context`]): a name the captures lack takes the context's value,
+/// quoted the same way.
+pub fn fill_command_in(
+    command: &str,
+    captures: &[(String, String)],
+    context: &crate::fill_context::FillContext,
+) -> FilledCommand {
+    fill_with(command, |name| {
+        captures
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .or_else(|| context.get(name))
+    })
 }
 
 /// The name of the `{name}` placeholder `text` starts with, if it starts with one.
@@ -515,6 +542,8 @@ pub struct Labels {
     pub sources: &'static str,
     /// Marks a remedy step that can destroy data or access.
     pub destructive: &'static str,
+    /// Heads a choice's options.
+    pub one_of: &'static str,
 }
 
 pub fn labels(lang: Lang) -> Labels {
@@ -529,6 +558,7 @@ pub fn labels(lang: Lang) -> Labels {
             seen_as: "Seen as",
             sources: "Where",
             destructive: "[DESTRUCTIVE]",
+            one_of: "One of:",
         },
         Lang::Zh => Labels {
             cause: "原因",
@@ -540,7 +570,48 @@ pub fn labels(lang: Lang) -> Labels {
             seen_as: "日志示例",
             sources: "出现位置",
             destructive: "[危险操作]",
+            one_of: "以下任选其一：",
         },
+    }
+}
+
+/// The letter an option is listed by: `a`, `b`, … (the viewer's `o` cycles them).
+pub fn option_mark(k: usize) -> char {
+    char::from(b'a' + (k % 26) as u8)
+}
+
+/// One step of a card: its text after `head`, its warning and commands indented by `indent`.
+fn card_step(
+    out: &mut String,
+    step: &crate::catalogue::RemedyStep,
+    head: &str,
+    indent: &str,
+    lang: Lang,
+    captures: &[(String, String)],
+) {
+    let l = labels(lang);
+    if step.destructive {
+        *out += &format!("{head}{} {}\n", l.destructive, step.text(lang).trim());
+        if let Some(warning) = step.warning(lang) {
+            *out += &format!("{indent}! {}\n", fill_command(warning.trim(), captures));
+        }
+    } else {
+        *out += &format!("{head}{}\n", step.text(lang).trim());
+    }
+    for cmd in &step.run {
+        let filled = fill_command(cmd, captures);
+        *out += &format!("{indent}$ {filled}\n");
+        let refused = refused_names(&filled);
+        if !refused.is_empty() {
+            *out += &match lang {
+                Lang::En => format!(
+                    "{indent}  (not filled from the log, unsafe to paste: {refused}; fill in by hand)\n"
+                ),
+                Lang::Zh => {
+                    format!("{indent}  （日志中的值不能安全粘贴，未填入：{refused}；请手动填写）\n")
+                }
+            };
+        }
     }
 }
 
@@ -591,33 +662,35 @@ pub fn render_card(
         out += &format!("  {paragraph}\n");
     }
     out += &format!("\n{}:\n", l.remedy);
-    for (n, step) in entry.remedy.iter().enumerate() {
-        if step.destructive {
-            out += &format!(
-                "  {}. {} {}\n",
-                n + 1,
-                l.destructive,
-                step.text(lang).trim()
-            );
-            if let Some(warning) = step.warning(lang) {
-                out += &format!("     ! {}\n", fill_command(warning.trim(), captures));
+    for (n, part) in crate::catalogue::remedy_parts(&entry.remedy)
+        .into_iter()
+        .enumerate()
+    {
+        match part {
+            crate::catalogue::Part::Step(step) => {
+                card_step(
+                    &mut out,
+                    step,
+                    &format!("  {}. ", n + 1),
+                    "     ",
+                    lang,
+                    captures,
+                );
             }
-        } else {
-            out += &format!("  {}. {}\n", n + 1, step.text(lang).trim());
-        }
-        for cmd in &step.run {
-            let filled = fill_command(cmd, captures);
-            out += &format!("     $ {filled}\n");
-            let refused = refused_names(&filled);
-            if !refused.is_empty() {
-                out += &match lang {
-                    Lang::En => format!(
-                        "       (not filled from the log, unsafe to paste: {refused}; fill in by hand)\n"
-                    ),
-                    Lang::Zh => format!(
-                        "       （日志中的值不能安全粘贴，未填入：{refused}；请手动填写）\n"
-                    ),
-                };
+            crate::catalogue::Part::Choice(options) => {
+                out += &format!("  {}. {}\n", n + 1, l.one_of);
+                for (k, step) in options.iter().enumerate() {
+                    let label = step.option(lang).unwrap_or_default();
+                    let mark = option_mark(k);
+                    card_step(
+                        &mut out,
+                        step,
+                        &format!("     {mark}) {label}: "),
+                        "        ",
+                        lang,
+                        captures,
+                    );
+                }
             }
         }
     }

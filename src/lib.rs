@@ -12,6 +12,7 @@ pub mod children;
 pub mod cli;
 pub mod clipboard;
 pub mod explain;
+pub mod fill_context;
 pub mod incident;
 pub mod ingest;
 pub mod input;

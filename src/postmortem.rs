@@ -11,8 +11,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::{
-    catalogue::{Catalogue, Entry, Lang},
+    catalogue::{Catalogue, Entry, Lang, Part, RemedyStep},
     explain,
+    fill_context::{Contexts, FillContext},
     incident::{self, HitInput, Incident, Snapshot, UnknownLines, Unrecognised},
     loader::{self, LogFile},
     matcher::Matcher,
@@ -31,6 +32,9 @@ pub struct Report {
     pub incidents: Vec<Incident>,
     /// Unrecognised errors inside no incident that flood (see [`incident::unknown`]).
     pub floods: Vec<Unrecognised>,
+    /// What fills remedies' placeholders besides a hit's captures: the sources' live context
+    /// and the files'.
+    pub contexts: Arc<Contexts>,
 }
 
 impl Report {
@@ -54,7 +58,14 @@ impl Report {
             hits,
             incidents,
             floods,
+            contexts: Arc::default(),
         }
+    }
+
+    /// The same report, its remedies filled from `contexts` too.
+    pub fn with_contexts(mut self, contexts: Arc<Contexts>) -> Report {
+        self.contexts = contexts;
+        self
     }
 
     /// Read saved logs (each pane's files together, as the viewer would show them) and match
@@ -170,6 +181,7 @@ struct Words {
     template: &'static str,
     floods_heading: &'static str,
     floods_note: &'static str,
+    one_of: &'static str,
 }
 
 const EN: Words = Words {
@@ -203,6 +215,7 @@ const EN: Words = Words {
     template: "template",
     floods_heading: "Floods of unrecognised errors",
     floods_note: "Errors no catalogue entry knows, outside every incident, repeated at least 50 times without a 5-minute pause.",
+    one_of: "One of:",
 };
 
 const ZH: Words = Words {
@@ -236,6 +249,7 @@ const ZH: Words = Words {
     template: "模板",
     floods_heading: "大量重复的未识别错误",
     floods_note: "目录中没有条目认识的错误，不属于任何故障，重复至少 50 次且中间没有超过 5 分钟的停顿。",
+    one_of: "以下任选其一：",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -557,48 +571,40 @@ fn write_incident(
     let _ = writeln!(out, "#### {}\n", w.fix);
     for &cause in &causes {
         let entry = entry_of(catalogue, cause);
-        let captures = incident
+        // The first hit of the cause fills the placeholders: its captures, then the live
+        // context of the source that wrote it, then the files'.
+        let first = incident
             .groups
             .iter()
             .find(|g| g.entry == cause)
-            .map(|g| report.hits[g.hits[0]].captures.clone())
-            .unwrap_or_default();
+            .map(|g| &report.hits[g.hits[0]]);
+        let captures = first.map(|h| h.captures.clone()).unwrap_or_default();
+        let context = report
+            .contexts
+            .for_writer(first.and_then(|h| h.writer.as_deref()));
         if causes.len() > 1 {
             let _ = writeln!(out, "{} {}:\n", w.fix_of, code(&entry.id));
         }
-        for (n, step) in entry.remedy.iter().enumerate() {
-            let mut text = step.text(lang).trim().replace('\n', " ");
-            if step.destructive {
-                text = format!("**{}**: {text}", w.destructive);
-                if let Some(warning) = step.warning(lang) {
-                    text += &format!(" *{}*", warning.trim().replace('\n', " "));
+        for (n, part) in crate::catalogue::remedy_parts(&entry.remedy)
+            .into_iter()
+            .enumerate()
+        {
+            match part {
+                Part::Step(step) => {
+                    let text = step_text(step, lang, w);
+                    let _ = writeln!(out, "{}. {text}", n + 1);
+                    write_commands(out, step, &captures, &context, "   ", w);
+                }
+                Part::Choice(options) => {
+                    let _ = writeln!(out, "{}. {}\n", n + 1, w.one_of);
+                    for step in options {
+                        let text = step_text(step, lang, w);
+                        let label = step.option(lang).unwrap_or_default();
+                        let _ = writeln!(out, "   - **{label}**: {text}");
+                        write_commands(out, step, &captures, &context, "     ", w);
+                    }
                 }
             }
-            let _ = writeln!(out, "{}. {text}", n + 1);
-            if step.run.is_empty() {
-                continue;
-            }
-            let filled: Vec<_> = step
-                .run
-                .iter()
-                .map(|c| explain::fill_command(c, &captures))
-                .collect();
-            if filled.iter().any(|f| !f.is_complete()) {
-                let _ = writeln!(out, "   ({})", w.unfilled);
-            }
-            let commands: Vec<String> = filled.iter().map(|f| format!("   {}", f.text)).collect();
-            out.push('\n');
-            // The fence sits in the list item: three spaces in.
-            let mut block = String::new();
-            fenced(&mut block, "sh", &commands);
-            for line in block.lines() {
-                if line.starts_with("   ") {
-                    let _ = writeln!(out, "{line}");
-                } else {
-                    let _ = writeln!(out, "   {line}");
-                }
-            }
-            out.push('\n');
         }
         out.push('\n');
     }
@@ -654,6 +660,55 @@ fn write_unrecognised(out: &mut String, rows: &[Unrecognised], w: &Words) {
             place.join(", ")
         );
     }
+}
+
+/// A step's text for a list item, its warning after it when it is destructive.
+fn step_text(step: &RemedyStep, lang: Lang, w: &Words) -> String {
+    let mut text = step.text(lang).trim().replace('\n', " ");
+    if step.destructive {
+        text = format!("**{}**: {text}", w.destructive);
+        if let Some(warning) = step.warning(lang) {
+            text += &format!(" *{}*", warning.trim().replace('\n', " "));
+        }
+    }
+    text
+}
+
+/// A step's commands, filled, as a fenced block inside its list item (`indent` in).
+fn write_commands(
+    out: &mut String,
+    step: &RemedyStep,
+    captures: &[(String, String)],
+    context: &FillContext,
+    indent: &str,
+    w: &Words,
+) {
+    if step.run.is_empty() {
+        return;
+    }
+    let filled: Vec<_> = step
+        .run
+        .iter()
+        .map(|c| explain::fill_command_in(c, captures, context))
+        .collect();
+    if filled.iter().any(|f| !f.is_complete()) {
+        let _ = writeln!(out, "{indent}({})", w.unfilled);
+    }
+    let commands: Vec<String> = filled
+        .iter()
+        .map(|f| format!("{indent}{}", f.text))
+        .collect();
+    out.push('\n');
+    let mut block = String::new();
+    fenced(&mut block, "sh", &commands);
+    for line in block.lines() {
+        if line.starts_with(indent) {
+            let _ = writeln!(out, "{line}");
+        } else {
+            let _ = writeln!(out, "{indent}{line}");
+        }
+    }
+    out.push('\n');
 }
 
 /// The 1-based line number of a hit in its source, as `scan` prints it: its number in the

@@ -50,6 +50,9 @@ pub trait Sink {
     fn unrecognised(&mut self, _found: &Found, _error: &MinedError) -> io::Result<()> {
         Ok(())
     }
+    /// What fills remedies' placeholders besides a hit's captures (a sink that prints no
+    /// command leaves this out).
+    fn set_contexts(&mut self, _contexts: std::sync::Arc<crate::fill_context::Contexts>) {}
     /// Push what is written so far to the output.
     fn flush(&mut self) -> io::Result<()>;
     /// The end: groups, counts, a footer (text on a terminal only), then flush.
@@ -152,6 +155,15 @@ impl<'c> Printer<'c> {
             tally: Tally::default(),
             miner: TemplateMiner::new(MinerOptions::default()),
         }
+    }
+
+    /// Fill remedies from `contexts` too (live sources record into it as they read).
+    pub fn with_contexts(
+        mut self,
+        contexts: std::sync::Arc<crate::fill_context::Contexts>,
+    ) -> Self {
+        self.sink.set_contexts(contexts);
+        self
     }
 
     /// Hits printed (or counted) so far.

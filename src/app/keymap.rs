@@ -33,6 +33,8 @@ pub enum Action {
     CycleSeverity,
     Copy,
     CopyAll,
+    /// The next option of the remedy's choice.
+    NextOption,
     OpenEntry,
     ToggleHitList,
     Incidents,
@@ -113,9 +115,9 @@ pub fn bindings() -> &'static [(Action, &'static str, &'static str, &'static str
         ),
         (
             Copy,
-            "y / Y",
-            "copy the remedy's first / every command",
-            "复制解决方法的第一条 / 全部命令",
+            "y / Y  o",
+            "copy the first (chosen) / every command; o next option",
+            "复制第一条（所选）/ 全部命令；o 换方案",
         ),
         (
             TogglePause,
@@ -166,6 +168,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('w') => NextWarning,
         KeyCode::Char('W') => PrevWarning,
         KeyCode::Char('a') => AddEntry,
+        KeyCode::Char('o') => NextOption,
         KeyCode::Char('H') => ToggleHitList,
         KeyCode::Char('I') => Incidents,
         KeyCode::Char('R') => WriteReport,

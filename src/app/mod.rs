@@ -30,7 +30,7 @@ pub use pane::{Filter, FilterKind, Pane, PaneHit, PaneId, Source, SourceState};
 
 use crate::{
     catalogue::{Catalogue, Entry, Lang, RemedyStep, Severity},
-    explain::{FilledCommand, fill_command},
+    explain::{FilledCommand, fill_command_in},
 };
 
 /// A hit, by pane and position in that pane's hit list (positions never change).
@@ -149,6 +149,11 @@ pub struct App {
     armed_copy: Option<CopyRequest>,
     /// The request the previous key armed, while the current key is handled.
     confirmed_copy: Option<CopyRequest>,
+    /// The option taken in a remedy's choice (`o` cycles; counted from 0, wrapping).
+    pub option: usize,
+    /// What fills remedies' placeholders besides a hit's captures: the live sources' context
+    /// (recorded by them as they read) and the files'.
+    pub contexts: Arc<crate::fill_context::Contexts>,
 }
 
 /// What `y` (the first command) or `Y` (the whole remedy) asked to copy.
@@ -196,6 +201,8 @@ impl App {
             filter_generation: 0,
             armed_copy: None,
             confirmed_copy: None,
+            option: 0,
+            contexts: Arc::default(),
         };
         if app.replay.is_some() {
             for pane in &mut app.panes {
@@ -253,6 +260,16 @@ impl App {
 
     pub fn hit(&self, r: HitRef) -> Option<&PaneHit> {
         self.pane(r.pane).hits.get(r.index)
+    }
+
+    /// The context a hit's placeholders are filled from after its captures: that of the
+    /// source that wrote its line (a container, a unit), then the files'.
+    pub fn fill_context_of(&self, r: HitRef) -> crate::fill_context::FillContext {
+        let writer = self
+            .hit(r)
+            .and_then(|h| self.pane(r.pane).store.get(h.line))
+            .and_then(|line| line.fields?.label.clone());
+        self.contexts.for_writer(writer.as_deref())
     }
 
     pub fn entry_of(&self, r: HitRef) -> Option<&Entry> {
@@ -663,6 +680,7 @@ impl App {
                 return commands;
             }
             Action::Copy | Action::CopyAll => return self.copy(action == Action::CopyAll),
+            Action::NextOption => self.next_option(),
             Action::OpenEntry => {
                 if self.panel_hit().is_some() {
                     self.overlay = Some(Overlay::Entry { scroll: 0 });
@@ -820,16 +838,23 @@ impl App {
             return Vec::new();
         };
         let captures = self.hit(r).map(|h| h.captures.clone()).unwrap_or_default();
+        let context = self.fill_context_of(r);
         let Some(entry) = self.entry_of(r) else {
             return Vec::new();
         };
-        // `y` copies the first command, `Y` every command of the remedy.
-        let mut copied: Vec<(&RemedyStep, &String)> = entry
-            .remedy
-            .iter()
+        // `y` copies the chosen option's commands when the remedy offers a choice, else its
+        // first command; `Y` the remedy as one script: every step in turn, of a choice only
+        // the chosen option (never alternatives together).
+        let chosen = crate::catalogue::chosen_option(&entry.remedy, self.option);
+        let steps: Vec<&RemedyStep> = match (all, chosen) {
+            (false, Some(option)) => vec![option],
+            _ => crate::catalogue::steps_with_option(&entry.remedy, self.option),
+        };
+        let mut copied: Vec<(&RemedyStep, &String)> = steps
+            .into_iter()
             .flat_map(|step| step.run.iter().map(move |cmd| (step, cmd)))
             .collect();
-        if !all {
+        if !all && chosen.is_none() {
             copied.truncate(1);
         }
         if copied.is_empty() {
@@ -843,7 +868,11 @@ impl App {
         let destructive = copied.iter().find(|(step, _)| step.destructive);
         if let Some((step, _)) = destructive.filter(|_| self.confirmed_copy != Some(request)) {
             let key = if all { 'Y' } else { 'y' };
-            let warning = fill_command(step.warning(self.lang).unwrap_or("").trim(), &captures);
+            let warning = fill_command_in(
+                step.warning(self.lang).unwrap_or("").trim(),
+                &captures,
+                &context,
+            );
             self.message = Some(match self.lang {
                 Lang::En => format!("DESTRUCTIVE: {warning} Press {key} again to copy."),
                 Lang::Zh => format!("危险操作：{warning} 再按一次 {key} 复制。"),
@@ -853,7 +882,7 @@ impl App {
         }
         let commands: Vec<FilledCommand> = copied
             .iter()
-            .map(|(_, cmd)| fill_command(cmd, &captures))
+            .map(|(_, cmd)| fill_command_in(cmd, &captures, &context))
             .collect();
         let text = commands
             .iter()
@@ -882,6 +911,32 @@ impl App {
             ),
         });
         vec![Command::Copy(text)]
+    }
+
+    /// `o`: take the next option of the panel hit's remedy's choice, and say which.
+    fn next_option(&mut self) {
+        let Some(entry) = self.panel_hit().and_then(|r| self.entry_of(r)) else {
+            return;
+        };
+        let count = crate::catalogue::option_count(&entry.remedy);
+        if count == 0 {
+            self.message = Some(self.text(
+                "This remedy offers no options to choose from.",
+                "该解决方法没有可选的方案。",
+            ));
+            return;
+        }
+        let chosen = (self.option % count + 1) % count;
+        let label = crate::catalogue::chosen_option(&entry.remedy, chosen)
+            .and_then(|step| step.option(self.lang))
+            .unwrap_or_default()
+            .to_string();
+        self.option = chosen;
+        let mark = crate::explain::option_mark(chosen);
+        self.message = Some(match self.lang {
+            Lang::En => format!("Option {mark}) {label}: y copies it, Y the remedy with it"),
+            Lang::Zh => format!("方案 {mark}) {label}：y 复制它，Y 复制包含它的整个解决方法"),
+        });
     }
 
     // ---- prompt: search and filters ---------------------------------------------------------

@@ -58,6 +58,39 @@ struct RawEntry {
     refs: Vec<String>,
 }
 
+/// What is wrong with a remedy's options, if anything: a step that reads as an alternative
+/// but is not an option, a choice of one, or more than one choice.
+fn options_problem(remedy: &[RemedyStep]) -> Option<String> {
+    for (n, step) in remedy.iter().enumerate() {
+        if step.option.is_none() && super::model::reads_as_alternative(step) {
+            return Some(format!(
+                "remedy step {} reads as an alternative: make it an option (`option.en = \"…\"`) \
+                 beside the steps it excludes, so that `Y` never copies them together",
+                n + 1
+            ));
+        }
+        if step.option.as_ref().is_some_and(|o| o.en.trim().is_empty()) {
+            return Some(format!("remedy step {}: option.en is empty", n + 1));
+        }
+    }
+    let choices: Vec<usize> = super::model::remedy_parts(remedy)
+        .iter()
+        .filter_map(|p| match p {
+            super::model::Part::Choice(options) => Some(options.len()),
+            super::model::Part::Step(_) => None,
+        })
+        .collect();
+    if choices.len() > 1 {
+        return Some(
+            "a remedy has at most one choice: its options must be consecutive steps".to_string(),
+        );
+    }
+    if choices.first().is_some_and(|&n| n < 2) {
+        return Some("a choice needs at least two options: one option alone is a step".to_string());
+    }
+    None
+}
+
 /// Parse one catalogue file. Returns the entries that are sound and an error for each that
 /// is not; an entry is never half-loaded.
 pub fn parse_file(file: &str, text: &str) -> (Vec<Entry>, Vec<PatternError>) {
@@ -287,6 +320,9 @@ fn validate(entry: &Entry) -> Result<(), PatternError> {
             ));
         }
     }
+    if let Some(problem) = options_problem(&entry.remedy) {
+        return Err(fail(entry.origin.line, problem));
+    }
     // Parsing finds every syntax error in a fraction of the time compiling takes; the
     // matcher compiles each regex when it first needs it.
     for (pattern, &line) in entry.regex.iter().zip(&entry.regex_lines) {
@@ -395,6 +431,83 @@ examples = ["boom"]
         let step = &entries[0].remedy[0];
         assert!(step.destructive);
         assert_eq!(step.warning(crate::catalogue::Lang::Zh), Some("会删除 x。"));
+    }
+
+    #[test]
+    fn alternatives_are_options_of_one_choice() {
+        let step = |en: &str, option: Option<&str>| {
+            let option = option
+                .map(|o| format!("option.en = \"{o}\"\n"))
+                .unwrap_or_default();
+            format!("[[entry.remedy]]\nen = \"{en}\"\n{option}run = [\"ls\"]\n")
+        };
+        let load = |steps: &[String]| {
+            let text = entry_with_step("en = \"Look.\"\nrun = [\"ls\"]") + &steps.concat();
+            parse_file("t.toml", &text)
+        };
+        // Two options between ordinary steps: one choice; `Y`'s script takes one of them.
+        let (entries, errors) = load(&[
+            step("Open it in the security group.", Some("AWS")),
+            step("Allow it in ufw.", Some("ufw")),
+            step("Then test.", None),
+        ]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let remedy = &entries[0].remedy;
+        assert_eq!(crate::catalogue::option_count(remedy), 2);
+        let script: Vec<&str> = crate::catalogue::steps_with_option(remedy, 1)
+            .iter()
+            .map(|s| s.en.as_str())
+            .collect();
+        assert_eq!(script, ["Look.", "Allow it in ufw.", "Then test."]);
+        assert_eq!(
+            crate::catalogue::chosen_option(remedy, 2).map(|s| s.en.as_str()),
+            Some("Open it in the security group.")
+        );
+        // A step that reads as an alternative must be an option.
+        let errors = load(&[
+            step("Alternative (AWS): open it.", None),
+            step("Alternative (ufw): allow it.", None),
+        ])
+        .1;
+        assert!(
+            errors[0].message.contains("reads as an alternative"),
+            "{errors:?}"
+        );
+        let text = entry_with_step("en = \"Look.\"\nrun = [\"ls\"]")
+            + "[[entry.remedy]]\nen = \"Open it.\"\nzh = \"备选（AWS）：开放。\"\n";
+        assert!(
+            parse_file("t.toml", &text).1[0]
+                .message
+                .contains("reads as an alternative")
+        );
+        // One option alone is no choice; two choices in one remedy are one too many.
+        let errors = load(&[step("Open it.", Some("AWS"))]).1;
+        assert!(
+            errors[0].message.contains("at least two options"),
+            "{errors:?}"
+        );
+        let errors = load(&[
+            step("a", Some("A")),
+            step("b", Some("B")),
+            step("between", None),
+            step("c", Some("C")),
+            step("d", Some("D")),
+        ])
+        .1;
+        assert!(
+            errors[0].message.contains("at most one choice"),
+            "{errors:?}"
+        );
+        // The built-in catalogue holds to it: no step reads as an alternative unmarked.
+        let (catalogue, errors) = crate::catalogue::Catalogue::builtin();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            catalogue
+                .entries()
+                .iter()
+                .flat_map(|e| &e.remedy)
+                .all(|s| s.option.is_some() || !crate::catalogue::reads_as_alternative(s))
+        );
     }
 
     #[test]

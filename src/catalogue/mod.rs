@@ -15,7 +15,10 @@ use std::{
 
 pub use check::{CheckReport, check, check_only, uncovered};
 pub use load::{PatternError, parse_file};
-pub use model::{Entry, Lang, Origin, RemedyStep, Severity, SourceKind, Text};
+pub use model::{
+    Entry, Lang, Origin, Part, RemedyStep, Severity, SourceKind, Text, chosen_option, option_count,
+    reads_as_alternative, remedy_parts, steps_with_option,
+};
 
 use crate::embedded::BUILTIN_PATTERNS;
 

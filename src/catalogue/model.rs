@@ -132,6 +132,11 @@ pub struct RemedyStep {
     /// What the step can destroy, and what to check first. Required when `destructive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<Text>,
+    /// The step is one option of a choice (`option.en = "AWS"`): consecutive steps with an
+    /// option exclude each other, and the user takes one of them (a cloud's firewall, nginx
+    /// in a container or on the host). A remedy has at most one choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<Text>,
 }
 
 impl RemedyStep {
@@ -143,6 +148,85 @@ impl RemedyStep {
     pub fn warning(&self, lang: Lang) -> Option<&str> {
         self.warning.as_ref().map(|w| w.get(lang))
     }
+
+    /// The option's label (`AWS`), when the step is one option of a choice.
+    pub fn option(&self, lang: Lang) -> Option<&str> {
+        self.option.as_ref().map(|o| o.get(lang))
+    }
+}
+
+/// A remedy as it is done: steps in sequence, and at most one choice among options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part<'a> {
+    /// A step done in its turn.
+    Step(&'a RemedyStep),
+    /// Steps of which the user does one.
+    Choice(&'a [RemedyStep]),
+}
+
+/// `remedy` as parts: each run of consecutive option steps is one choice.
+pub fn remedy_parts(remedy: &[RemedyStep]) -> Vec<Part<'_>> {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    while at < remedy.len() {
+        if remedy[at].option.is_some() {
+            let end = remedy[at..]
+                .iter()
+                .position(|s| s.option.is_none())
+                .map_or(remedy.len(), |n| at + n);
+            parts.push(Part::Choice(&remedy[at..end]));
+            at = end;
+        } else {
+            parts.push(Part::Step(&remedy[at]));
+            at += 1;
+        }
+    }
+    parts
+}
+
+/// How many options the remedy's choice has (0: none).
+pub fn option_count(remedy: &[RemedyStep]) -> usize {
+    remedy_parts(remedy)
+        .iter()
+        .find_map(|p| match p {
+            Part::Choice(options) => Some(options.len()),
+            Part::Step(_) => None,
+        })
+        .unwrap_or(0)
+}
+
+/// The steps run in sequence when option `chosen` (counted from 0, wrapping) is taken: every
+/// step outside the choice, and the one chosen option in its place. Never two options.
+pub fn steps_with_option(remedy: &[RemedyStep], chosen: usize) -> Vec<&RemedyStep> {
+    remedy_parts(remedy)
+        .into_iter()
+        .map(|part| match part {
+            Part::Step(step) => step,
+            Part::Choice(options) => &options[chosen % options.len()],
+        })
+        .collect()
+}
+
+/// The chosen option's step, when the remedy has a choice.
+pub fn chosen_option(remedy: &[RemedyStep], chosen: usize) -> Option<&RemedyStep> {
+    remedy_parts(remedy)
+        .into_iter()
+        .find_map(|part| match part {
+            Part::Choice(options) => Some(&options[chosen % options.len()]),
+            Part::Step(_) => None,
+        })
+}
+
+/// Whether the step's text reads as one alternative among others (`Alternative (AWS): …`,
+/// `备选：…`): such a step must be an option, or `Y` would copy it with its siblings as one
+/// script.
+pub fn reads_as_alternative(step: &RemedyStep) -> bool {
+    let en = step.en.trim_start();
+    let zh = step.zh.trim_start();
+    en.starts_with("Alternative")
+        || ["备选", "另一种", "方案一", "方案二", "或者："]
+            .iter()
+            .any(|w| zh.starts_with(w))
 }
 
 /// Where an entry was defined: shown in errors and by `triage patterns list`.

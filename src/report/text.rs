@@ -5,13 +5,15 @@ use std::{
     collections::{BTreeMap, VecDeque},
     io::{self, Write},
     ops::Range,
+    sync::Arc,
 };
 
 use anstyle::{AnsiColor, Style};
 
 use super::{MinedError, Sink, Tally};
 use crate::{
-    catalogue::{Catalogue, Entry, Lang, Severity},
+    catalogue::{Catalogue, Entry, Lang, Part, RemedyStep, Severity},
+    fill_context::{Contexts, FillContext},
     model::Hit,
     sanitize,
     scan::Found,
@@ -34,6 +36,10 @@ pub(super) struct TextOut<'c, W> {
     catalogue: &'c Catalogue,
     lang: Lang,
     color: bool,
+    /// What fills a hit's placeholders after its captures: its source's context, the files'.
+    contexts: Arc<Contexts>,
+    /// The last writer's context, and the generation of `contexts` it was looked up at.
+    last_context: Option<(Option<String>, u64, FillContext)>,
 }
 
 impl<'c, W: Write> TextOut<'c, W> {
@@ -43,7 +49,48 @@ impl<'c, W: Write> TextOut<'c, W> {
             catalogue,
             lang,
             color,
+            contexts: Arc::default(),
+            last_context: None,
         }
+    }
+
+    /// The context of a line by `writer`, looked up again only when the writer or the
+    /// contexts changed (a log's hits mostly come from the same writer).
+    fn context_of(&mut self, writer: Option<&str>) -> &FillContext {
+        let generation = self.contexts.generation();
+        let fresh = self
+            .last_context
+            .as_ref()
+            .is_some_and(|(w, g, _)| w.as_deref() == writer && *g == generation);
+        if !fresh {
+            let context = self.contexts.for_writer(writer);
+            self.last_context = Some((writer.map(str::to_string), generation, context));
+        }
+        &self.last_context.as_ref().expect("set above").2
+    }
+
+    /// One remedy step of a group: its text after `head`, its warning and commands `indent`
+    /// in. A group has no single hit to fill placeholders from: the files' context fills
+    /// what it can, the rest shows as `<name>`.
+    fn write_step(&mut self, step: &RemedyStep, head: &str, indent: &str) -> io::Result<()> {
+        let lang = self.lang;
+        if step.destructive {
+            let labels = crate::explain::labels(lang);
+            let mark = self.paint(style_severity(Severity::Critical), labels.destructive);
+            writeln!(self.out, "{head}{mark} {}", step.text(lang))?;
+            if let Some(warning) = step.warning(lang) {
+                writeln!(self.out, "{indent}! {}", warning.trim())?;
+            }
+        } else {
+            writeln!(self.out, "{head}{}", step.text(lang))?;
+        }
+        let context = self.contexts.for_writer(None);
+        for cmd in &step.run {
+            let cmd = crate::explain::fill_command_in(cmd, &[], &context);
+            let cmd = self.paint(style_command(), &format!("$ {cmd}"));
+            writeln!(self.out, "{indent}{cmd}")?;
+        }
+        Ok(())
     }
 
     fn paint(&self, style: Style, text: &str) -> String {
@@ -145,6 +192,10 @@ impl<'c, W: Write> Standard<'c, W> {
 }
 
 impl<W: Write> Sink for Standard<'_, W> {
+    fn set_contexts(&mut self, contexts: Arc<Contexts>) {
+        self.0.contexts = contexts;
+    }
+
     fn hit(&mut self, found: &Found, hit: &Hit, entry: &Entry) -> io::Result<()> {
         let t = &mut self.0;
         let mut header = format!(
@@ -168,8 +219,10 @@ impl<W: Write> Sink for Standard<'_, W> {
         if let Some(step) = entry.remedy.first() {
             let mut line = format!("    → {}", step.text(t.lang));
             if let Some(cmd) = step.run.first() {
-                // Placeholders the hit cannot fill show as `<name>`, as in the viewer.
-                let cmd = crate::explain::fill_command(cmd, &hit.captures);
+                // Placeholders the hit and its context cannot fill show as `<name>`, as in
+                // the viewer.
+                let context = t.context_of(found.label);
+                let cmd = crate::explain::fill_command_in(cmd, &hit.captures, context);
                 line.push_str("  ");
                 line.push_str(&t.paint(style_command(), &format!("$ {cmd}")));
             }
@@ -247,21 +300,23 @@ impl<'c, W: Write> Grouped<'c, W> {
             entry.cause.get(lang).trim().replace('\n', "\n  ")
         )?;
         let labels = crate::explain::labels(lang);
-        for (n, step) in entry.remedy.iter().enumerate() {
-            if step.destructive {
-                let mark = t.paint(style_severity(Severity::Critical), labels.destructive);
-                writeln!(t.out, "  {}. {} {}", n + 1, mark, step.text(lang))?;
-                if let Some(warning) = step.warning(lang) {
-                    writeln!(t.out, "       ! {}", warning.trim())?;
+        for (n, part) in crate::catalogue::remedy_parts(&entry.remedy)
+            .into_iter()
+            .enumerate()
+        {
+            match part {
+                Part::Step(step) => t.write_step(step, &format!("  {}. ", n + 1), "       ")?,
+                Part::Choice(options) => {
+                    writeln!(t.out, "  {}. {}", n + 1, labels.one_of)?;
+                    for (k, step) in options.iter().enumerate() {
+                        let head = format!(
+                            "     {}) {}: ",
+                            crate::explain::option_mark(k),
+                            step.option(lang).unwrap_or_default()
+                        );
+                        t.write_step(step, &head, "          ")?;
+                    }
                 }
-            } else {
-                writeln!(t.out, "  {}. {}", n + 1, step.text(lang))?;
-            }
-            // A group has no single hit to fill placeholders from: they show as `<name>`.
-            for cmd in &step.run {
-                let cmd = crate::explain::fill_command(cmd, &[]);
-                let cmd = t.paint(style_command(), &format!("$ {cmd}"));
-                writeln!(t.out, "       {cmd}")?;
             }
         }
         for line in &lines.head {
@@ -283,6 +338,10 @@ impl<'c, W: Write> Grouped<'c, W> {
 }
 
 impl<W: Write> Sink for Grouped<'_, W> {
+    fn set_contexts(&mut self, contexts: Arc<Contexts>) {
+        self.text.contexts = contexts;
+    }
+
     fn hit(&mut self, found: &Found, hit: &Hit, entry: &Entry) -> io::Result<()> {
         let line = self.text.group_line(found, &hit.spans, entry.severity);
         self.groups.entry(hit.entry).or_default().keep(line);

@@ -36,12 +36,15 @@ pub(super) fn run(plan: ExplainPlan) -> Result<ExitCode> {
         )?;
         return Ok(ExitCode::from(1));
     }
+    // A compose file in the current directory names the user's project and services.
+    let files =
+        crate::fill_context::FillContext::from_files(std::env::current_dir().ok().as_deref(), &[]);
     for (n, f) in found.iter().enumerate() {
         if n > 0 {
             writeln!(out, "\n{}\n", "─".repeat(60))?;
         }
         let entry = &catalogue.entries()[f.entry];
-        let card = explain::render_card(catalogue, entry, lang, &[]);
+        let card = explain::render_card(catalogue, entry, lang, files.values());
         if color {
             write!(out, "{}", crate::report::paint_card(&card, entry.severity))?;
         } else {

@@ -14,6 +14,7 @@ use crate::{
     catalogue::Catalogue,
     cli::ReportFormat,
     embedded,
+    fill_context::{Contexts, FillContext},
     loader::{LogData, LogFile},
     matcher::Matcher,
     plan::{ReportInput, ReportPlan},
@@ -31,6 +32,15 @@ pub(super) fn run(plan: ReportPlan) -> Result<ExitCode> {
             report_live(catalogue, &matcher, docker.map(|d| *d), journal.map(|j| *j))?
         }
         input => {
+            // A compose file in the current directory or beside the logs names the user's
+            // project and services (not for the bundled incident: it is nobody's machine).
+            let files_context = match &input {
+                ReportInput::Files(files) => {
+                    let cwd = std::env::current_dir().ok();
+                    FillContext::from_files(cwd.as_deref(), files)
+                }
+                _ => FillContext::default(),
+            };
             let logs: Vec<(String, LogData)> = match input {
                 ReportInput::Files(files) => {
                     let mut logs = Vec::with_capacity(files.len());
@@ -60,6 +70,7 @@ pub(super) fn run(plan: ReportPlan) -> Result<ExitCode> {
                 }
             }
             crate::postmortem::Report::from_files(catalogue, &matcher, panes)
+                .with_contexts(Arc::new(Contexts::with_files(files_context)))
         }
     };
     let lang = plan.common.lang;
@@ -86,6 +97,21 @@ fn report_live(
     journal: Option<JournalOptions>,
 ) -> Result<crate::postmortem::Report> {
     use crate::model::{Block, LineFields};
+    // The sources record each container's and unit's context as they read it; the compose
+    // file in the current directory fills what they cannot.
+    let cwd = std::env::current_dir().ok();
+    let contexts = Arc::new(Contexts::with_files(FillContext::from_files(
+        cwd.as_deref(),
+        &[],
+    )));
+    let docker = docker.map(|options| DockerOptions {
+        contexts: Some(contexts.clone()),
+        ..options
+    });
+    let journal = journal.map(|options| JournalOptions {
+        contexts: Some(contexts.clone()),
+        ..options
+    });
     let mut lines = Vec::new();
     let mut sink = |found: &scan::Found| {
         let pane = if found.file == "journal" {
@@ -122,5 +148,5 @@ fn report_live(
         &mut |source, why| complain(format_args!("{source}: {why}")),
         &mut |source, why| complain(format_args!("{source}: {why}")),
     )?;
-    Ok(crate::postmortem::Report::from_lines(catalogue, lines))
+    Ok(crate::postmortem::Report::from_lines(catalogue, lines).with_contexts(contexts))
 }

@@ -4,6 +4,7 @@
 use std::{
     io::{self, IsTerminal},
     process::ExitCode,
+    sync::Arc,
 };
 
 use anyhow::{Context, Result, bail};
@@ -12,11 +13,13 @@ use super::complain;
 use crate::{
     catalogue::Catalogue,
     embedded,
+    fill_context::{Contexts, FillContext},
     input::{self, LogInput},
     matcher::Matcher,
     plan::{ScanInputs, ScanPlan},
     report::Printer,
     scan::{self, ScanError},
+    source::{docker::DockerOptions, journal::JournalOptions},
 };
 
 /// An input to open when its turn comes (a directory may hold thousands of files: each is
@@ -75,7 +78,18 @@ fn scan_inputs(
     let (min_severity, options) = (plan.min_severity, plan.options);
     let matcher = Matcher::new(catalogue);
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let mut printer = Printer::new(out, plan.layout, catalogue, plan.common.lang, color);
+    // Remedies are filled from the live sources' context (recorded as they read) and from a
+    // compose file here or beside the logs (not for the bundled incident: nobody's machine).
+    let files_context = match &plan.inputs {
+        ScanInputs::Demo => FillContext::default(),
+        ScanInputs::Files { paths, .. } => {
+            FillContext::from_files(std::env::current_dir().ok().as_deref(), paths)
+        }
+        _ => FillContext::from_files(std::env::current_dir().ok().as_deref(), &[]),
+    };
+    let contexts = Arc::new(Contexts::with_files(files_context));
+    let mut printer = Printer::new(out, plan.layout, catalogue, plan.common.lang, color)
+        .with_contexts(contexts.clone());
 
     // A pipe (`tail -f … | triage scan -`) is read as it comes; its hits go out as they come.
     let streaming = std::cell::Cell::new(false);
@@ -134,7 +148,14 @@ fn scan_inputs(
         }
     }
     if plan.docker.is_some() || plan.journal.is_some() {
-        let (docker, journal) = (plan.docker.clone(), plan.journal.clone());
+        let docker = plan.docker.clone().map(|options| DockerOptions {
+            contexts: Some(contexts.clone()),
+            ..options
+        });
+        let journal = plan.journal.clone().map(|options| JournalOptions {
+            contexts: Some(contexts.clone()),
+            ..options
+        });
         let mut report = |source: &str, why: &str| {
             complain(format_args!("{source}: {why}"));
             failed = true;

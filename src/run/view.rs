@@ -12,6 +12,7 @@ use crate::{
     catalogue::{Catalogue, Lang},
     cli::ViewArgs,
     embedded,
+    fill_context::{Contexts, FillContext},
     loader::{self, LogData, LogFile},
     matcher::Matcher,
     parse::LogFormat,
@@ -80,6 +81,23 @@ fn view(
     let mut files: [Vec<LogFile>; 2] = [Vec::new(), Vec::new()];
     let mut sources: [Vec<app::Source>; 2] = [Vec::new(), Vec::new()];
     let mut failed = false;
+    // The files' context: a compose file in the current directory or beside a log (not for
+    // logs compiled in: the bundled incident is nobody's machine).
+    let mut paths = Vec::new();
+    let mut own_machine = true;
+    if let ViewInput::Files(logs) = &input {
+        for log in logs {
+            match &log.data {
+                LogData::Path(path) => paths.push(path.clone()),
+                LogData::Static(_) => own_machine = false,
+            }
+        }
+    }
+    let contexts = Arc::new(Contexts::with_files(if own_machine {
+        FillContext::from_files(std::env::current_dir().ok().as_deref(), &paths)
+    } else {
+        FillContext::default()
+    }));
     let (docker, journal, flood, scrollback) = match input {
         ViewInput::Files(logs) => {
             for log in logs {
@@ -145,7 +163,17 @@ fn view(
         scrollback,
         live: docker.is_some() || journal.is_some() || flood.is_some(),
     };
-    let app = App::new(catalogue.clone(), sources, &options);
+    let mut app = App::new(catalogue.clone(), sources, &options);
+    // The live sources record each container's and unit's context as they read it.
+    app.contexts = contexts.clone();
+    let docker = docker.map(|options| source::docker::DockerOptions {
+        contexts: Some(contexts.clone()),
+        ..options
+    });
+    let journal = journal.map(|options| source::journal::JournalOptions {
+        contexts: Some(contexts.clone()),
+        ..options
+    });
     let matcher = Arc::new(Matcher::new(&catalogue));
     let start: tui::Sources = Box::new(move |tx: &mpsc::Sender<Event>| {
         for (pane, files) in PaneId::BOTH.into_iter().zip(files) {

@@ -49,6 +49,9 @@ pub struct DockerOptions {
     pub tail: Option<u64>,
     /// Keep following (else read what is there and stop).
     pub follow: bool,
+    /// Where each container's context (compose labels, image, volumes, networks) is recorded
+    /// for filling remedies, when someone wants it.
+    pub contexts: Option<Arc<crate::fill_context::Contexts>>,
 }
 
 impl DockerOptions {
@@ -336,7 +339,12 @@ async fn session(
         if !options.selects(&id, &name, &summary.labels.clone().unwrap_or_default()) {
             continue;
         }
-        if !send_lines(tx, state_lines(docker, &id, &name).await).await {
+        if !send_lines(
+            tx,
+            state_lines(docker, &id, &name, options.contexts.as_deref()).await,
+        )
+        .await
+        {
             return Ok(());
         }
         let follower = spawn_follower(docker, &id, &name, options, tx, resumes);
@@ -388,12 +396,20 @@ async fn session(
         };
         let mut lines = vec![line];
         if action == "die" {
-            lines.extend(state_lines(docker, &id, &name).await);
+            lines.extend(state_lines(docker, &id, &name, options.contexts.as_deref()).await);
         }
         if !send_lines(tx, lines).await {
             return Ok(());
         }
         if action == "start" {
+            // A container started while following: its context, before its first line.
+            if let Some(contexts) = options.contexts.as_deref()
+                && let Ok(info) = docker
+                    .inspect_container(&id, None::<InspectContainerOptions>)
+                    .await
+            {
+                contexts.record_container(container_facts(&name, &info));
+            }
             let running = followers.get(&id).is_some_and(|f| !f.is_finished());
             if !running {
                 let follower = spawn_follower(docker, &id, &name, options, tx, resumes);
@@ -461,13 +477,21 @@ fn event_line(
 }
 
 /// The container's state from inspect, as a line: exit code, OOMKilled, health, restarts.
-async fn state_lines(docker: &Docker, id: &str, name: &str) -> Vec<LiveLine> {
+async fn state_lines(
+    docker: &Docker,
+    id: &str,
+    name: &str,
+    contexts: Option<&crate::fill_context::Contexts>,
+) -> Vec<LiveLine> {
     let Ok(info) = docker
         .inspect_container(id, None::<InspectContainerOptions>)
         .await
     else {
         return Vec::new();
     };
+    if let Some(contexts) = contexts {
+        contexts.record_container(container_facts(name, &info));
+    }
     let state = info.state.unwrap_or_default();
     let status = state
         .status
@@ -484,6 +508,35 @@ async fn state_lines(docker: &Docker, id: &str, name: &str) -> Vec<LiveLine> {
         info.restart_count.unwrap_or(0),
     );
     vec![container_line(name, Timestamp::now(), text)]
+}
+
+/// What a remedy can use of a container's inspect data.
+fn container_facts(
+    name: &str,
+    info: &bollard::models::ContainerInspectResponse,
+) -> crate::fill_context::ContainerFacts {
+    let config = info.config.clone().unwrap_or_default();
+    let volumes = info
+        .mounts
+        .iter()
+        .flatten()
+        .filter(|m| m.typ.as_deref() == Some("volume"))
+        .filter_map(|m| m.name.clone())
+        .collect();
+    let mut networks: Vec<String> = info
+        .network_settings
+        .as_ref()
+        .and_then(|n| n.networks.as_ref())
+        .map(|n| n.keys().cloned().collect())
+        .unwrap_or_default();
+    networks.sort();
+    crate::fill_context::ContainerFacts {
+        name: name.to_string(),
+        image: config.image.unwrap_or_default(),
+        labels: config.labels.unwrap_or_default(),
+        volumes,
+        networks,
+    }
 }
 
 /// Stream one container's log until it ends (the container stopped) or the receiver goes.

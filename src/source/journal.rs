@@ -39,6 +39,8 @@ pub struct JournalOptions {
     /// Entries of backlog (`-n`) when there is no `since`; `None`: all.
     pub lines: Option<u64>,
     pub follow: bool,
+    /// Where each writer's unit is recorded for filling remedies, when someone wants it.
+    pub contexts: Option<Arc<crate::fill_context::Contexts>>,
     /// The program to run (tests point it elsewhere); default `journalctl`.
     pub program: Option<PathBuf>,
 }
@@ -401,6 +403,11 @@ async fn read_entries(
                 entries += 1;
                 if entry.cursor.is_some() {
                     cursor.clone_from(&entry.cursor);
+                }
+                if let (Some(contexts), Some(writer), Some(unit)) =
+                    (&options.contexts, entry.label(), &entry.unit)
+                {
+                    contexts.record_unit(&writer, unit);
                 }
                 for (text, fields) in entry.lines() {
                     batch.push(LiveLine {

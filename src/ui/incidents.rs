@@ -344,8 +344,13 @@ pub(super) fn draw_incident(frame: &mut Frame, app: &App, index: usize, scroll: 
             } else {
                 String::new()
             };
+            // An option of a choice says so by its label (`e` shows the choice whole).
+            let option = step
+                .option(app.lang)
+                .map(|label| format!("({label}) "))
+                .unwrap_or_default();
             lines.push(Line::from(Span::styled(
-                format!("   {}. {mark}{}", s + 1, step.text(app.lang).trim()),
+                format!("   {}. {mark}{option}{}", s + 1, step.text(app.lang).trim()),
                 style,
             )));
             for command in &step.run {

@@ -23,7 +23,7 @@ pub use theme::Theme;
 use crate::{
     app::{App, HitRef, Overlay, Pane, PaneId, PromptKind, SourceState, keymap, unknown::ListRow},
     catalogue::{Lang, Severity},
-    explain::{self, fill_command},
+    explain::{self, fill_command_in},
     sanitize,
 };
 
@@ -449,21 +449,26 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         format!("{}:", labels.remedy),
         theme.heading(),
     ))];
-    for (n, step) in entry.remedy.iter().enumerate() {
+    let context = app.fill_context_of(r);
+    let chosen = crate::catalogue::chosen_option(&entry.remedy, app.option);
+    let draw_step = |remedy: &mut Vec<Line>, head: String, step: &crate::catalogue::RemedyStep| {
         if step.destructive {
             let style = theme.destructive();
             remedy.push(Line::from(vec![
-                Span::styled(format!("{}. {} ", n + 1, labels.destructive), style),
+                Span::styled(format!("{head}{} ", labels.destructive), style),
                 Span::raw(step.text(lang).trim().to_string()),
             ]));
             if let Some(warning) = step.warning(lang) {
                 remedy.push(Line::from(Span::styled(
-                    format!("   ! {}", fill_command(warning.trim(), &hit.captures)),
+                    format!(
+                        "   ! {}",
+                        fill_command_in(warning.trim(), &hit.captures, &context)
+                    ),
                     style,
                 )));
             }
         } else {
-            let text = format!("{}. {}", n + 1, step.text(lang).trim());
+            let text = format!("{head}{}", step.text(lang).trim());
             match lang {
                 Lang::Zh => remedy.extend(
                     wrap::prose_lines(&text, right.width.into())
@@ -480,9 +485,40 @@ fn draw_panel(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
         };
         for cmd in &step.run {
             // Broken between words, never inside a quoted argument, continued with ` \`.
-            let filled = fill_command(cmd, &hit.captures);
+            let filled = fill_command_in(cmd, &hit.captures, &context);
             for line in wrap::command_lines(&filled.text, right.width.into(), "   $ ", "       ") {
                 remedy.push(Line::from(Span::styled(line, command_style)));
+            }
+        }
+    };
+    for (n, part) in crate::catalogue::remedy_parts(&entry.remedy)
+        .into_iter()
+        .enumerate()
+    {
+        match part {
+            crate::catalogue::Part::Step(step) => {
+                draw_step(&mut remedy, format!("{}. ", n + 1), step)
+            }
+            // A choice: every option by its label, the chosen one (`o` cycles) in full.
+            crate::catalogue::Part::Choice(options) => {
+                remedy.push(Line::from(format!(
+                    "{}. {} {}",
+                    n + 1,
+                    labels.one_of,
+                    t(lang, "(o: next)", "（o 切换）")
+                )));
+                for (k, step) in options.iter().enumerate() {
+                    let mark = explain::option_mark(k);
+                    let label = step.option(lang).unwrap_or_default();
+                    if chosen.is_some_and(|c| std::ptr::eq(c, step)) {
+                        draw_step(&mut remedy, format!("▸ {mark}) {label}: "), step);
+                    } else {
+                        remedy.push(Line::from(Span::styled(
+                            format!("  {mark}) {label}"),
+                            theme.dim(),
+                        )));
+                    }
+                }
             }
         }
     }
@@ -515,10 +551,15 @@ fn draw_compact_panel(frame: &mut Frame, app: &App, r: HitRef, inner: Rect, them
         entry.title.get(lang).to_string(),
         theme.heading(),
     ))];
-    let first = entry
-        .remedy
-        .iter()
-        .find_map(|step| Some((step, step.run.first()?)));
+    // What `y` copies: the chosen option's command when the remedy offers a choice.
+    let first = crate::catalogue::chosen_option(&entry.remedy, app.option)
+        .and_then(|step| Some((step, step.run.first()?)))
+        .or_else(|| {
+            entry
+                .remedy
+                .iter()
+                .find_map(|step| Some((step, step.run.first()?)))
+        });
     let mut body: Vec<Line> = match first {
         Some((step, cmd)) => {
             let (prefix, style) = if step.destructive {
@@ -526,7 +567,7 @@ fn draw_compact_panel(frame: &mut Frame, app: &App, r: HitRef, inner: Rect, them
             } else {
                 ("$ ".to_string(), theme.command())
             };
-            let filled = fill_command(cmd, &hit.captures);
+            let filled = fill_command_in(cmd, &hit.captures, &app.fill_context_of(r));
             wrap::command_lines(&filled.text, inner.width.into(), &prefix, "  ")
                 .into_iter()
                 .map(|line| Line::from(Span::styled(line, style)))

@@ -3,6 +3,8 @@
 
 use crate::common;
 
+mod context;
+
 use std::{
     collections::HashMap,
     process::{Command, Stdio},

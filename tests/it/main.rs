@@ -15,6 +15,7 @@ mod narrow_tui;
 mod patterns_new;
 mod properties;
 mod remedies;
+mod remedy_options;
 mod report;
 mod scan;
 mod terminal;
