@@ -46,7 +46,9 @@ pub fn run(job: FilterJob, mut send: impl FnMut(Event) -> bool) {
     let mut rows = Vec::new();
     let mut examined = 0;
     for (first, block) in &job.blocks {
-        match &job.test {
+        // A block read from a file whose bytes were dropped is read again here, one block at
+        // a time; one whose file no longer holds it has no rows.
+        let _ = block.with_loaded(|block| match &job.test {
             FilterTest::Regex(regex) => {
                 for index in 0..block.len() {
                     if regex.is_match(block.line(index)) {
@@ -62,7 +64,7 @@ pub fn run(job: FilterJob, mut send: impl FnMut(Event) -> bool) {
                     }
                 }
             }
-        }
+        });
         examined += block.len();
         if examined >= BATCH_LINES {
             examined = 0;

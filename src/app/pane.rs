@@ -22,7 +22,8 @@ pub struct PaneHit {
     pub spans: Vec<Range<usize>>,
     pub captures: Vec<(String, String)>,
     pub ts: Option<Timestamp>,
-    /// The line itself once it has been evicted from the store (hits are kept forever).
+    /// The line itself once it has been evicted from the store (hits are kept forever), or
+    /// its start when its bytes may be dropped (a file read on demand).
     pub kept_text: Option<Arc<[u8]>>,
 }
 
@@ -53,6 +54,10 @@ pub struct Filter {
 
 /// Hits of each entry kept, at each end, once their lines have left a bounded scrollback.
 pub const KEPT_HITS_PER_ENTRY: usize = 64;
+
+/// Bytes of a hit's line kept with it when the line's bytes may be dropped (a read-on-demand
+/// file): more than the hit list shows.
+const HIT_TEXT_KEPT: usize = 2048;
 
 /// How far back a line without its own timestamp looks for one (a traceback's frames).
 const TS_LOOKBACK: u64 = 64;
@@ -306,8 +311,24 @@ impl Pane {
     pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<Hit>) -> usize {
         let anchor = self.view_anchor();
         let mut evicted = Vec::new();
+        // A block read from a file keeps only its index once stored: its hits keep their
+        // lines' text (up to [`HIT_TEXT_KEPT`] bytes) for the hit list, whatever happens to
+        // the file.
+        let texts: Vec<Option<Arc<[u8]>>> = hits
+            .iter()
+            .map(|h| {
+                block.origin().map(|_| {
+                    let line = block.line(h.index);
+                    Arc::from(&line[..line.len().min(HIT_TEXT_KEPT)])
+                })
+            })
+            .collect();
         let first = self.store.push_block(block, &mut evicted);
+        let from = self.hits.len();
         self.add_hits(first, hits);
+        for (hit, text) in self.hits[from..].iter_mut().zip(texts) {
+            hit.kept_text = text;
+        }
         let dropped = if evicted.is_empty() {
             0
         } else {
