@@ -559,4 +559,121 @@ mod tests {
         assert_eq!(store.line(9_999).unwrap().0, b"line 9999");
         assert_eq!(store.line(0), None);
     }
+
+    /// A file of `blocks` blocks of `lines` lines each, stored block by block as the loader
+    /// does (each block knowing its span of the open file).
+    fn file_store(
+        blocks: usize,
+        lines: usize,
+        cache: usize,
+    ) -> (tempfile::NamedTempFile, LineStore, usize) {
+        use std::io::Write;
+        let mut tmp = tempfile::NamedTempFile::new().unwrap();
+        let mut chunks = Vec::new();
+        for b in 0..blocks {
+            let mut chunk = Vec::new();
+            for i in 0..lines {
+                writeln!(chunk, "block {b} line {i} {}", "x".repeat(40)).unwrap();
+            }
+            tmp.write_all(&chunk).unwrap();
+            chunks.push(chunk);
+        }
+        tmp.flush().unwrap();
+        let file = std::fs::File::open(tmp.path()).unwrap();
+        let log = crate::ondemand::OpenLog::new(file).unwrap();
+        let mut store = LineStore::with_cache(None, cache);
+        let mut offset = 0u64;
+        let block_bytes = chunks[0].len();
+        for chunk in chunks {
+            let origin = crate::ondemand::FileOrigin::new(log.clone(), offset, &chunk);
+            offset += chunk.len() as u64;
+            let block = Block::new(Bytes::Owned(chunk)).with_origin(origin);
+            store.push_block(Arc::new(block), &mut Vec::new());
+        }
+        (tmp, store, block_bytes)
+    }
+
+    #[test]
+    fn file_blocks_keep_their_index_and_a_bounded_cache_of_bytes() {
+        let (_tmp, mut store, block_bytes) = file_store(10, TAIL_LINES, 0);
+        let cache = 3 * block_bytes;
+        store.cache_bytes = cache;
+        store.make_resident([]);
+        assert_eq!(store.len(), 10 * TAIL_LINES as u64);
+        assert!(store.resident_bytes() <= cache, "{}", store.resident_bytes());
+        assert_eq!(store.byte_len(), 0, "no block holds its bytes outside the cache");
+        // The first block was dropped: its lines say so until made resident again.
+        let dropped = store.get(5).unwrap();
+        assert!(!dropped.available);
+        assert_eq!(dropped.text, LINE_UNAVAILABLE);
+        assert!(store.make_resident([5]));
+        let line = store.get(5).unwrap();
+        assert!(line.available);
+        assert_eq!(line.text, format!("block 0 line 5 {}", "x".repeat(40)).as_bytes());
+        assert!(store.resident_bytes() <= cache);
+        // Every block in turn: each read again, right, the cache never past its bound.
+        for b in 0..10u64 {
+            let n = b * TAIL_LINES as u64 + 7;
+            store.make_resident([n]);
+            let want = format!("block {b} line 7 {}", "x".repeat(40));
+            assert_eq!(store.line(n).unwrap().0, want.as_bytes());
+            assert!(store.resident_bytes() <= cache);
+        }
+        // Blocks needed by one frame are all held, whatever they cost.
+        let all: Vec<u64> = (0..10).map(|b| b * TAIL_LINES as u64).collect();
+        store.make_resident(all.clone());
+        assert!(all.iter().all(|&n| store.get(n).unwrap().available));
+        store.make_resident([]);
+        assert!(store.resident_bytes() <= cache);
+    }
+
+    #[test]
+    fn a_search_reads_dropped_blocks_through_without_holding_them() {
+        let (_tmp, mut store, block_bytes) = file_store(8, TAIL_LINES, 0);
+        store.cache_bytes = block_bytes;
+        store.make_resident([]);
+        let held = store.resident_bytes();
+        let wanted = |text: &str| {
+            let text = text.to_string();
+            move |_: u64, line: &[u8]| line.starts_with(text.as_bytes())
+        };
+        let all = store.range();
+        assert_eq!(
+            store.find_line(all.clone(), true, wanted("block 0 line 3 ")),
+            Some(3)
+        );
+        let last = 7 * TAIL_LINES as u64 + 1000;
+        assert_eq!(
+            store.find_line(all.clone(), true, wanted("block 7 line 1000 ")),
+            Some(last)
+        );
+        assert_eq!(
+            store.find_line(0..last, false, wanted("block 2 line 9 ")),
+            Some(2 * TAIL_LINES as u64 + 9)
+        );
+        assert_eq!(store.find_line(all, true, wanted("nowhere")), None);
+        assert_eq!(store.resident_bytes(), held, "the search kept nothing");
+    }
+
+    #[test]
+    fn a_file_cut_short_leaves_its_dropped_lines_unavailable_and_the_cached_ones_shown() {
+        let (tmp, mut store, block_bytes) = file_store(6, TAIL_LINES, 0);
+        store.cache_bytes = 2 * block_bytes;
+        let last = store.range().end - 1;
+        store.make_resident([last]);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(tmp.path())
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        // The newest block is still held: shown as it was read.
+        assert!(store.get(last).unwrap().available);
+        // An older one is gone: its lines say so, and go on saying so.
+        assert!(store.make_resident([10]), "tried to read it again");
+        assert_eq!(store.line(10).unwrap().0, LINE_UNAVAILABLE);
+        assert!(store.is_gone(10));
+        assert!(!store.make_resident([10]), "a gone block is not read again");
+        assert_eq!(store.find_line(0..TAIL_LINES as u64, true, |_, _| true), None);
+    }
 }
