@@ -33,8 +33,10 @@ use crate::{
 };
 
 /// Bytes per block for plain files: large enough that per-block work vanishes, small enough
-/// that the first one is on screen at once.
-const FILE_BLOCK: usize = 4 << 20;
+/// that the first one is on screen at once. Also the unit read again on demand: a screen of
+/// lines costs a read of a block or two, and blocks on their way from the reader to the
+/// store (a dozen) stay a few MiB.
+const FILE_BLOCK: usize = 1 << 20;
 /// How often a followed file is looked at for new lines, a cut or a rotation.
 const FOLLOW_POLL: Duration = Duration::from_millis(250);
 /// Bytes per block when reading (gzip, the bundled incident).

@@ -148,6 +148,19 @@ impl FileOrigin {
     }
 }
 
+/// Have the allocator map every buffer of 1 MiB and more on its own and unmap it when freed.
+/// Blocks are 1 MiB buffers freed as the cache drops them: glibc's sliding threshold (raised to
+/// the size of each such buffer freed) would otherwise serve them from its heaps, where freed
+/// ones stay in the resident set, and the viewer's memory would grow back towards the file's
+/// size. Called once, before the viewer's threads start.
+pub fn return_big_buffers_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of the allocator; called before other threads run.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 thread_local! {
     /// The block last read again on this thread: a walk over a block's lines (a report's
     /// excerpt, a filter) reads it once. One block: bounded.

@@ -24,7 +24,7 @@ use crate::model::BlockParts;
 pub use crate::model::{Block, Bytes, LINE_UNAVAILABLE, LineFields, TextFormat};
 
 /// Bytes of file-backed blocks a pane keeps resident. Two panes on a 1 GiB VM: 64 MiB in
-/// all, a few percent of the machine. A screen of lines needs one or two 4 MiB blocks (more
+/// all, a few percent of the machine. A screen of lines needs one or two 1 MiB blocks (more
 /// with a filter whose rows are far apart: those are held however many, for the frame), so
 /// this keeps the last several places looked at (a jump back to a hit reads nothing) while a
 /// 1 GiB log costs its index, not its bytes.
@@ -600,8 +600,16 @@ mod tests {
         store.cache_bytes = cache;
         store.make_resident([]);
         assert_eq!(store.len(), 10 * TAIL_LINES as u64);
-        assert!(store.resident_bytes() <= cache, "{}", store.resident_bytes());
-        assert_eq!(store.byte_len(), 0, "no block holds its bytes outside the cache");
+        assert!(
+            store.resident_bytes() <= cache,
+            "{}",
+            store.resident_bytes()
+        );
+        assert_eq!(
+            store.byte_len(),
+            0,
+            "no block holds its bytes outside the cache"
+        );
         // The first block was dropped: its lines say so until made resident again.
         let dropped = store.get(5).unwrap();
         assert!(!dropped.available);
@@ -609,7 +617,10 @@ mod tests {
         assert!(store.make_resident([5]));
         let line = store.get(5).unwrap();
         assert!(line.available);
-        assert_eq!(line.text, format!("block 0 line 5 {}", "x".repeat(40)).as_bytes());
+        assert_eq!(
+            line.text,
+            format!("block 0 line 5 {}", "x".repeat(40)).as_bytes()
+        );
         assert!(store.resident_bytes() <= cache);
         // Every block in turn: each read again, right, the cache never past its bound.
         for b in 0..10u64 {
@@ -674,6 +685,9 @@ mod tests {
         assert_eq!(store.line(10).unwrap().0, LINE_UNAVAILABLE);
         assert!(store.is_gone(10));
         assert!(!store.make_resident([10]), "a gone block is not read again");
-        assert_eq!(store.find_line(0..TAIL_LINES as u64, true, |_, _| true), None);
+        assert_eq!(
+            store.find_line(0..TAIL_LINES as u64, true, |_, _| true),
+            None
+        );
     }
 }

@@ -11,6 +11,7 @@ mod hostile;
 mod incidents_tui;
 mod ingest;
 mod journal;
+mod ondemand;
 mod patterns_new;
 mod properties;
 mod remedies;
