@@ -701,12 +701,13 @@ impl App {
 
     /// Bring the other pane to the moment of the focused pane's cursor.
     fn align_other_pane(&mut self) {
-        let focus = self.pane(self.focus);
+        let focus = self.pane_mut(self.focus);
+        focus.make_cursor_resident();
         let Some(ts) = focus.ts_near(focus.cursor) else {
             return;
         };
         let other = self.focus.other();
-        let Some(line) = self.pane(other).line_near_time(ts) else {
+        let Some(line) = self.pane_mut(other).line_near_time_reading(ts) else {
             return;
         };
         let pane = self.pane_mut(other);

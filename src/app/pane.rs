@@ -260,37 +260,30 @@ impl Pane {
     }
 
     /// The shown line nearest in time to `ts` (for aligning this pane with the other).
+    /// Lines whose bytes are not resident have no time here: see
+    /// [`Pane::line_near_time_reading`].
     pub fn line_near_time(&self, ts: Timestamp) -> Option<u64> {
-        let rows = self.row_count();
-        if rows == 0 {
-            return None;
-        }
-        // Logs are in time order (near enough): binary search over the shown rows.
-        let (mut lo, mut hi) = (0u64, rows);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let line = self.line_at_row(mid)?;
-            match self.ts_near(line) {
-                Some(t) if t < ts => lo = mid + 1,
-                _ => hi = mid,
-            }
-        }
-        // `lo` is the first row at or after `ts`; the row before may be nearer.
-        let after = self.line_at_row(lo.min(rows - 1))?;
-        if lo == 0 {
-            return Some(after);
-        }
-        let before = self.line_at_row(lo - 1)?;
-        let distance = |line: u64| {
+        let row = nearest_row(self.row_count(), ts, |row| {
+            self.line_at_row(row).and_then(|line| self.ts_near(line))
+        })?;
+        self.line_at_row(row)
+    }
+
+    /// As [`Pane::line_near_time`], reading again the blocks of the lines it looks at (a file
+    /// read on demand): a search by halving reads a block per step at most.
+    pub fn line_near_time_reading(&mut self, ts: Timestamp) -> Option<u64> {
+        let row = nearest_row(self.row_count(), ts, |row| {
+            let line = self.line_at_row(row)?;
+            let range = self.store.range();
+            let near = [
+                line,
+                line.saturating_sub(TS_LOOKBACK).max(range.start),
+                (line + TS_LOOKBACK).min(range.end.saturating_sub(1)),
+            ];
+            self.store.make_resident(near);
             self.ts_near(line)
-                .map(|t| (t.as_nanosecond() - ts.as_nanosecond()).abs())
-                .unwrap_or(i128::MAX)
-        };
-        Some(if distance(before) <= distance(after) {
-            before
-        } else {
-            after
-        })
+        })?;
+        self.line_at_row(row)
     }
 
     /// Hits on line `n` (usually none or one).
@@ -450,6 +443,42 @@ impl Pane {
             self.scroll_to_cursor();
         }
     }
+}
+
+/// Of `rows` rows in time order (near enough), the one nearest in time to `ts`, by halving;
+/// `ts_at` gives a row's time.
+fn nearest_row(
+    rows: u64,
+    ts: Timestamp,
+    mut ts_at: impl FnMut(u64) -> Option<Timestamp>,
+) -> Option<u64> {
+    if rows == 0 {
+        return None;
+    }
+    let (mut lo, mut hi) = (0u64, rows);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match ts_at(mid) {
+            Some(t) if t < ts => lo = mid + 1,
+            _ => hi = mid,
+        }
+    }
+    // `lo` is the first row at or after `ts`; the row before may be nearer.
+    let after = lo.min(rows - 1);
+    if lo == 0 {
+        return Some(after);
+    }
+    let before = lo - 1;
+    let mut distance = |row: u64| {
+        ts_at(row)
+            .map(|t| (t.as_nanosecond() - ts.as_nanosecond()).abs())
+            .unwrap_or(i128::MAX)
+    };
+    Some(if distance(before) <= distance(after) {
+        before
+    } else {
+        after
+    })
 }
 
 /// A stored line parsed: its own fields, or those its text gives in its format.

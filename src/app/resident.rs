@@ -22,6 +22,17 @@ impl Pane {
     }
 }
 
+impl Pane {
+    /// Make the cursor's line resident, with the lines its time may come from.
+    pub fn make_cursor_resident(&mut self) {
+        let cursor = self.cursor;
+        self.store.make_resident([
+            cursor,
+            cursor.saturating_sub(64).max(self.store.range().start),
+        ]);
+    }
+}
+
 impl App {
     /// Make resident what the next frame shows, in both panes.
     pub(super) fn make_shown_resident(&mut self) {
