@@ -196,6 +196,10 @@ fn load(
         send,
         held: 0,
         budget,
+        // The viewer (which follows) keeps a plain file's index and reads its lines again on
+        // demand; whoever else loads a pane (`triage report`) keeps the blocks it is sent,
+        // bytes and all, so they count in full.
+        on_demand: follow,
     };
     if let [file] = files {
         let result = match (&file.data, file.format.is_structured()) {
@@ -233,6 +237,8 @@ struct Loader<'a> {
     /// Bytes of lines sent so far, with their index, and how many the pane may hold.
     held: u64,
     budget: u64,
+    /// Plain files' blocks carry their origin, so the store may drop their bytes.
+    on_demand: bool,
 }
 
 /// Bytes a block costs the store: its text and 4 bytes of index per line.
@@ -371,7 +377,7 @@ impl Loader<'_> {
         let chunks = &mut tail.chunks;
         let offset = &mut tail.offset;
         let cuts = &mut tail.cuts;
-        let log = tail.log.clone();
+        let log = self.on_demand.then(|| tail.log.clone());
         let blocks = std::iter::from_fn(|| match chunks.next_chunk() {
             Ok(Some(chunk)) => {
                 let bytes = chunk.to_vec();
@@ -397,7 +403,9 @@ impl Loader<'_> {
             blocks,
             crate::scan::default_threads(),
             |(bytes, done, at)| {
-                let origin = at.map(|at| FileOrigin::new(log.clone(), at, &bytes));
+                let origin = at
+                    .zip(log.as_ref())
+                    .map(|(at, log)| FileOrigin::new(log.clone(), at, &bytes));
                 let mut block = Block::new(Bytes::Owned(bytes)).in_format(format, year);
                 if let Some(origin) = origin {
                     block = block.with_origin(origin);
