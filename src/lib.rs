@@ -23,6 +23,7 @@ pub mod loader;
 pub mod matcher;
 pub mod mine;
 pub mod model;
+pub mod ondemand;
 pub mod parallel;
 pub mod parse;
 pub mod plan;

@@ -5,7 +5,11 @@
 //! Files are read, never memory-mapped: a log is cut short under the reader at any time
 //! (logrotate's `copytruncate`), and a mapped page past the new end faults with SIGBUS on the
 //! next touch. Read into the program's own buffers, what was read stays whatever happens to
-//! the file. A pane's one plain file is then followed: lines appended are read as they come,
+//! the file. A plain file's blocks then keep only their index once matched, and their bytes are
+//! read again from the open file when shown ([`crate::ondemand`], [`crate::store`]): a big log
+//! costs its index, not its size. Compressed files and pipes cannot be read again at an
+//! offset: their lines stay in memory, within the pane's budget. A pane's one plain file is
+//! then followed: lines appended are read as they come,
 //! a file cut shorter or replaced (rotation) is noticed and said in the pane.
 
 use std::{
@@ -21,6 +25,7 @@ use crate::{
     input::{self, ChunkReader},
     matcher::{Matcher, Searcher},
     model::{Block, Bytes, Hit, Ingested, LineFields, PaneId, Source, SourceState},
+    ondemand::{FileOrigin, OpenLog},
     parse::{
         self, LogFormat,
         record::{self, Record},
@@ -28,8 +33,10 @@ use crate::{
 };
 
 /// Bytes per block for plain files: large enough that per-block work vanishes, small enough
-/// that the first one is on screen at once.
-const FILE_BLOCK: usize = 4 << 20;
+/// that the first one is on screen at once. Also the unit read again on demand: a screen of
+/// lines costs a read of a block or two, and blocks on their way from the reader to the
+/// store (a dozen) stay a few MiB.
+const FILE_BLOCK: usize = 1 << 20;
 /// How often a followed file is looked at for new lines, a cut or a rotation.
 const FOLLOW_POLL: Duration = Duration::from_millis(250);
 /// Bytes per block when reading (gzip, the bundled incident).
@@ -189,6 +196,10 @@ fn load(
         send,
         held: 0,
         budget,
+        // The viewer (which follows) keeps a plain file's index and reads its lines again on
+        // demand; whoever else loads a pane (`triage report`) keeps the blocks it is sent,
+        // bytes and all, so they count in full.
+        on_demand: follow,
     };
     if let [file] = files {
         let result = match (&file.data, file.format.is_structured()) {
@@ -226,11 +237,22 @@ struct Loader<'a> {
     /// Bytes of lines sent so far, with their index, and how many the pane may hold.
     held: u64,
     budget: u64,
+    /// Plain files' blocks carry their origin, so the store may drop their bytes.
+    on_demand: bool,
 }
 
 /// Bytes a block costs the store: its text and 4 bytes of index per line.
 fn cost(bytes: usize, lines: usize) -> u64 {
     bytes as u64 + 4 * lines as u64
+}
+
+/// What a block costs the store over time: a block read from a file keeps only its index
+/// (its bytes are in the bounded cache, or read again), any other its text too.
+fn held_cost(block: &Block) -> u64 {
+    match block.origin() {
+        Some(_) => cost(0, block.len()),
+        None => cost(block.byte_len(), block.len()),
+    }
 }
 
 /// The error that stops a file at the pane's memory budget.
@@ -276,7 +298,7 @@ impl Loader<'_> {
         if self.held > self.budget {
             return Err(over_budget(self.held));
         }
-        self.held += cost(block.byte_len(), block.len());
+        self.held += held_cost(block);
         Ok(())
     }
 
@@ -353,8 +375,23 @@ impl Loader<'_> {
         let (format, year) = (file.format, file.year);
         let mut read_error = None;
         let chunks = &mut tail.chunks;
+        let offset = &mut tail.offset;
+        let cuts = &mut tail.cuts;
+        let log = self.on_demand.then(|| tail.log.clone());
         let blocks = std::iter::from_fn(|| match chunks.next_chunk() {
-            Ok(Some(chunk)) => Some((chunk.to_vec(), chunks.get_ref().read)),
+            Ok(Some(chunk)) => {
+                let bytes = chunk.to_vec();
+                // A chunk is the file's bytes at its offset unless a line in it was cut (its
+                // end dropped): from there on where the bytes are is not known, and the
+                // blocks keep their bytes.
+                if chunks.cut_lines() != *cuts {
+                    *cuts = chunks.cut_lines();
+                    *offset = None;
+                }
+                let at = *offset;
+                *offset = offset.map(|o| o + bytes.len() as u64);
+                Some((bytes, chunks.get_ref().read, at))
+            }
             Ok(None) => None,
             Err(err) => {
                 read_error = Some(err);
@@ -365,8 +402,14 @@ impl Loader<'_> {
         crate::parallel::ordered_map(
             blocks,
             crate::scan::default_threads(),
-            |(bytes, done)| {
-                let block = Block::new(Bytes::Owned(bytes)).in_format(format, year);
+            |(bytes, done, at)| {
+                let origin = at
+                    .zip(log.as_ref())
+                    .map(|(at, log)| FileOrigin::new(log.clone(), at, &bytes));
+                let mut block = Block::new(Bytes::Owned(bytes)).in_format(format, year);
+                if let Some(origin) = origin {
+                    block = block.with_origin(origin);
+                }
                 let hits = ingest::match_block(&block, searcher);
                 (block, hits, done)
             },
@@ -611,6 +654,12 @@ struct FileTail {
     chunks: ChunkReader<Counted>,
     /// Device and inode: another file at the same path has others.
     identity: (u64, u64),
+    /// The file kept open for reading blocks again, whatever happens at its path.
+    log: Arc<OpenLog>,
+    /// Where the next chunk starts in the file (`None` once a cut line made it unknown).
+    offset: Option<u64>,
+    /// Lines cut so far, to notice a new cut.
+    cuts: u64,
 }
 
 impl FileTail {
@@ -618,9 +667,13 @@ impl FileTail {
         use std::os::unix::fs::MetadataExt;
         let file = File::open(path)?;
         let meta = file.metadata()?;
+        let log = OpenLog::new(file.try_clone()?)?;
         Ok(FileTail {
             chunks: ChunkReader::new(Counted { file, read: 0 }, FILE_BLOCK),
             identity: (meta.dev(), meta.ino()),
+            log,
+            offset: Some(0),
+            cuts: 0,
         })
     }
 
@@ -638,6 +691,7 @@ impl FileTail {
             let mut file = self.chunks.get_ref().file.try_clone()?;
             io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
             self.chunks = ChunkReader::new(Counted { file, read: 0 }, FILE_BLOCK);
+            (self.offset, self.cuts) = (Some(0), 0);
             return Ok(Change::Shrank { read, size });
         }
         if size > read {

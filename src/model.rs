@@ -9,6 +9,8 @@
 
 use std::{ops::Range, sync::Arc};
 
+pub use crate::ondemand::{FileOrigin, LINE_UNAVAILABLE, LineUnavailable, OpenLog};
+
 use jiff::Timestamp;
 
 use crate::{
@@ -211,6 +213,11 @@ pub struct Block {
     /// Per line, for lines that arrived as fields; `None`: read them off the text.
     fields: Option<Vec<LineFields>>,
     text_format: TextFormat,
+    /// Where the bytes are in a file still open, for a block whose bytes may be dropped and
+    /// read again ([`Block::unloaded`], [`Block::reload`]).
+    origin: Option<FileOrigin>,
+    /// The bytes are here (false: dropped; only the index is kept).
+    loaded: bool,
 }
 
 impl Block {
@@ -233,6 +240,8 @@ impl Block {
             tags: None,
             fields: None,
             text_format: TextFormat::default(),
+            origin: None,
+            loaded: true,
         }
     }
 
@@ -254,6 +263,8 @@ impl Block {
             tags: None,
             fields: Some(fields),
             text_format: TextFormat::default(),
+            origin: None,
+            loaded: true,
         }
     }
 
@@ -296,13 +307,20 @@ impl Block {
         self.text_format
     }
 
-    /// Line `i` of the block, without its terminator.
+    /// Line `i` of the block, without its terminator. A block whose bytes were dropped
+    /// says [`LINE_UNAVAILABLE`] for every line (see [`Block::with_loaded`]).
     pub fn line(&self, i: usize) -> &[u8] {
+        if !self.loaded {
+            return LINE_UNAVAILABLE;
+        }
         &self.bytes.as_slice()[self.line_range(i)]
     }
 
     /// Where line `i` is in [`Block::bytes`], without its terminator (`\n` or `\r\n`).
     pub fn line_range(&self, i: usize) -> Range<usize> {
+        if !self.loaded {
+            return 0..0;
+        }
         let data = self.bytes.as_slice();
         let start = self.starts[i] as usize;
         let mut end = self
@@ -355,6 +373,11 @@ impl Block {
     pub fn view_in_context(&self, i: usize) -> LogLine<'_> {
         match self.fields(i) {
             Some(fields) => fields_view(fields, self.line(i)),
+            None if !self.loaded => parse::parse_line(
+                self.text_format.format,
+                LINE_UNAVAILABLE,
+                self.text_format.year,
+            ),
             None => parse::parse_in_context(
                 self.text_format.format,
                 self.bytes(),
@@ -372,7 +395,69 @@ impl Block {
             tags: parts.tags,
             fields: parts.fields,
             text_format: parts.text_format,
+            origin: None,
+            loaded: true,
         }
+    }
+
+    /// A block whose bytes are `origin`'s span of an open file, exactly: they may be dropped
+    /// ([`Block::unloaded`]) and read again ([`Block::reload`]). A block whose bytes are not
+    /// that span (its length differs) stays an ordinary one.
+    pub fn with_origin(mut self, origin: FileOrigin) -> Block {
+        if self.loaded && origin.matches(self.bytes.as_slice()) {
+            self.origin = Some(origin);
+        }
+        self
+    }
+
+    /// Where the block's bytes are in a file, if they can be read again.
+    pub fn origin(&self) -> Option<&FileOrigin> {
+        self.origin.as_ref()
+    }
+
+    /// Whether the bytes are held (false for a block of [`Block::unloaded`]).
+    pub fn is_loaded(&self) -> bool {
+        self.loaded
+    }
+
+    /// The block without its bytes: its index, tags, fields and origin only. `None` for a
+    /// block that cannot be read again (no file behind it).
+    pub fn unloaded(&self) -> Option<Block> {
+        let origin = self.origin.clone()?;
+        Some(Block {
+            bytes: Bytes::Owned(Vec::new()),
+            starts: self.starts.clone(),
+            tags: self.tags.clone(),
+            fields: self.fields.clone(),
+            text_format: self.text_format,
+            origin: Some(origin),
+            loaded: false,
+        })
+    }
+
+    /// The block with its bytes read again from its file (a clone if they are held). Fails,
+    /// as a value, when the file no longer holds them: cut shorter, or other bytes there now.
+    pub fn reload(&self) -> Result<Block, LineUnavailable> {
+        if self.loaded {
+            return Ok(self.clone());
+        }
+        let origin = self.origin.as_ref().ok_or(LineUnavailable::NoFile)?;
+        let bytes = origin.read(&self.starts)?;
+        Ok(Block {
+            bytes: Bytes::Owned(bytes),
+            loaded: true,
+            ..self.clone()
+        })
+    }
+
+    /// Call `f` with this block's lines readable: the block itself when loaded, else a copy
+    /// read again from its file (one block per thread is kept for the next call, so walking
+    /// a block line by line reads it once).
+    pub fn with_loaded<R>(&self, f: impl FnOnce(&Block) -> R) -> Result<R, LineUnavailable> {
+        if self.loaded {
+            return Ok(f(self));
+        }
+        crate::ondemand::with_reloaded(self, f)
     }
 }
 

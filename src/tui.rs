@@ -99,6 +99,7 @@ pub struct Timings {
 
 /// Take over the terminal and run until the user quits.
 pub fn run(run: Run) -> anyhow::Result<Timings> {
+    crate::ondemand::return_big_buffers_to_the_system();
     // The loop runs on this thread; live sources (and their matching) on two workers.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{App, PaneHit, PaneId};
+use super::{App, PaneHit, PaneId, pane};
 use crate::{
     catalogue::{self, Catalogue, Lang},
     ingest,
@@ -80,17 +80,26 @@ impl App {
         for pane_id in PaneId::BOTH {
             let mut new: Vec<PaneHit> = Vec::new();
             for (first, block) in self.pane(pane_id).store.snapshot() {
-                for hit in ingest::match_block(&block, &searcher) {
-                    new.push(PaneHit {
-                        line: first + hit.index as u64,
-                        entry: index,
-                        severity: hit.severity,
-                        spans: hit.spans,
-                        captures: hit.captures,
-                        ts: hit.ts,
-                        kept_text: None,
-                    });
-                }
+                // A block of a big file whose bytes were dropped is read again for this, one at
+                // a time; its hits keep their lines' text, as when they were first stored.
+                let keep = block.origin().is_some();
+                let _ = block.with_loaded(|block| {
+                    for hit in ingest::match_block(block, &searcher) {
+                        let kept_text = keep.then(|| {
+                            let line = block.line(hit.index);
+                            Arc::from(&line[..line.len().min(pane::HIT_TEXT_KEPT)])
+                        });
+                        new.push(PaneHit {
+                            line: first + hit.index as u64,
+                            entry: index,
+                            severity: hit.severity,
+                            spans: hit.spans,
+                            captures: hit.captures,
+                            ts: hit.ts,
+                            kept_text,
+                        });
+                    }
+                });
             }
             if new.is_empty() {
                 continue;

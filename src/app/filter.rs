@@ -71,31 +71,35 @@ pub fn run(job: FilterJob, mut send: impl FnMut(Event) -> bool) {
     let mut examined = 0;
     for (first, block) in &job.blocks {
         let narrowed = job.hide.is_some() || job.range.is_some();
-        let passes = |index: usize| !narrowed || !job.narrowed_out(block, index);
-        match &job.test {
-            FilterTest::Regex(regex) => {
-                for index in 0..block.len() {
-                    if regex.is_match(block.line(index)) && passes(index) {
-                        rows.push(first + index as u64);
+        // A block read from a file whose bytes were dropped is read again here, one block at
+        // a time; one whose file no longer holds it has no rows.
+        let _ = block.with_loaded(|block| {
+            let passes = |index: usize| !narrowed || !job.narrowed_out(block, index);
+            match &job.test {
+                FilterTest::Regex(regex) => {
+                    for index in 0..block.len() {
+                        if regex.is_match(block.line(index)) && passes(index) {
+                            rows.push(first + index as u64);
+                        }
                     }
                 }
-            }
-            FilterTest::Fuzzy(words) => {
-                for index in 0..block.len() {
-                    let text = String::from_utf8_lossy(block.line(index));
-                    if fuzzy.fuzzy_match(&text, words).is_some() && passes(index) {
-                        rows.push(first + index as u64);
+                FilterTest::Fuzzy(words) => {
+                    for index in 0..block.len() {
+                        let text = String::from_utf8_lossy(block.line(index));
+                        if fuzzy.fuzzy_match(&text, words).is_some() && passes(index) {
+                            rows.push(first + index as u64);
+                        }
                     }
                 }
+                FilterTest::Any => {
+                    rows.extend(
+                        (0..block.len())
+                            .filter(|&index| passes(index))
+                            .map(|index| first + index as u64),
+                    );
+                }
             }
-            FilterTest::Any => {
-                rows.extend(
-                    (0..block.len())
-                        .filter(|&index| passes(index))
-                        .map(|index| first + index as u64),
-                );
-            }
-        }
+        });
         examined += block.len();
         if examined >= BATCH_LINES {
             examined = 0;

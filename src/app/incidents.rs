@@ -87,7 +87,11 @@ impl App {
                     .map(|h| (h.line - first) as usize)
                     .collect();
                 hit_lines.dedup();
-                unknown.add_block(&snapshot, id, *first, block, hit_lines, end);
+                // A block of a big file whose bytes were dropped is read again for this (one
+                // at a time); one its file no longer holds adds nothing.
+                let _ = block.with_loaded(|block| {
+                    unknown.add_block(&snapshot, id, *first, block, hit_lines, end)
+                });
             }
         }
         Report::with_unknown(&self.catalogue, snapshot, hits, unknown)

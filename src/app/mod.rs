@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod layout;
 mod narrow;
 pub mod pane;
+mod resident;
 pub mod timeline;
 pub mod unknown;
 pub mod walk;
@@ -310,8 +311,15 @@ impl App {
             .is_some_and(|r| !r.paused && !r.finished)
     }
 
-    /// The one place the state changes.
+    /// The one place the state changes. Afterwards the lines the next frame shows are
+    /// resident (read again from their files where their bytes were dropped).
     pub fn update(&mut self, event: Event) -> Vec<Command> {
+        let commands = self.apply(event);
+        self.make_shown_resident();
+        commands
+    }
+
+    fn apply(&mut self, event: Event) -> Vec<Command> {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Scroll(rows) => {
@@ -743,12 +751,13 @@ impl App {
 
     /// Bring the other pane to the moment of the focused pane's cursor.
     fn align_other_pane(&mut self) {
-        let focus = self.pane(self.focus);
+        let focus = self.pane_mut(self.focus);
+        focus.make_cursor_resident();
         let Some(ts) = focus.ts_near(focus.cursor) else {
             return;
         };
         let other = self.focus.other();
-        let Some(line) = self.pane(other).line_near_time(ts) else {
+        let Some(line) = self.pane_mut(other).line_near_time_reading(ts) else {
             return;
         };
         let pane = self.pane_mut(other);
@@ -1064,20 +1073,26 @@ impl App {
         };
         let regex = regex.clone();
         let pane = self.pane(self.focus);
-        let rows = pane.row_count();
-        let start = pane.cursor_row();
-        let found = if forward {
-            (start + 1..rows).find(|&row| self.row_matches(pane, row, &regex))
+        // Lines, not rows, are walked: a big file's blocks are read through one at a time.
+        let range = pane.store.range();
+        let lines = if forward {
+            pane.cursor + 1..pane.visible_end()
         } else {
-            (0..start)
-                .rev()
-                .find(|&row| self.row_matches(pane, row, &regex))
+            range.start..pane.cursor.min(pane.visible_end())
         };
-        match found.and_then(|row| pane.line_at_row(row)) {
+        let shown = |line: u64| match &pane.filter {
+            Some(filter) => filter.rows.binary_search(&line).is_ok(),
+            None => true,
+        };
+        let found = pane.store.find_line(lines, forward, |line, text| {
+            shown(line) && regex.is_match(text)
+        });
+        match found {
             Some(line) => {
                 self.user_moved = true;
                 let pane = self.pane_mut(self.focus);
                 pane.follow = false;
+                pane.store.make_resident([line]);
                 pane.set_cursor(line);
                 pane.center_cursor();
                 self.reveal_match(&regex);
@@ -1121,12 +1136,6 @@ impl App {
             None => 0,
         };
         self.pane_mut(self.focus).hscroll = hscroll;
-    }
-
-    fn row_matches(&self, pane: &Pane, row: u64, regex: &Regex) -> bool {
-        pane.line_at_row(row)
-            .and_then(|line| pane.store.line(line))
-            .is_some_and(|(text, _)| regex.is_match(text))
     }
 
     // ---- overlays ---------------------------------------------------------------------------

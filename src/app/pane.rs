@@ -22,7 +22,8 @@ pub struct PaneHit {
     pub spans: Vec<Range<usize>>,
     pub captures: Vec<(String, String)>,
     pub ts: Option<Timestamp>,
-    /// The line itself once it has been evicted from the store (hits are kept forever).
+    /// The line itself once it has been evicted from the store (hits are kept forever), or
+    /// its start when its bytes may be dropped (a file read on demand).
     pub kept_text: Option<Arc<[u8]>>,
 }
 
@@ -62,6 +63,10 @@ pub struct Filter {
 
 /// Hits of each entry kept, at each end, once their lines have left a bounded scrollback.
 pub const KEPT_HITS_PER_ENTRY: usize = 64;
+
+/// Bytes of a hit's line kept with it when the line's bytes may be dropped (a read-on-demand
+/// file): more than the hit list shows.
+pub(crate) const HIT_TEXT_KEPT: usize = 2048;
 
 /// How far back a line without its own timestamp looks for one (a traceback's frames).
 const TS_LOOKBACK: u64 = 64;
@@ -270,37 +275,30 @@ impl Pane {
     }
 
     /// The shown line nearest in time to `ts` (for aligning this pane with the other).
+    /// Lines whose bytes are not resident have no time here: see
+    /// [`Pane::line_near_time_reading`].
     pub fn line_near_time(&self, ts: Timestamp) -> Option<u64> {
-        let rows = self.row_count();
-        if rows == 0 {
-            return None;
-        }
-        // Logs are in time order (near enough): binary search over the shown rows.
-        let (mut lo, mut hi) = (0u64, rows);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let line = self.line_at_row(mid)?;
-            match self.ts_near(line) {
-                Some(t) if t < ts => lo = mid + 1,
-                _ => hi = mid,
-            }
-        }
-        // `lo` is the first row at or after `ts`; the row before may be nearer.
-        let after = self.line_at_row(lo.min(rows - 1))?;
-        if lo == 0 {
-            return Some(after);
-        }
-        let before = self.line_at_row(lo - 1)?;
-        let distance = |line: u64| {
+        let row = nearest_row(self.row_count(), ts, |row| {
+            self.line_at_row(row).and_then(|line| self.ts_near(line))
+        })?;
+        self.line_at_row(row)
+    }
+
+    /// As [`Pane::line_near_time`], reading again the blocks of the lines it looks at (a file
+    /// read on demand): a search by halving reads a block per step at most.
+    pub fn line_near_time_reading(&mut self, ts: Timestamp) -> Option<u64> {
+        let row = nearest_row(self.row_count(), ts, |row| {
+            let line = self.line_at_row(row)?;
+            let range = self.store.range();
+            let near = [
+                line,
+                line.saturating_sub(TS_LOOKBACK).max(range.start),
+                (line + TS_LOOKBACK).min(range.end.saturating_sub(1)),
+            ];
+            self.store.make_resident(near);
             self.ts_near(line)
-                .map(|t| (t.as_nanosecond() - ts.as_nanosecond()).abs())
-                .unwrap_or(i128::MAX)
-        };
-        Some(if distance(before) <= distance(after) {
-            before
-        } else {
-            after
-        })
+        })?;
+        self.line_at_row(row)
     }
 
     /// Whether line `n` is hidden by `!` or lies outside the time range (a line without any
@@ -341,8 +339,24 @@ impl Pane {
     pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<Hit>) -> usize {
         let anchor = self.view_anchor();
         let mut evicted = Vec::new();
+        // A block read from a file keeps only its index once stored: its hits keep their
+        // lines' text (up to [`HIT_TEXT_KEPT`] bytes) for the hit list, whatever happens to
+        // the file.
+        let texts: Vec<Option<Arc<[u8]>>> = hits
+            .iter()
+            .map(|h| {
+                block.origin().map(|_| {
+                    let line = block.line(h.index);
+                    Arc::from(&line[..line.len().min(HIT_TEXT_KEPT)])
+                })
+            })
+            .collect();
         let first = self.store.push_block(block, &mut evicted);
+        let from = self.hits.len();
         self.add_hits(first, hits);
+        for (hit, text) in self.hits[from..].iter_mut().zip(texts) {
+            hit.kept_text = text;
+        }
         let dropped = if evicted.is_empty() {
             0
         } else {
@@ -478,6 +492,42 @@ impl Pane {
             self.scroll_to_cursor();
         }
     }
+}
+
+/// Of `rows` rows in time order (near enough), the one nearest in time to `ts`, by halving;
+/// `ts_at` gives a row's time.
+fn nearest_row(
+    rows: u64,
+    ts: Timestamp,
+    mut ts_at: impl FnMut(u64) -> Option<Timestamp>,
+) -> Option<u64> {
+    if rows == 0 {
+        return None;
+    }
+    let (mut lo, mut hi) = (0u64, rows);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match ts_at(mid) {
+            Some(t) if t < ts => lo = mid + 1,
+            _ => hi = mid,
+        }
+    }
+    // `lo` is the first row at or after `ts`; the row before may be nearer.
+    let after = lo.min(rows - 1);
+    if lo == 0 {
+        return Some(after);
+    }
+    let before = lo - 1;
+    let mut distance = |row: u64| {
+        ts_at(row)
+            .map(|t| (t.as_nanosecond() - ts.as_nanosecond()).abs())
+            .unwrap_or(i128::MAX)
+    };
+    Some(if distance(before) <= distance(after) {
+        before
+    } else {
+        after
+    })
 }
 
 /// A stored line parsed: its own fields, or those its text gives in its format.

@@ -229,7 +229,7 @@ impl App {
         };
         self.user_moved = true;
         let focus = self.focus;
-        let Some(line) = self.pane(focus).line_near_time(ts) else {
+        let Some(line) = self.pane_mut(focus).line_near_time_reading(ts) else {
             return;
         };
         let pane = self.pane_mut(focus);

@@ -50,9 +50,19 @@ impl Snapshot {
     /// Who wrote a line: the container, unit or identifier its format names, else (for a
     /// pane with several inputs) the input's name.
     pub fn writer(&self, pane: PaneId, line: u64) -> Option<String> {
-        let view = self.view(pane, line)?;
-        match view.label {
-            Some(label) if !label.is_empty() => Some(label.into_owned()),
+        let (block, i) = self.locate(pane, line)?;
+        // A block read on demand is read again (consecutive hits in it: once).
+        let label = block
+            .with_loaded(|block| {
+                block
+                    .view_in_context(i)
+                    .label
+                    .map(std::borrow::Cow::into_owned)
+            })
+            .ok()
+            .flatten();
+        match label {
+            Some(label) if !label.is_empty() => Some(label),
             _ => (self.sources[pane.index()].len() > 1).then(|| self.source(pane, line)),
         }
     }
@@ -125,7 +135,10 @@ impl Snapshot {
         (line.saturating_sub(before)..=line.saturating_add(after))
             .filter_map(|n| {
                 let (block, i) = self.locate(pane, n)?;
-                Some((n, sanitize::visible(block.line(i))))
+                let text = block
+                    .with_loaded(|block| sanitize::visible(block.line(i)))
+                    .unwrap_or_else(|_| sanitize::visible(crate::model::LINE_UNAVAILABLE));
+                Some((n, text))
             })
             .collect()
     }
@@ -134,7 +147,10 @@ impl Snapshot {
 impl Snapshot {
     /// The time of line `i` of a block (that of the line it continues if it has none).
     fn ts_of(block: &Block, i: usize) -> Option<Timestamp> {
-        block.view_in_context(i).ts
+        block
+            .with_loaded(|block| block.view_in_context(i).ts)
+            .ok()
+            .flatten()
     }
 
     /// Where `at` falls in a pane: the (block, line) of the first line after it, found by
@@ -148,6 +164,10 @@ impl Snapshot {
         let Some((_, block)) = blocks.get(b) else {
             return (0, 0);
         };
+        let Ok(block) = loaded(block) else {
+            return (b, 0);
+        };
+        let block = block.as_ref();
         let lines: Vec<usize> = (0..block.len()).collect();
         let i = lines.partition_point(|&i| Snapshot::ts_of(block, i).is_none_or(|t| t <= at));
         (b, i)
@@ -176,11 +196,10 @@ impl Lines for Snapshot {
         // Forward from `at`, then back from it, each until the window or the bound ends.
         let mut looked = 0;
         'forward: for (first, block) in blocks.iter().skip(b) {
-            let start = if std::ptr::eq(block, &blocks[b].1) {
-                i
-            } else {
-                0
-            };
+            let same = std::ptr::eq(block, &blocks[b].1);
+            let Ok(block) = loaded(block) else { continue };
+            let block = block.as_ref();
+            let start = if same { i } else { 0 };
             for j in start..block.len() {
                 looked += 1;
                 if looked > SEEN_LINES || look(*first, block, j).is_some_and(|t| t > to) {
@@ -190,11 +209,10 @@ impl Lines for Snapshot {
         }
         let mut looked = 0;
         'back: for (first, block) in blocks.iter().take(b + 1).rev() {
-            let end = if std::ptr::eq(block, &blocks[b].1) {
-                i
-            } else {
-                block.len()
-            };
+            let same = std::ptr::eq(block, &blocks[b].1);
+            let Ok(block) = loaded(block) else { continue };
+            let block = block.as_ref();
+            let end = if same { i } else { block.len() };
             for j in (0..end).rev() {
                 looked += 1;
                 if looked > SEEN_LINES || look(*first, block, j).is_some_and(|t| t < from) {
@@ -203,6 +221,15 @@ impl Lines for Snapshot {
             }
         }
         seen
+    }
+}
+
+/// A block with its bytes: itself, or read again from its file (a block read on demand).
+fn loaded(block: &Block) -> Result<std::borrow::Cow<'_, Block>, crate::model::LineUnavailable> {
+    if block.is_loaded() {
+        Ok(std::borrow::Cow::Borrowed(block))
+    } else {
+        block.reload().map(std::borrow::Cow::Owned)
     }
 }
 

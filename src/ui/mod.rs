@@ -250,8 +250,20 @@ fn render_line<'a>(
         spans.push(Span::styled("err ", theme.dim()));
     }
 
+    // A line of a file read on demand whose bytes its file no longer holds: said so, styled
+    // apart, never another line's text.
+    let available = pane.store.get(line).is_none_or(|stored| stored.available);
+    if !available {
+        spans.push(Span::styled(
+            sanitize::visible(crate::store::LINE_UNAVAILABLE),
+            theme.dim().add_modifier(Modifier::ITALIC),
+        ));
+    }
     // The message, from where it starts in the raw line (hit spans are raw-line offsets).
-    let (raw, _) = pane.store.line(line).unwrap_or((&[][..], 0));
+    let (raw, _) = match available {
+        true => pane.store.line(line).unwrap_or((&[][..], 0)),
+        false => (&[][..], 0),
+    };
     let offset = (view.message.as_ptr() as usize)
         .saturating_sub(raw.as_ptr() as usize)
         .min(raw.len());
@@ -977,9 +989,12 @@ fn hit_list_row<'a>(app: &App, r: HitRef, selected: bool, theme: Theme) -> Line<
     let time = hit
         .ts
         .map_or_else(|| " ".repeat(8), |ts| ts.strftime("%H:%M:%S").to_string());
+    let available = pane.store.get(hit.line).is_some_and(|l| l.available);
     let text = match pane.view(hit.line) {
-        Some((view, _)) => view.message,
-        None => hit.kept_text.as_deref().unwrap_or(b""),
+        Some((view, _)) if available => view.message,
+        // Not held (gone from the scrollback, or a file read on demand): the text kept with
+        // the hit.
+        _ => hit.kept_text.as_deref().unwrap_or(b""),
     };
     let mut shown = String::new();
     sanitize::push_visible(

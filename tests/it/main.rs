@@ -12,6 +12,7 @@ mod incidents_tui;
 mod ingest;
 mod journal;
 mod narrow_tui;
+mod ondemand;
 mod patterns_new;
 mod properties;
 mod remedies;
