@@ -190,8 +190,11 @@ pub const WARNING_WORDS: [&str; 13] = [
 ];
 
 /// Besides [`WARNING_WORDS`], as written: a Docker exit code, a JSON level, an access line's
-/// status after its request (`" 4`, `" 5`), apt's `E: `/`W: ` and Android's one-letter levels.
-pub const WARNING_MARKERS: [&str; 15] = [
+/// status after its request (`" 4`, `" 5`), apt's `E: `/`W: ` and Android's one-letter levels
+/// (`E/Tag` after a space or a tab; at a line's start [`is_candidate_start`] takes it). None is
+/// shorter than 3 bytes: the packed search compares 3 bytes at once, and with a 2-byte marker
+/// it compared 2 and stopped at every other `/` of a path.
+pub const WARNING_MARKERS: [&str; 19] = [
     "exitCode",
     "ExitCode",
     "\"level\":",
@@ -199,10 +202,14 @@ pub const WARNING_MARKERS: [&str; 15] = [
     "\" 5",
     "E: ",
     "W: ",
-    "E/",
-    "W/",
-    "F/",
-    "A/",
+    " E/",
+    " W/",
+    " F/",
+    " A/",
+    "\tE/",
+    "\tW/",
+    "\tF/",
+    "\tA/",
     " E ",
     " W ",
     " F ",
@@ -223,9 +230,10 @@ pub fn warning_markers() -> Vec<String> {
 }
 
 /// Whether a line may be at warning or worse besides what the markers find in it: it starts
-/// with what only a continuation or a syslog `<PRI>` starts with.
+/// with what only a continuation or a syslog `<PRI>` starts with, or with Android's `E/`.
 pub fn is_candidate_start(line: &[u8]) -> bool {
     matches!(line.first(), Some(b' ' | b'\t' | b'<'))
+        || matches!(line, [b'E' | b'W' | b'F' | b'A', b'/', ..])
         || line.starts_with(b"... ")
         || line.starts_with(b"goroutine ")
 }

@@ -440,14 +440,40 @@ struct GuardChooser<'a> {
     benign: &'a [u8],
     /// Whether a literal occurs in `benign`: the same candidates come up again and again.
     seen: RefCell<HashMap<Vec<u8>, bool>>,
+    /// One bit per hash of every 4-byte window of `benign`: a literal with a window whose bit
+    /// is clear is not in it, and most candidates are told so without a search of `benign`
+    /// (which was most of the start-up with a big catalogue).
+    windows: Vec<u64>,
+}
+
+/// `32 - log2(bits)` of [`GuardChooser::windows`].
+const BENIGN_SHIFT: u32 = 32 - 20;
+
+fn benign_window_bit(window: &[u8]) -> usize {
+    let window = u32::from_le_bytes(window[..4].try_into().expect("a window is 4 bytes"));
+    (window.wrapping_mul(0x9E37_79B1) >> BENIGN_SHIFT) as usize
 }
 
 impl<'a> GuardChooser<'a> {
     fn new(benign: &'a [u8]) -> Self {
+        let mut windows = vec![0u64; (1 << (32 - BENIGN_SHIFT)) / 64];
+        for window in benign.windows(4) {
+            let bit = benign_window_bit(window);
+            windows[bit >> 6] |= 1 << (bit & 63);
+        }
         GuardChooser {
             benign,
             seen: RefCell::new(HashMap::new()),
+            windows,
         }
+    }
+
+    /// Whether every 4-byte window of `literal` may be in `benign` (always, under 4 bytes).
+    fn may_be_benign(&self, literal: &[u8]) -> bool {
+        literal.windows(4).all(|window| {
+            let bit = benign_window_bit(window);
+            self.windows[bit >> 6] & (1 << (bit & 63)) != 0
+        })
     }
 
     fn guard(&self, pattern: &str) -> Option<Vec<Vec<u8>>> {
@@ -460,6 +486,9 @@ impl<'a> GuardChooser<'a> {
     }
 
     fn is_benign(&self, literal: &[u8]) -> bool {
+        if !self.may_be_benign(literal) {
+            return false;
+        }
         *self
             .seen
             .borrow_mut()
@@ -608,6 +637,35 @@ mod tests {
             got,
             vec!["Out of memory: Killed process", "invoked oom-killer"]
         );
+    }
+
+    #[test]
+    fn a_literal_is_benign_exactly_where_it_occurs_in_the_sample() {
+        let benign = b"Received disconnect from 1.2.3.4 port 22:11: Bye Bye [preauth]\nok\n";
+        let chooser = GuardChooser::new(benign);
+        for at in 0..benign.len() {
+            for len in 1..=benign.len() - at {
+                let literal = &benign[at..at + len];
+                assert!(
+                    chooser.is_benign(literal),
+                    "{:?}",
+                    String::from_utf8_lossy(literal)
+                );
+            }
+        }
+        for absent in [
+            &b"Too many authentication failures"[..],
+            b"Bye Bye [preauth]!",
+            b"xyz",
+            b"22:12",
+        ] {
+            assert!(
+                !chooser.is_benign(absent),
+                "{:?}",
+                String::from_utf8_lossy(absent)
+            );
+        }
+        assert!(!GuardChooser::new(b"").is_benign(b"abcd"));
     }
 
     #[test]
