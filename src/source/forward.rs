@@ -47,7 +47,7 @@ pub async fn to_app<E: From<Ingested> + Send>(
                 SourceMsg::State(state) => {
                     // Lines before a state change are shown before it.
                     let lines = std::mem::take(&mut lines);
-                    if !send_lines(pane, tag, &lines, &searcher, &to_app).await
+                    if !send_lines(pane, tag, lines, &searcher, &to_app).await
                         || to_app
                             .send(E::from(Ingested::State {
                                 pane,
@@ -62,7 +62,7 @@ pub async fn to_app<E: From<Ingested> + Send>(
                 }
             }
         }
-        if !send_lines(pane, tag, &lines, &searcher, &to_app).await {
+        if !send_lines(pane, tag, lines, &searcher, &to_app).await {
             return;
         }
     }
@@ -72,14 +72,14 @@ pub async fn to_app<E: From<Ingested> + Send>(
 async fn send_lines<E: From<Ingested>>(
     pane: PaneId,
     tag: u16,
-    lines: &[LiveLine],
+    lines: Vec<LiveLine>,
     searcher: &Searcher<'_>,
     to_app: &mpsc::Sender<E>,
 ) -> bool {
     if lines.is_empty() {
         return true;
     }
-    let block = super::block_of(lines, tag);
+    let block = super::into_block(lines, tag);
     let hits = ingest::match_block(&block, searcher);
     to_app
         .send(E::from(Ingested::Block {
