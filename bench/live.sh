@@ -6,6 +6,8 @@
 # (A real dockerd's json-file logging tops out well below this, so it would measure docker.)
 #
 # Usage: bench/live.sh [LINES] [traffic|hits]     (default 10000000 traffic)
+#   TRIAGE=PATH runs that binary instead of building this tree's (another branch's build, for
+#   a before/after in the same conditions).
 #   traffic: a docker-format corpus from bench/gen-corpus (about 1 line in 5000 a known error)
 #   hits:    an outage: 200,000 distinct nginx `connect() failed (111: Connection refused)`
 #            lines, every one a hit, replayed in a cycle, so time steps back at each pass (as
@@ -20,8 +22,10 @@ OUT=target/bench
 mkdir -p "$OUT"
 . bench/common.sh
 bench_needs tmux:tmux python3:python3
-cargo build --release -q
-TRIAGE=$PWD/target/release/triage
+if [ -z "${TRIAGE:-}" ]; then
+  cargo build --release -q
+  TRIAGE=$PWD/target/release/triage
+fi
 if [ "$MODE" = hits ]; then
   CORPUS=$OUT/upstream-refused-200k.log
   [ -s "$CORPUS" ] || python3 - "$CORPUS" <<'PY'
@@ -42,7 +46,7 @@ fi
 export XDG_CONFIG_HOME=$OUT/no-config
 SOCK=triage-live-$$
 
-rm -f "$OUT/live.err" "$OUT/live.rss"
+rm -f "$OUT/live.err" "$OUT/live.rss" "$OUT/live.cpu"
 tmux -L "$SOCK" -f /dev/null new-session -d -x 160 -y 48 \
   "$TRIAGE --flood $CORPUS --flood-lines $LINES --exit-when-loaded 2>$OUT/live.err"
 sleep 0.5
@@ -56,6 +60,9 @@ TERM_MS=
 SECONDS_RUN=0
 while kill -0 "$PID" 2>/dev/null; do
   awk '/VmRSS/ {print $2}' "/proc/$PID/status" 2>/dev/null >>"$OUT/live.rss" || true
+  # CPU time so far (user + system, clock ticks): on a shared machine, steadier than the wall
+  # clock for comparing two builds.
+  awk '{print $14 + $15}' "/proc/$PID/stat" 2>/dev/null >>"$OUT/live.cpu" || true
   sleep 1
   SECONDS_RUN=$((SECONDS_RUN + 1))
   if [ "$TERM_AFTER" -gt 0 ] && [ "$SECONDS_RUN" -ge "$TERM_AFTER" ]; then
@@ -72,14 +79,17 @@ if [ -n "$TERM_MS" ]; then
   echo "- resident memory, MiB, sampled each second: $(awk '{printf "%d ", $1/1024}' "$OUT/live.rss")"
   exit 0
 fi
-python3 - "$LINES" "$OUT/live.err" "$OUT/live.rss" "$CORPUS" <<'PY'
+python3 - "$LINES" "$OUT/live.err" "$OUT/live.rss" "$CORPUS" "$OUT/live.cpu" "$(getconf CLK_TCK)" <<'PY'
 import os, re, sys
 lines, err, rss_file, corpus = int(sys.argv[1]), open(sys.argv[2]).read(), sys.argv[3], sys.argv[4]
+cpu = [int(x) for x in open(sys.argv[5]).read().split()]
 loaded = float(re.search(r"loaded_ms=([0-9.]+)", err).group(1)) / 1000
 rss = [int(x) / 1024 for x in open(rss_file).read().split()]
 harness = os.path.getsize(corpus) / 2**20
 print(f"## Live flood ({os.environ.get('MODE', 'traffic')}): {lines:,} lines into one pane (scrollback 100,000), viewer in a 160x48 tmux\n")
 print(f"- {lines / loaded:,.0f} lines/s ({loaded:.1f} s)")
+if cpu:
+    print(f"- CPU time (user + system) by the last sample, once a second: {cpu[-1] / int(sys.argv[6]):.1f} s")
 q = len(rss) // 4 or 1
 print(f"- resident memory, MiB, sampled each second: first {rss[0]:.0f}, at 1/4 {rss[q]:.0f}, 1/2 {rss[2*q]:.0f}, 3/4 {rss[min(3*q, len(rss)-1)]:.0f}, last {rss[-1]:.0f}, peak {max(rss):.0f}")
 print(f"  (of which about {harness:.0f} MiB is the replayed corpus the stand-in source holds)")

@@ -11,6 +11,8 @@
 //! have no such prefix: the message is the whole line. So `^` anchors at the start of what the
 //! program wrote, everywhere (patterns/README.md says the same for authors of entries).
 
+use std::ops::Range;
+
 use crate::{
     level::{self, LevelTracker},
     matcher::{Match, Matcher, Searcher},
@@ -20,10 +22,27 @@ use crate::{
 
 /// The catalogue's hits in `block`, in line order (then by where they start on the line).
 pub fn match_block(block: &Block, searcher: &Searcher) -> Vec<Hit> {
+    match_lines(block, 0..block.len(), searcher)
+}
+
+/// The catalogue's hits on lines `lines` of `block` (indices are the block's, as in
+/// [`match_block`]): a block matched in parts, on several threads, has the hits of the whole.
+pub fn match_lines(block: &Block, lines: Range<usize>, searcher: &Searcher) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let lines = lines.start..lines.end.min(block.len());
+    if lines.is_empty() {
+        return hits;
+    }
+    let bytes = block.bytes();
+    let start = block.line_range(lines.start).start;
+    let end = if lines.end < block.len() {
+        block.line_range(lines.end).start
+    } else {
+        bytes.len()
+    };
     // Each candidate line comes once, in order (`Searcher::candidate_lines` says so).
-    searcher.candidate_lines(block.bytes(), |range| {
-        let index = block.line_of_offset(range.start);
+    searcher.candidate_lines(&bytes[start..end], |range| {
+        let index = block.line_of_offset(start + range.start);
         match_one(block, index, searcher.matcher(), &mut hits);
         true
     });
@@ -225,6 +244,45 @@ mod tests {
                     .map(|l| (i, l))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_block_matched_in_parts_has_the_hits_of_the_whole() {
+        let (catalogue, errors) = crate::catalogue::Catalogue::builtin();
+        assert!(errors.is_empty());
+        let matcher = Matcher::new(&catalogue);
+        // Hits here and there among ordinary lines (the line bench/live.sh floods with).
+        let text: String = (0..300)
+            .map(|n| match n % 7 {
+                3 | 5 => format!(
+                    "2026/11/28 14:00:{:02} [error] 29#29: *{n} connect() failed (111: Connection refused) while connecting to upstream, client: 172.18.0.1\n",
+                    n % 60
+                ),
+                _ => format!("2026/11/28 14:00:{:02} [notice] 29#29: request {n} done\n", n % 60),
+            })
+            .collect();
+        let block = Block::new(Bytes::Owned(text.into_bytes()));
+        let searcher = Searcher::new(&matcher);
+        let whole = match_block(&block, &searcher);
+        assert!(
+            whole.len() > 3,
+            "the sample has hits enough: {}",
+            whole.len()
+        );
+        for cut in [
+            0,
+            1,
+            whole[1].index,
+            whole[1].index + 1,
+            block.len() / 2,
+            block.len(),
+        ] {
+            let mut parts = match_lines(&block, 0..cut, &searcher);
+            parts.extend(match_lines(&block, cut..block.len(), &searcher));
+            assert_eq!(parts, whole, "cut at line {cut}");
+        }
+        // Past the end: nothing, not a panic.
+        assert!(match_lines(&block, block.len()..block.len() + 5, &searcher).is_empty());
     }
 
     #[test]

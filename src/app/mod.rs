@@ -157,6 +157,39 @@ pub struct App {
     pub contexts: Arc<crate::fill_context::Contexts>,
 }
 
+/// Take from `order` the hits of `pane` at the positions `dropped` (ascending, as they were
+/// before the drop) and move the pane's later hits back to where they are now; the order of
+/// what stays is unchanged.
+fn drop_from_order(order: &mut Vec<HitRef>, pane: PaneId, dropped: &[usize]) {
+    let Some(&last) = dropped.last() else { return };
+    // Per position up to the last dropped: how many before it were dropped (`None`: itself).
+    let mut shift: Vec<Option<usize>> = Vec::with_capacity(last + 1);
+    let mut gone = dropped.iter().peekable();
+    for index in 0..=last {
+        if gone.next_if_eq(&&index).is_some() {
+            shift.push(None);
+        } else {
+            shift.push(Some(dropped.len() - gone.len()));
+        }
+    }
+    order.retain_mut(|r| {
+        if r.pane != pane {
+            return true;
+        }
+        match shift.get(r.index) {
+            Some(None) => false,
+            Some(Some(before)) => {
+                r.index -= before;
+                true
+            }
+            None => {
+                r.index -= dropped.len();
+                true
+            }
+        }
+    });
+}
+
 /// What `y` (the first command) or `Y` (the whole remedy) asked to copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct CopyRequest {
@@ -422,7 +455,7 @@ impl App {
         let classified = classified.unwrap_or_else(|| walk::classify(&block, &hits));
         let dropped = self.pane_mut(pane_id).push_block(block.clone(), hits);
         self.index_block(pane_id, first_line, &block, classified);
-        if dropped == 0 {
+        if dropped.is_empty() {
             self.after_new_lines(pane_id, first_new_hit);
             return;
         }
@@ -438,13 +471,24 @@ impl App {
                     index,
                 });
         }
-        self.rebuild_hit_order();
-        let rows = self.hit_list_rows().len();
-        if let Some(Overlay::HitList { selected }) = &mut self.overlay {
-            *selected = (*selected).min(rows.saturating_sub(1));
+        let first_new_hit = if self.replay.is_some() {
+            self.rebuild_hit_order();
+            self.pane(pane_id).hits.len()
+        } else {
+            // Live: the order of the hits still kept does not change, only where they are in
+            // the pane's list. One pass, not a sort of every hit at every block of a flood.
+            drop_from_order(&mut self.hit_order, pane_id, &dropped);
+            first_new_hit - dropped.len()
+        };
+        self.after_new_lines(pane_id, first_new_hit);
+        // The hit list's rows (hits and templates) are counted only when it is open: a flood
+        // drops old hits at every block.
+        if matches!(self.overlay, Some(Overlay::HitList { .. })) {
+            let rows = self.hit_list_rows().len();
+            if let Some(Overlay::HitList { selected }) = &mut self.overlay {
+                *selected = (*selected).min(rows.saturating_sub(1));
+            }
         }
-        let len = self.pane(pane_id).hits.len();
-        self.after_new_lines(pane_id, len);
     }
 
     fn after_new_lines(&mut self, pane_id: PaneId, first_new_hit: usize) {
@@ -1209,3 +1253,36 @@ impl App {
 }
 
 use crate::model::{Block, Hit};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropped_hits_leave_the_order_and_later_ones_move_back() {
+        let (c, h) = (PaneId::Containers, PaneId::Host);
+        let r = |pane, index| HitRef { pane, index };
+        // Time order across both panes, not the panes' line order.
+        let mut order = vec![
+            r(c, 5),
+            r(h, 0),
+            r(c, 1),
+            r(c, 0),
+            r(c, 3),
+            r(h, 2),
+            r(c, 6),
+            r(c, 2),
+            r(c, 4),
+        ];
+        drop_from_order(&mut order, c, &[0, 2, 3]);
+        // Kept: 1, 4, 5, 6, now at 0, 1, 2, 3; the other pane's untouched.
+        assert_eq!(
+            order,
+            [r(c, 2), r(h, 0), r(c, 0), r(h, 2), r(c, 3), r(c, 1)]
+        );
+        drop_from_order(&mut order, h, &[]);
+        assert_eq!(order.len(), 6);
+        drop_from_order(&mut order, h, &[0]);
+        assert_eq!(order, [r(c, 2), r(c, 0), r(h, 1), r(c, 3), r(c, 1)]);
+    }
+}

@@ -335,8 +335,9 @@ impl Pane {
     }
 
     /// Append a block of lines with their hits (line indices relative to the block).
-    /// Returns how many hits were dropped with old lines (positions in `hits` moved if any).
-    pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<Hit>) -> usize {
+    /// Returns the positions in `hits` (as they were before, ascending) of the hits dropped
+    /// with old lines: the hits after each moved back by as many as were dropped before it.
+    pub fn push_block(&mut self, block: Arc<Block>, hits: Vec<Hit>) -> Vec<usize> {
         let anchor = self.view_anchor();
         let mut evicted = Vec::new();
         // A block read from a file keeps only its index once stored: its hits keep their
@@ -358,7 +359,7 @@ impl Pane {
             hit.kept_text = text;
         }
         let dropped = if evicted.is_empty() {
-            0
+            Vec::new()
         } else {
             self.drop_old_hits()
         };
@@ -369,35 +370,39 @@ impl Pane {
     /// Of the hits whose lines have left the scrollback, keep the first and the newest
     /// [`KEPT_HITS_PER_ENTRY`] of each entry and count the rest: a week of following a crash
     /// loop keeps its story (how it began, how it goes now) in bounded memory.
-    fn drop_old_hits(&mut self) -> usize {
+    fn drop_old_hits(&mut self) -> Vec<usize> {
         let first_line = self.store.range().start;
         let old = self.hits.partition_point(|h| h.line < first_line);
         if old == 0 {
-            return 0;
+            return Vec::new();
         }
-        let mut per_entry: std::collections::HashMap<usize, usize> = Default::default();
+        // Counted in vectors by entry (entries are catalogue positions, a few hundred), not
+        // hashed: this runs at every block of a flood, over every hit kept.
+        let entries = self.hits.iter().map(|h| h.entry).max().map_or(0, |e| e + 1);
+        let mut per_entry = vec![0usize; entries];
         for hit in &self.hits {
-            *per_entry.entry(hit.entry).or_default() += 1;
+            per_entry[hit.entry] += 1;
         }
-        let mut rank: std::collections::HashMap<usize, usize> = Default::default();
-        let mut index = 0;
-        let before = self.hits.len();
-        let dropped = &mut self.dropped_hits;
-        self.hits.retain(|hit| {
-            let old_line = index < old;
-            index += 1;
-            let seen = rank.entry(hit.entry).or_default();
-            let r = *seen;
-            *seen += 1;
-            let keep = !old_line
-                || r < KEPT_HITS_PER_ENTRY
-                || r + KEPT_HITS_PER_ENTRY >= per_entry[&hit.entry];
+        let mut rank = vec![0usize; entries];
+        let mut removed = Vec::new();
+        for (index, hit) in self.hits[..old].iter().enumerate() {
+            let r = rank[hit.entry];
+            rank[hit.entry] += 1;
+            let keep = r < KEPT_HITS_PER_ENTRY || r + KEPT_HITS_PER_ENTRY >= per_entry[hit.entry];
             if !keep {
-                *dropped.entry(hit.entry).or_default() += 1;
+                *self.dropped_hits.entry(hit.entry).or_default() += 1;
+                removed.push(index);
             }
-            keep
-        });
-        before - self.hits.len()
+        }
+        if !removed.is_empty() {
+            let mut gone = removed.iter().copied().peekable();
+            let mut index = 0;
+            self.hits.retain(|_| {
+                index += 1;
+                gone.next_if_eq(&(index - 1)).is_none()
+            });
+        }
+        removed
     }
 
     fn add_hits(&mut self, first: u64, hits: Vec<Hit>) {

@@ -9,7 +9,7 @@ use super::{LiveLine, SourceMsg};
 use crate::{
     ingest,
     matcher::{Matcher, Searcher},
-    model::{Ingested, PaneId},
+    model::{Block, Hit, Ingested, PaneId},
 };
 
 /// Lines per event at most: a flood is cut into frames' worth.
@@ -40,14 +40,16 @@ pub async fn to_app<E: From<Ingested> + Send>(
                 Err(_) => break,
             }
         }
-        let mut lines: Vec<LiveLine> = Vec::new();
+        // The sources' batches as they came: one block is built from them all, without first
+        // moving every line into one list.
+        let mut lines: Vec<Vec<LiveLine>> = Vec::new();
         for msg in pending {
             match msg {
-                SourceMsg::Lines(batch) => lines.extend(batch),
+                SourceMsg::Lines(batch) => lines.push(batch),
                 SourceMsg::State(state) => {
                     // Lines before a state change are shown before it.
                     let lines = std::mem::take(&mut lines);
-                    if !send_lines(pane, tag, &lines, &searcher, &to_app).await
+                    if !send_lines(pane, tag, lines, &searcher, &to_app).await
                         || to_app
                             .send(E::from(Ingested::State {
                                 pane,
@@ -62,7 +64,7 @@ pub async fn to_app<E: From<Ingested> + Send>(
                 }
             }
         }
-        if !send_lines(pane, tag, &lines, &searcher, &to_app).await {
+        if !send_lines(pane, tag, lines, &searcher, &to_app).await {
             return;
         }
     }
@@ -72,15 +74,15 @@ pub async fn to_app<E: From<Ingested> + Send>(
 async fn send_lines<E: From<Ingested>>(
     pane: PaneId,
     tag: u16,
-    lines: &[LiveLine],
+    lines: Vec<Vec<LiveLine>>,
     searcher: &Searcher<'_>,
     to_app: &mpsc::Sender<E>,
 ) -> bool {
-    if lines.is_empty() {
+    if lines.iter().all(Vec::is_empty) {
         return true;
     }
-    let block = super::block_of(lines, tag);
-    let hits = ingest::match_block(&block, searcher);
+    let block = super::into_block(lines, tag);
+    let hits = match_on_two_threads(&block, searcher);
     to_app
         .send(E::from(Ingested::Block {
             pane,
@@ -89,4 +91,26 @@ async fn send_lines<E: From<Ingested>>(
         }))
         .await
         .is_ok()
+}
+
+/// Lines in a block from which its halves are matched at once, on two threads.
+const SPLIT_LINES: usize = 2048;
+
+/// [`ingest::match_block`], a big block's halves matched at once: under a flood this task is
+/// the live path's slowest step (most of it matching), and the machine may have a core free.
+fn match_on_two_threads(block: &Block, searcher: &Searcher<'_>) -> Vec<Hit> {
+    if block.len() < SPLIT_LINES {
+        return ingest::match_block(block, searcher);
+    }
+    let half = block.len() / 2;
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| ingest::match_lines(block, half..block.len(), searcher));
+        let mut hits = ingest::match_lines(block, 0..half, searcher);
+        match later.join() {
+            Ok(later) => hits.extend(later),
+            // Matching does not panic; if it ever did, it would have here on one thread too.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        hits
+    })
 }

@@ -31,6 +31,18 @@ pub fn block_of(lines: &[LiveLine], tag: u16) -> Block {
     Block::from_fields(lines.iter().map(|l| (l.text.as_slice(), l.fields.clone()))).with_tag(tag)
 }
 
+/// [`block_of`] of several bursts in a row, taking the lines' fields rather than copying them
+/// (the viewer's path: the lines are not needed after).
+pub fn into_block(mut bursts: Vec<Vec<LiveLine>>, tag: u16) -> Block {
+    Block::from_fields(
+        bursts
+            .iter_mut()
+            .flatten()
+            .map(|LiveLine { text, fields, .. }| (text.as_slice(), std::mem::take(fields))),
+    )
+    .with_tag(tag)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceMsg {
     Lines(Vec<LiveLine>),

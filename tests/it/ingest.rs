@@ -598,6 +598,15 @@ fn a_flood_of_hits_stays_bounded_while_following() {
         })
         .collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]), "hit order sorted");
+    let mut in_order: Vec<usize> = app.hit_order.iter().map(|r| r.index).collect();
+    in_order.sort_unstable();
+    assert!(
+        in_order.iter().copied().eq(0..pane.hits.len()),
+        "each kept hit once in the time order"
+    );
+    // How the outage began stays, with its text: the flood's first line was its first hit.
+    assert_eq!(pane.hits[0].line, 0);
+    assert!(pane.hits[0].kept_text.is_some());
     if let Some(r) = app.selected {
         assert!(app.hit(r).is_some(), "the selection points at a hit");
     }
