@@ -127,6 +127,20 @@ impl Level {
         }
     }
 
+    /// The syslog priority of this level (the inverse of [`Level::from_priority`]).
+    pub fn priority(self) -> u8 {
+        match self {
+            Level::Emerg => 0,
+            Level::Alert => 1,
+            Level::Crit => 2,
+            Level::Err => 3,
+            Level::Warning => 4,
+            Level::Notice => 5,
+            Level::Info => 6,
+            Level::Debug => 7,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Debug => "debug",

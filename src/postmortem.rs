@@ -132,10 +132,21 @@ impl Report {
             pending.push((pane, next[p], block_hits));
             next[p] += block.len() as u64;
         }
+        // Lines with no hit are unrecognised errors (what live sources report with
+        // `--unknown`): mined into templates and joined to the incidents, as files' are.
+        let mut unknown = UnknownLines::new();
         for (pane, first, block_hits) in pending {
+            if block_hits.is_empty()
+                && let Some((_, block)) = snapshot.panes[pane.index()]
+                    .iter()
+                    .find(|(at, _)| *at == first)
+            {
+                let block = block.clone();
+                unknown.add_block(&snapshot, pane, first, &block, [], u64::MAX);
+            }
             hits.extend(snapshot.hit_inputs(pane, first, &block_hits));
         }
-        Report::new(catalogue, snapshot, hits)
+        Report::with_unknown(catalogue, snapshot, hits, unknown)
     }
 }
 

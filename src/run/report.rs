@@ -96,7 +96,7 @@ fn report_live(
     docker: Option<DockerOptions>,
     journal: Option<JournalOptions>,
 ) -> Result<crate::postmortem::Report> {
-    use crate::model::{Block, LineFields};
+    use crate::model::{Block, Level, LineFields};
     // The sources record each container's and unit's context as they read it; the compose
     // file in the current directory fills what they cannot.
     let cwd = std::env::current_dir().ok();
@@ -119,12 +119,14 @@ fn report_live(
         } else {
             PaneId::Containers
         };
+        // An unrecognised error keeps its level (as the priority it maps to), so the report
+        // finds it again among the lines and joins it to the incident it falls inside.
         let fields = LineFields {
             ts: found.ts,
             label: found.label.map(Arc::from),
             stream: found.stream,
-            priority: None,
-            message_start: 0,
+            priority: found.unknown.map(|u| u.level.priority()),
+            message_start: found.unknown.map_or(0, |u| u.message_start as u32),
         };
         let block = Block::from_fields([(found.text, fields)]);
         let hits = found
@@ -143,7 +145,7 @@ fn report_live(
         docker,
         journal,
         false,
-        None,
+        Some(Level::Err),
         &mut sink,
         &mut |source, why| complain(format_args!("{source}: {why}")),
         &mut |source, why| complain(format_args!("{source}: {why}")),

@@ -448,3 +448,41 @@ fn unknown_reports_the_journals_unrecognised_errors_as_files_do() {
     let only = scan(&["--unknown", "-u", "app.service"]);
     assert_eq!(only.status.code(), Some(0), "{}", stderr(&only));
 }
+
+#[test]
+fn report_on_the_journal_joins_its_unrecognised_errors_to_the_incident() {
+    if !tools_ready() {
+        return;
+    }
+    let mut journal = Journal::new();
+    // The same writer, the same moment: a known error and one no entry knows.
+    journal.append(&[
+        unit_entry("mysql.service", "mysqld", UNKNOWN_VAR),
+        unit_entry("mysql.service", "mysqld", UNRECOGNISED),
+    ]);
+    let out = triage()
+        .args(["report", "--journal", "--journal-file"])
+        .arg(journal.file())
+        .args(["--format", "json"])
+        .output_within(COMMAND);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let incident = json["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .find(|i| i["root"] == "mysql-unknown-variable")
+        .unwrap_or_else(|| panic!("no mysql-unknown-variable incident: {json:#}"));
+    let templates: Vec<&str> = incident["unrecognised"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no unrecognised errors in the incident: {incident:#}"))
+        .iter()
+        .filter_map(|u| u["template"].as_str())
+        .collect();
+    assert_eq!(
+        templates,
+        ["RMContainerAllocator: Container complete event for unknown container id <*>"],
+        "{incident:#}"
+    );
+}
