@@ -9,8 +9,8 @@ use ratatui::{
 use super::{Theme, popup, t};
 use crate::{
     app::App,
-    catalogue::Lang,
-    explain::{self, fill_command},
+    catalogue::{Lang, Part, RemedyStep},
+    explain::{self, fill_command_in},
     incident::Incident,
     model::PaneId,
     sanitize,
@@ -333,7 +333,10 @@ pub(super) fn draw_incident(frame: &mut Frame, app: &App, index: usize, scroll: 
             format!("   {}:", labels.remedy),
             theme.dim(),
         )));
-        for (s, step) in entry.remedy.iter().enumerate() {
+        // The filled commands: the hit's captures, then its writer's live context and the
+        // files' (as the panel fills them).
+        let context = app.contexts.for_writer(first.writer.as_deref());
+        let step_lines = |lines: &mut Vec<Line<'static>>, step: &RemedyStep, head: String| {
             let style = if step.destructive {
                 theme.destructive()
             } else {
@@ -344,25 +347,37 @@ pub(super) fn draw_incident(frame: &mut Frame, app: &App, index: usize, scroll: 
             } else {
                 String::new()
             };
-            // An option of a choice says so by its label (`e` shows the choice whole).
-            let option = step
-                .option(app.lang)
-                .map(|label| format!("({label}) "))
-                .unwrap_or_default();
             lines.push(Line::from(Span::styled(
-                format!("   {}. {mark}{option}{}", s + 1, step.text(app.lang).trim()),
+                format!("{head}{mark}{}", step.text(app.lang).trim()),
                 style,
             )));
+            let indent = " ".repeat(head.chars().count());
             for command in &step.run {
-                let filled = fill_command(command, &first.captures);
+                let filled = fill_command_in(command, &first.captures, &context);
                 lines.push(Line::from(Span::styled(
-                    format!("      $ {}", sanitize::visible(filled.text.as_bytes())),
+                    format!("{indent}$ {}", sanitize::visible(filled.text.as_bytes())),
                     if step.destructive {
                         theme.destructive()
                     } else {
                         theme.command()
                     },
                 )));
+            }
+        };
+        for (s, part) in crate::catalogue::remedy_parts(&entry.remedy)
+            .into_iter()
+            .enumerate()
+        {
+            match part {
+                Part::Step(step) => step_lines(&mut lines, step, format!("   {}. ", s + 1)),
+                Part::Choice(options) => {
+                    lines.push(Line::from(format!("   {}. {}", s + 1, labels.one_of)));
+                    for (k, step) in options.iter().enumerate() {
+                        let label = step.option(app.lang).unwrap_or_default();
+                        let head = format!("      {}) {label}: ", explain::option_mark(k));
+                        step_lines(&mut lines, step, head);
+                    }
+                }
             }
         }
     }
