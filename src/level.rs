@@ -432,8 +432,14 @@ fn header_level(message: &[u8]) -> Option<Level> {
                 return Some(level);
             }
         }
+        // A lone letter only between spaces, with the message after it (`2395 E Tag: msg`),
+        // as `scan --unknown`'s prefilter finds it (` E `): a line ending in ` W` or a
+        // tab-separated `W` is not logcat's.
         if let [letter] = inner {
-            if n > 0 {
+            let at = inner.as_ptr() as usize - message.as_ptr() as usize;
+            let between_spaces =
+                at > 0 && message[at - 1] == b' ' && message.get(at + 1) == Some(&b' ');
+            if n > 0 && between_spaces {
                 if let Some(level) = android_level(*letter) {
                     return Some(level);
                 }
@@ -550,6 +556,35 @@ mod tests {
             .iter()
             .map(|l| tracker.next(&parse::parse_line(format, l.as_bytes(), 2026)))
             .collect()
+    }
+
+    /// Found by fuzz/fuzz_targets/level.rs (a loghub Zookeeper line cut after its ` - `): a
+    /// lone level letter at the end of a line was read as a warning, which the prefilter's
+    /// ` W ` marker does not find, so `scan --unknown` and the viewer disagreed on it.
+    #[test]
+    fn a_lone_level_letter_counts_only_between_spaces_as_the_prefilter_finds_it() {
+        use crate::{
+            ingest,
+            model::{Block, Bytes},
+        };
+        let cut = b"2015-07-29 19:13:27,721 - W";
+        assert_eq!(of_message(cut), None);
+        assert_eq!(of_message(b"1702\t2395\tW\tTag: msg"), None);
+        assert_eq!(
+            of_message(b"03-17 16:13:38.811  1702  2395 W WindowManager: msg"),
+            Some(Level::Warning)
+        );
+        let block = Block::new(Bytes::Owned(cut.to_vec()));
+        let mut tracker = LevelTracker::new();
+        let every_line = tracker
+            .next(&parse::parse_line(LogFormat::Plain, cut, 2026))
+            .filter(|&l| l >= Level::Warning)
+            .map(|l| vec![(0, l)])
+            .unwrap_or_default();
+        assert_eq!(
+            ingest::unrecognised(&block, &[], Level::Warning),
+            every_line
+        );
     }
 
     #[test]

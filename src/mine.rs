@@ -208,8 +208,8 @@ pub fn for_each_message(
     let mut line = 0u64;
     loop {
         buf.clear();
-        let read = reader
-            .read_until(b'\n', &mut buf)
+        // Bounded: one endless line (a gzip bomb of zeros) costs a megabyte, not its length.
+        let read = crate::input::read_line_bounded(&mut reader, &mut buf)
             .map_err(|e| read_err(line, e))?;
         if read == 0 {
             break;
@@ -296,6 +296,25 @@ Dec 10 07:07:38 LabSZ sshd[24206]: Invalid user test from 52.80.34.196
         assert_eq!(
             first["example"],
             "Invalid user webmaster from 173.234.31.186"
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_max_line_is_cut_not_held() {
+        use crate::input::{CUT_MARK, MAX_LINE};
+        let mut log = vec![b'x'; 3 * MAX_LINE];
+        log.extend_from_slice(b"\nshort line\n");
+        let input =
+            crate::input::from_reader("t.log", Box::new(io::Cursor::new(log)), Some(2026)).unwrap();
+        let mut messages = Vec::new();
+        let read = for_each_message(input, Some(LogFormat::Plain), &mut |line, message, _| {
+            messages.push((line, message.len(), message.ends_with(CUT_MARK)));
+        })
+        .unwrap();
+        assert_eq!(read, 2);
+        assert_eq!(
+            messages,
+            [(1, MAX_LINE + CUT_MARK.len(), true), (2, 10, false)]
         );
     }
 

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use triage::parse::{LogFormat, journal};
+use triage::parse::{LogFormat, journal, record};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(entry) = journal::parse_json(data) {
@@ -10,8 +10,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = entry.label();
     }
     let mut reader = std::io::Cursor::new(data);
-    let _ = journal::for_each_entry(LogFormat::JournalJson, &mut reader, |entry| {
-        let _ = entry.lines();
+    let _ = record::for_each_record(LogFormat::JournalJson, &mut reader, None, |_, rec| {
+        let _ = rec.lines();
         Ok(())
     });
 });

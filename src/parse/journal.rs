@@ -74,7 +74,7 @@ impl JournalEntry {
                     .ok()
                     .and_then(|us| Timestamp::from_microsecond(us).ok());
             }
-            "PRIORITY" => self.priority = text().parse().ok(),
+            "PRIORITY" => self.priority = text().parse().ok().filter(|&p: &u8| p <= 7),
             "SYSLOG_IDENTIFIER" => self.identifier = Some(text()),
             "_SYSTEMD_UNIT" => self.unit = Some(text()),
             "CONTAINER_NAME" => self.container = Some(text()),
@@ -192,6 +192,16 @@ impl<R: BufRead> ExportReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzz/fuzz_targets/records.rs: `PRIORITY=8` was kept as a priority, which
+    /// syslog's eight (0 emerg … 7 debug) do not hold.
+    #[test]
+    fn a_priority_past_debug_is_no_priority() {
+        let e = parse_json(br#"{"MESSAGE":"m","PRIORITY":"8"}"#).unwrap();
+        assert_eq!(e.priority, None);
+        let e = parse_json(br#"{"MESSAGE":"m","PRIORITY":"7"}"#).unwrap();
+        assert_eq!(e.priority, Some(7));
+    }
 
     #[test]
     fn json_text_and_binary_messages() {

@@ -240,7 +240,7 @@ fn docker(line: &[u8], year: i16) -> Option<LogLine<'_>> {
     }
     let message = match line.get(used) {
         Some(b' ') => &line[used + 1..],
-        None => &[],
+        None => &line[line.len()..],
         Some(_) => return None,
     };
     Some(LogLine {
@@ -341,7 +341,9 @@ fn syslog(line: &[u8], year: i16) -> Option<LogLine<'_>> {
         Some(open) if tag.ends_with(b"]") => &tag[..open],
         _ => tag,
     };
-    let message = rest.get(colon + 2..).unwrap_or(&[]);
+    // An empty message sits at the line's end (a static `&[]` would be no part of the line,
+    // and its offset in it would be read as 0: the whole line).
+    let message = rest.get(colon + 2..).unwrap_or(&rest[rest.len()..]);
     Some(LogLine {
         ts: Some(ts),
         label: Some(String::from_utf8_lossy(ident)),
@@ -491,6 +493,32 @@ pub fn detect<'a>(first_lines: impl IntoIterator<Item = &'a [u8]>) -> LogFormat 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzz/fuzz_targets/text_formats.rs (a loghub Linux line cut after its `]:`): an
+    /// empty message was a static `&[]`, no part of its line, so its offset read as 0 and
+    /// the whole line stood for the message.
+    #[test]
+    fn an_empty_message_is_at_the_end_of_its_line() {
+        for (format, line) in [
+            (
+                LogFormat::Short,
+                &b"Jun 15 12:12:34 combo sshd(pam_unix)[23404]:"[..],
+            ),
+            (
+                LogFormat::SystemctlStatus,
+                b"Jun 15 12:12:34 combo sshd(pam_unix)[23404]:",
+            ),
+            (LogFormat::Docker, b"2026-11-28T14:03:05.123456789Z"),
+        ] {
+            let view = parse_line(format, line, 2026);
+            assert_eq!(view.message, b"", "{format}");
+            assert_eq!(
+                crate::ingest::message_offset(line, &view),
+                line.len(),
+                "{format}"
+            );
+        }
+    }
 
     fn view(format: LogFormat, line: &str) -> (Option<String>, Option<String>, String) {
         let v = parse_line(format, line.as_bytes(), 2026);
