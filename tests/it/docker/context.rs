@@ -52,7 +52,10 @@ fn a_compose_projects_own_names_fill_the_remedies_of_its_lines() {
     let compose_file = project_dir.join("compose.yaml");
     // The api writes two lines the catalogue knows, one about itself (its log directory) and
     // one about the database (a lost connection), then waits.
+    // Gunicorn's worker then fails to boot because of it: an incident whose root cause is the
+    // missing directory, the boot failure after it.
     let api = "echo 'FileNotFoundError: [Errno 2] No such file or directory: '\"'\"'/srv/api/logs/api.log'\"'\"''; \
+               echo '[2026-11-27 10:26:29 +0000] [1] [ERROR] Reason: Worker failed to boot.'; \
                echo \"pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')\"; \
                exec sleep 3600";
     std::fs::write(
@@ -107,6 +110,46 @@ fn a_compose_projects_own_names_fill_the_remedies_of_its_lines() {
             "sudo docker inspect --format '{{.RestartCount}} {{.State.OOMKilled}} {{.State.StartedAt}}' shop-db-1"
         ),
         "{report}"
+    );
+    // The incident, from the project's own containers: root cause first, then what followed.
+    let out = triage()
+        .args([
+            "report",
+            "--docker",
+            "--compose-project",
+            "shop",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .output_within(COMMAND);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    let incident = json["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .find(|i| i["root"] == "app-missing-log-dir")
+        .unwrap_or_else(|| panic!("no incident rooted in app-missing-log-dir: {json:#}"));
+    let chain: Vec<&str> = incident["chain"]
+        .as_array()
+        .expect("chain")
+        .iter()
+        .filter_map(|id| id.as_str())
+        .collect();
+    assert_eq!(
+        chain[..2],
+        ["app-missing-log-dir", "gunicorn-boot-fail"],
+        "{incident:#}"
+    );
+    assert!(
+        incident["containers"]
+            .as_array()
+            .expect("containers")
+            .iter()
+            .any(|c| c == "shop-api-1"),
+        "{incident:#}"
     );
     // `scan` shows each hit's first command filled the same way.
     let out = triage()
