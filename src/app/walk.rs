@@ -183,16 +183,22 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
         } else {
             Kind::Warning
         };
-        // Masked here, where the block is read: it is most of what mining costs.
-        let tokens = crate::templates::mask(
-            &String::from_utf8_lossy(mined_part(block.view(index).message)),
-            max_tokens,
-        );
+        // Only errors are mined into templates, as `scan --unknown` mines them by default:
+        // warnings are walked (`w`), but many logs hold one every few lines, and masking is
+        // most of what mining costs (a live flood of them halved the viewer's intake).
+        // Masked here, where the block is read.
+        let unrecognised = (level >= Level::Err).then(|| {
+            let message = mined_part(block.view(index).message);
+            (
+                level,
+                crate::templates::mask(&String::from_utf8_lossy(message), max_tokens),
+            )
+        });
         out.push(Classified {
             index,
             kind,
             ts: None,
-            unrecognised: Some((level, tokens)),
+            unrecognised,
         });
     }
     out.sort_by_key(|c| c.index);
@@ -225,11 +231,9 @@ impl App {
         {
             let line = first + index as u64;
             let pane = self.pane(pane_id);
-            let ts = match unrecognised {
-                // Unrecognised: its time as the cursor's is read, from the pane.
-                Some(_) => pane.ts_near(line),
-                None => ts,
-            };
+            // A line with no hit (an unrecognised error or warning) has its time read as the
+            // cursor's is, from the pane.
+            let ts = ts.or_else(|| pane.ts_near(line));
             let mark = Mark {
                 ts,
                 pane: pane_id,
@@ -497,6 +501,7 @@ mod tests {
             .into_iter()
             .map(|c| (c.index, c.kind, c.unrecognised.is_some()))
             .collect();
-        assert_eq!(kinds, [(1, Kind::Error, true), (2, Kind::Warning, true)]);
+        // Only the error is mined into a template: warnings are walked, not mined.
+        assert_eq!(kinds, [(1, Kind::Error, true), (2, Kind::Warning, false)]);
     }
 }
