@@ -248,6 +248,16 @@ fn word_level(word: &[u8]) -> Option<Level> {
     if word.len() > 9 || word.is_empty() {
         return None;
     }
+    // Programs write a level word in one of three spellings (`error`, `Error`, `ERROR`), the
+    // ones `scan --unknown`'s prefilter searches for; `ERrOR` is no level (found by fuzzing:
+    // the full reader took it, the prefilter skipped it).
+    let (head, rest) = word.split_at(1);
+    let spelled = word.iter().all(u8::is_ascii_lowercase)
+        || word.iter().all(u8::is_ascii_uppercase)
+        || (head[0].is_ascii_uppercase() && rest.iter().all(u8::is_ascii_lowercase));
+    if !spelled {
+        return None;
+    }
     let mut lower = [0u8; 9];
     for (l, &b) in lower.iter_mut().zip(word) {
         *l = b.to_ascii_lowercase();
@@ -561,6 +571,17 @@ mod tests {
     /// Found by fuzz/fuzz_targets/level.rs (a loghub Zookeeper line cut after its ` - `): a
     /// lone level letter at the end of a line was read as a warning, which the prefilter's
     /// ` W ` marker does not find, so `scan --unknown` and the viewer disagreed on it.
+    #[test]
+    fn a_level_word_in_no_spelling_programs_use_is_no_level() {
+        // From fuzz/level: a MariaDB line with its level word mangled.
+        assert_eq!(of_message(b"2022-08-14  6:06:07 0 [ERrOR] Aborting"), None);
+        assert_eq!(
+            of_message(b"2022-08-14  6:06:07 0 [ERROR] Aborting"),
+            Some(Level::Err)
+        );
+        assert_eq!(of_message(b"[Warning] disk nearly full"), Some(Level::Warning));
+    }
+
     #[test]
     fn a_lone_level_letter_counts_only_between_spaces_as_the_prefilter_finds_it() {
         use crate::{
