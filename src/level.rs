@@ -579,7 +579,10 @@ mod tests {
             of_message(b"2022-08-14  6:06:07 0 [ERROR] Aborting"),
             Some(Level::Err)
         );
-        assert_eq!(of_message(b"[Warning] disk nearly full"), Some(Level::Warning));
+        assert_eq!(
+            of_message(b"[Warning] disk nearly full"),
+            Some(Level::Warning)
+        );
     }
 
     #[test]
