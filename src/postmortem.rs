@@ -129,19 +129,14 @@ impl Report {
             };
             let block = Arc::new((*block).clone().with_tag(tag as u16));
             snapshot.panes[p].push((next[p], block.clone()));
-            pending.push((pane, next[p], block_hits));
+            pending.push((pane, next[p], block.clone(), block_hits));
             next[p] += block.len() as u64;
         }
         // Lines with no hit are unrecognised errors (what live sources report with
         // `--unknown`): mined into templates and joined to the incidents, as files' are.
         let mut unknown = UnknownLines::new();
-        for (pane, first, block_hits) in pending {
-            if block_hits.is_empty()
-                && let Some((_, block)) = snapshot.panes[pane.index()]
-                    .iter()
-                    .find(|(at, _)| *at == first)
-            {
-                let block = block.clone();
+        for (pane, first, block, block_hits) in pending {
+            if block_hits.is_empty() {
                 unknown.add_block(&snapshot, pane, first, &block, [], u64::MAX);
             }
             hits.extend(snapshot.hit_inputs(pane, first, &block_hits));
