@@ -63,6 +63,9 @@ pub struct LogInput {
     /// A pipe or terminal (`tail -f … | triage scan -`): lines are handed on as they come,
     /// not gathered into big chunks first.
     pub streaming: bool,
+    /// Pieces from all over a big plain file, to choose its prefilter from (see
+    /// [`spread_sample`]); `None` for other inputs, whose first megabyte is the sample.
+    pub sample: Option<Vec<u8>>,
 }
 
 const JOURNAL_MAGIC: &[u8] = b"LPKSHHRH";
@@ -100,7 +103,9 @@ pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
         .and_then(|t| jiff::Timestamp::try_from(t).ok())
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).year());
     let file = File::open(path).map_err(io_err)?;
-    let input = from_reader(name, Box::new(file), year).map_err(io_err)?;
+    let sample = spread_sample(&file, metadata.len());
+    let mut input = from_reader(name, Box::new(file), year).map_err(io_err)?;
+    input.sample = sample;
     Ok(input)
 }
 
@@ -169,7 +174,31 @@ pub fn from_reader(
         reader,
         year,
         streaming: false,
+        sample: None,
     })
+}
+
+/// Files smaller than this are sampled by their first megabyte, as it is read.
+const SPREAD_SAMPLE_FROM: u64 = 8 << 20;
+const SAMPLE_PIECES: u64 = 16;
+const SAMPLE_PIECE: usize = 64 << 10;
+
+/// A sample of a big plain file: [`SAMPLE_PIECES`] pieces read from evenly spread offsets.
+/// The prefilter is tuned to what is common in its sample, and a file's first megabyte can
+/// be unlike the rest (logs of several programs or days, one after another). Read with
+/// positioned reads, so the file's offset is left alone. `None` for a small or compressed
+/// file, or if a read fails: the sample only makes the search faster, never more correct.
+pub fn spread_sample(file: &File, len: u64) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    if len < SPREAD_SAMPLE_FROM {
+        return None;
+    }
+    let mut sample = vec![0u8; SAMPLE_PIECE * SAMPLE_PIECES as usize];
+    for (i, piece) in sample.chunks_mut(SAMPLE_PIECE).enumerate() {
+        file.read_exact_at(piece, len / SAMPLE_PIECES * i as u64)
+            .ok()?;
+    }
+    Compression::of(&sample).is_none().then_some(sample)
 }
 
 /// The longest line kept: past it a line is cut, marked with [`CUT_MARK`], and the rest of it
@@ -309,16 +338,7 @@ impl<R> ChunkReader<R> {
     /// within one read is cut here; the bytes after `end` move up behind the cut ones).
     fn hand_out(&mut self, end: usize) -> &[u8] {
         let mut kept = end;
-        let long_line = end > MAX_LINE && {
-            let mut line_start = 0;
-            memchr::memchr_iter(b'\n', &self.buf[..end])
-                .chain(std::iter::once(end))
-                .any(|line_end| {
-                    let long = line_end - line_start > MAX_LINE;
-                    line_start = line_end + 1;
-                    long
-                })
-        };
+        let long_line = has_line_over(&self.buf[..end], MAX_LINE);
         if long_line {
             // Built apart, not in place: a line only a few bytes past `MAX_LINE` grows when
             // cut (the mark is longer than what it replaces), and written in place it would
@@ -353,6 +373,21 @@ impl<R> ChunkReader<R> {
         self.consumed = kept;
         &self.buf[..kept]
     }
+}
+
+/// Whether a line of `buf` (its text, without the `\n`) is longer than `max` bytes. Looked
+/// for a window of `max + 1` bytes at a time, from the last `\n` in it: a few bytes read per
+/// window where lines are short, not every byte (it ran on every chunk a file is read in).
+fn has_line_over(buf: &[u8], max: usize) -> bool {
+    let mut line_start = 0;
+    while buf.len() - line_start > max {
+        let window = &buf[line_start..line_start + max + 1];
+        match memchr::memrchr(b'\n', window) {
+            Some(i) => line_start += i + 1,
+            None => return true,
+        }
+    }
+    false
 }
 
 /// Read one line, through its `\n`, into `line` (cleared first), keeping at most
@@ -409,6 +444,71 @@ mod tests {
             out.push(chunk.to_vec());
         }
         out
+    }
+
+    #[test]
+    fn a_big_file_is_sampled_from_end_to_end_and_a_small_or_compressed_one_not() {
+        use std::io::Write;
+        let mut big = tempfile::tempfile().unwrap();
+        // Each megabyte filled with its own letter: the sample must hold the last one too.
+        for letter in b'a'..b'a' + 9 {
+            big.write_all(&vec![letter; 1 << 20]).unwrap();
+        }
+        let sample = spread_sample(&big, big.metadata().unwrap().len()).unwrap();
+        assert_eq!(sample.len(), SAMPLE_PIECE * SAMPLE_PIECES as usize);
+        assert_eq!(sample.first(), Some(&b'a'));
+        assert_eq!(sample.last(), Some(&(b'a' + 8)));
+
+        let small = tempfile::tempfile().unwrap();
+        (&small).write_all(b"one line\n").unwrap();
+        assert_eq!(spread_sample(&small, 9), None);
+
+        let gzipped = tempfile::tempfile().unwrap();
+        let mut encoder = flate2::write::GzEncoder::new(&gzipped, flate2::Compression::fast());
+        for _ in 0..(10 << 20) / 64 {
+            encoder.write_all(&rand_line()).unwrap();
+        }
+        encoder.finish().unwrap();
+        let len = gzipped.metadata().unwrap().len();
+        assert!(len >= SPREAD_SAMPLE_FROM, "{len}");
+        assert_eq!(spread_sample(&gzipped, len), None);
+    }
+
+    /// 64 bytes that gzip cannot shrink much, different each call.
+    fn rand_line() -> Vec<u8> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static STATE: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
+        (0..8)
+            .flat_map(|_| {
+                let x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+                (x ^ (x >> 29))
+                    .wrapping_mul(0xBF58_476D_1CE4_E5B9)
+                    .to_le_bytes()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_line_over_the_maximum_is_found_wherever_it_is() {
+        let slow = |buf: &[u8], max: usize| buf.split(|&b| b == b'\n').any(|l| l.len() > max);
+        for len in 0..40 {
+            for newlines in [
+                vec![],
+                vec![0],
+                vec![3],
+                vec![5, 6],
+                vec![4, 9, 20],
+                vec![10, 21, 32],
+            ] {
+                let mut buf = vec![b'x'; len];
+                for &at in newlines.iter().filter(|&&at| at < len) {
+                    buf[at] = b'\n';
+                }
+                for max in [1, 4, 5, 10] {
+                    assert_eq!(has_line_over(&buf, max), slow(&buf, max), "{buf:?} {max}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -330,9 +330,13 @@ impl Loader<'_> {
     /// A plain file on disk: read in blocks, matched on all cores; then, when following,
     /// looked at every [`FOLLOW_POLL`] for lines appended, a cut or a new file at its path.
     fn plain(&mut self, file: &LogFile, path: &Path, follow: bool) -> io::Result<()> {
-        let searcher = Searcher::new(self.matcher);
         let mut tail = FileTail::open(path)?;
         let total = tail.size()?;
+        // A big file's prefilter is chosen from pieces of all of it, not its first megabyte.
+        let searcher = match input::spread_sample(&tail.chunks.get_ref().file, total) {
+            Some(sample) => Searcher::for_big_input(self.matcher, &sample),
+            None => Searcher::new(self.matcher),
+        };
         self.read_tail(&mut tail, file, &searcher, Some(total))?;
         if !follow {
             return Ok(());

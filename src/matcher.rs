@@ -44,9 +44,71 @@ pub struct Match {
 /// Compile a catalogue regex the way the matcher will run it.
 pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern)
-        .size_limit(16 << 20)
+        .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(8 << 20)
         .build()
+}
+
+/// Whether `pattern` compiles as [`compile_regex`] would compile it, at a fraction of the
+/// cost: it is parsed and its forward NFA built under the same size limit, which is where a
+/// pattern that parses can still fail (`a{1000}{1000}`). Loading a user's catalogue checks
+/// every regex this way; compiling them all in full cost most of the start-up.
+pub fn check_regex(pattern: &str) -> Result<(), String> {
+    use regex_automata::nfa::thompson;
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|err| err.to_string())?;
+    if size_bound(&hir).saturating_mul(BYTES_PER_UNIT) <= REGEX_SIZE_LIMIT {
+        return Ok(());
+    }
+    thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT)),
+        )
+        .build_from_hir(&hir)
+        .map(drop)
+        .map_err(|err| match err.size_limit() {
+            // As `regex` words it.
+            Some(limit) => format!("compiled regex exceeds size limit of {limit} bytes"),
+            None => err.to_string(),
+        })
+}
+
+/// The compiled size a catalogue regex may reach.
+const REGEX_SIZE_LIMIT: usize = 16 << 20;
+
+/// Bytes of compiled NFA one unit of [`size_bound`] may cost at most: a state with its
+/// transitions is well under this (a class's UTF-8 ranges are counted in the units).
+const BYTES_PER_UNIT: usize = 4096;
+
+/// An upper bound on the NFA states `hir` compiles to, in units: a byte or a state is one
+/// unit, a range of a class 64 (its UTF-8 encodings take several states each), a repetition
+/// its body times the copies it compiles to. Nearly every catalogue regex is so far under
+/// the limit by this count that building its NFA to find out can be skipped.
+fn size_bound(hir: &Hir) -> usize {
+    use regex_syntax::hir::Class;
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(literal) => literal.0.len(),
+        HirKind::Class(Class::Unicode(class)) => class.ranges().len().saturating_mul(64),
+        HirKind::Class(Class::Bytes(class)) => class.ranges().len().saturating_mul(4),
+        HirKind::Repetition(rep) => {
+            let copies = rep.max.unwrap_or(rep.min).saturating_add(1) as usize;
+            size_bound(&rep.sub)
+                .saturating_add(1)
+                .saturating_mul(copies)
+        }
+        HirKind::Capture(capture) => size_bound(&capture.sub).saturating_add(2),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().fold(parts.len(), |sum, part| {
+                sum.saturating_add(size_bound(part))
+            })
+        }
+    }
 }
 
 /// A regex of some entry, with the literals that guard it.
@@ -683,6 +745,28 @@ mod tests {
             lits(r"(sudo )?dpkg --configure -a"),
             vec!["dpkg --configure -a"]
         );
+    }
+
+    #[test]
+    fn the_regex_check_agrees_with_compiling() {
+        for pattern in [
+            r"a{1000}{1000}",
+            r"\w{100}\w{100}",
+            r"(\w+\s){50}",
+            r"[^x]{2000}",
+            r"(?P<process>\S+)\[[0-9]+\]: segfault at [0-9a-f]+",
+            r"Out of memory: Kill(ed)? process [0-9]+",
+            r"a(",
+            r"\p{Greek}{300}",
+            r"x{70000}",
+            r"\w{2000}",
+        ] {
+            assert_eq!(
+                check_regex(pattern).is_ok(),
+                compile_regex(pattern).is_ok(),
+                "{pattern}"
+            );
+        }
     }
 
     #[test]

@@ -107,6 +107,7 @@ pub fn scan_input(
         mut reader,
         year,
         streaming,
+        sample,
     } = input;
     let year = year.unwrap_or_else(current_year);
     let read_err = |line, source| ScanError::Read {
@@ -138,8 +139,14 @@ pub fn scan_input(
             } else {
                 Reading::Chunks(options.threads)
             };
+            // A big file's prefilter is chosen from pieces of all of it, not its first
+            // megabyte only.
+            let searcher = match &sample {
+                Some(sample) => Searcher::for_big_input(matcher, sample),
+                None => Searcher::new(matcher),
+            };
             scan_text(
-                matcher,
+                searcher,
                 &name,
                 reader,
                 TextFormat { format, year },
@@ -223,7 +230,7 @@ enum Reading {
 }
 
 fn scan_text(
-    matcher: &Matcher,
+    searcher: Searcher<'_>,
     name: &str,
     reader: Box<dyn BufRead + Send>,
     TextFormat { format, year }: TextFormat,
@@ -231,7 +238,6 @@ fn scan_text(
     unknown: Option<Level>,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> Result<InputStats, ScanError> {
-    let searcher = Searcher::new(matcher);
     let (mut chunks, threads) = match reading {
         Reading::Chunks(threads) => (ChunkReader::new(reader, CHUNK), threads),
         Reading::Streaming => (ChunkReader::streaming(reader, CHUNK), 1),

@@ -192,8 +192,7 @@ impl Catalogue {
 /// Compile each regex of `entry` as the matcher will; the first that fails, located.
 fn compile_regexes(entry: &Entry) -> Result<(), PatternError> {
     for (pattern, &line) in entry.regex.iter().zip(&entry.regex_lines) {
-        if let Err(err) = crate::matcher::compile_regex(pattern) {
-            let why = err.to_string();
+        if let Err(why) = crate::matcher::check_regex(pattern) {
             return Err(PatternError {
                 file: entry.origin.file.clone(),
                 line,

@@ -13,8 +13,6 @@
 //! pieces of a remainder the one rarest in a sample of the input is chosen, so the pass stops
 //! rarely where no literal is. A stop is confirmed by comparing the whole literal.
 
-use std::collections::HashMap;
-
 /// Windows are this long: one unaligned `u32` load.
 const GRAM: usize = 4;
 /// The longest step: beyond it the windows read are few already, and short literals decide.
@@ -51,28 +49,32 @@ impl GramFilter {
             return None;
         }
         let step = (shortest - GRAM + 1).min(MAX_STEP);
-        let counts = gram_counts(literals, sample);
+        // About 1 bit in 64 set at most: a window that is no piece stops 1 time in 64 at most.
+        let bits = (literals.len() * step * 64)
+            .next_power_of_two()
+            .clamp(1 << 12, 1 << 22);
+        let shift = 32 - bits.trailing_zeros();
+        // What each bit would cost: how many windows of the sample set it off. A piece is
+        // chosen by its bit's load, not by its own count, so a frequent window of the input
+        // that shares a bit with a piece counts against that piece too.
+        let load = bit_load(sample, shift);
+        let cost = |piece: &[u8]| load[hash(gram(piece), shift)];
         let mut pieces = Vec::new();
         for (index, literal) in literals.iter().enumerate() {
             for remainder in 0..step {
-                let rarest = (remainder..=literal.len() - GRAM)
+                let cheapest = (remainder..=literal.len() - GRAM)
                     .step_by(step)
-                    .min_by_key(|&at| counts.get(&gram(&literal[at..])).copied().unwrap_or(0))
+                    .min_by_key(|&at| cost(&literal[at..]))
                     .expect("a literal of step + 3 bytes has a window of every remainder");
                 pieces.push(Piece {
-                    gram: gram(&literal[rarest..]),
+                    gram: gram(&literal[cheapest..]),
                     literal: index as u32,
-                    offset: rarest as u32,
+                    offset: cheapest as u32,
                 });
             }
         }
         pieces.sort_unstable();
         pieces.dedup();
-        // About 1 bit in 64 set: a window that is no piece stops here 1 time in 64 at most.
-        let bits = (pieces.len() * 64)
-            .next_power_of_two()
-            .clamp(1 << 12, 1 << 22);
-        let shift = 32 - bits.trailing_zeros();
         let mut bitmap = vec![0u64; bits / 64];
         for piece in &pieces {
             let bit = hash(piece.gram, shift);
@@ -165,31 +167,15 @@ fn hash(piece: u32, shift: u32) -> usize {
     (piece.wrapping_mul(0x9E37_79B1) >> shift) as usize
 }
 
-/// How often each 4-byte piece of the literals occurs in the sample.
-fn gram_counts(literals: &[Vec<u8>], sample: &[u8]) -> HashMap<u32, u32> {
-    let mut counts: HashMap<u32, u32> = HashMap::new();
-    for literal in literals {
-        for window in literal.windows(GRAM) {
-            counts.insert(gram(window), 0);
-        }
-    }
-    // A bitmap in front of the map: nearly every window of the sample is in no literal.
-    const SHIFT: u32 = 32 - 20;
-    let mut seen = vec![0u64; (1 << 20) / 64];
-    for &g in counts.keys() {
-        let bit = hash(g, SHIFT);
-        seen[bit >> 6] |= 1 << (bit & 63);
-    }
+/// For each bit of a bitmap indexed by `hash(_, shift)`, how many windows of `sample` hash
+/// to it (saturating).
+fn bit_load(sample: &[u8], shift: u32) -> Vec<u16> {
+    let mut load = vec![0u16; 1 << (32 - shift)];
     for window in sample.windows(GRAM) {
-        let g = gram(window);
-        let bit = hash(g, SHIFT);
-        if seen[bit >> 6] & (1 << (bit & 63)) != 0
-            && let Some(count) = counts.get_mut(&g)
-        {
-            *count = count.saturating_add(1);
-        }
+        let bit = hash(gram(window), shift);
+        load[bit] = load[bit].saturating_add(1);
     }
-    counts
+    load
 }
 
 #[cfg(test)]
