@@ -217,16 +217,17 @@ pub const WARNING_MARKERS: [&str; 19] = [
 ];
 
 /// Every marker a line at warning or worse holds one of: [`WARNING_WORDS`] in their three
-/// cases and [`WARNING_MARKERS`] (case-sensitive, so a fast packed search takes them all).
-pub fn warning_markers() -> Vec<String> {
-    let mut markers = Vec::new();
+/// cases, and [`WARNING_MARKERS`] (case-sensitive, so a fast packed search takes them all),
+/// apart.
+pub fn warning_markers() -> (Vec<String>, Vec<String>) {
+    let mut words = Vec::new();
     for word in WARNING_WORDS {
         let mut capitalised = word.to_string();
         capitalised[..1].make_ascii_uppercase();
-        markers.extend([word.to_string(), capitalised, word.to_ascii_uppercase()]);
+        words.extend([word.to_string(), capitalised, word.to_ascii_uppercase()]);
     }
-    markers.extend(WARNING_MARKERS.iter().map(|m| m.to_string()));
-    markers
+    let markers = WARNING_MARKERS.iter().map(|m| m.to_string()).collect();
+    (words, markers)
 }
 
 /// Whether a line may be at warning or worse besides what the markers find in it: it starts

@@ -215,6 +215,14 @@ impl Default for TextFormat {
     }
 }
 
+/// Lines `start..end` of a block have no time of their own (see
+/// [`Block::view_in_context_after`]).
+#[derive(Debug, Clone, Default)]
+pub struct NoTimeRun {
+    start: usize,
+    end: usize,
+}
+
 /// A batch of whole lines in one buffer: the unit every source produces, the matcher searches
 /// and the store keeps.
 #[derive(Debug, Clone)]
@@ -409,6 +417,47 @@ impl Block {
         }
     }
 
+    /// [`Block::view_in_context`] for lines taken in ascending order, remembering in `run`
+    /// the lines found to have no time of their own: in a stretch of lines without time,
+    /// each is read once, not once for every line after it that looks back over it.
+    pub fn view_in_context_after(&self, i: usize, run: &mut NoTimeRun) -> LogLine<'_> {
+        if self.fields(i).is_some() || !self.loaded {
+            return self.view_in_context(i);
+        }
+        let (format, year) = (self.text_format.format, self.text_format.year);
+        let mut view = parse::parse_line(format, self.line(i), year);
+        if view.ts.is_some() {
+            return view;
+        }
+        let floor = i.saturating_sub(parse::CONTEXT_LINES);
+        let mut k = i;
+        while k > floor {
+            let prev = k - 1;
+            if (run.start..run.end).contains(&prev) {
+                k = run.start;
+                continue;
+            }
+            let before = parse::parse_line(format, self.line(prev), year);
+            if before.ts.is_some() {
+                view.ts = before.ts;
+                if view.label.is_none() {
+                    view.label = before.label;
+                }
+                *run = NoTimeRun {
+                    start: prev + 1,
+                    end: i + 1,
+                };
+                return view;
+            }
+            k = prev;
+        }
+        *run = NoTimeRun {
+            start: k,
+            end: i + 1,
+        };
+        view
+    }
+
     /// A block from its parts (the store seals its open tail into one).
     pub(crate) fn from_parts(parts: BlockParts) -> Block {
         Block {
@@ -518,6 +567,38 @@ mod tests {
         assert_eq!(Block::new(Bytes::Owned(b"one\n".to_vec())).len(), 1);
         assert_eq!(Block::new(Bytes::Owned(Vec::new())).len(), 0);
         assert_eq!(block.line_of_offset(3), 1);
+    }
+
+    #[test]
+    fn looking_back_in_order_finds_what_each_line_alone_finds() {
+        // Timed lines, then runs without time longer and shorter than the look-back.
+        let mut text = String::new();
+        for (n, untimed) in [0, 3, 70, 1, 130, 64, 63, 2].into_iter().enumerate() {
+            text += &format!("Nov 30 10:00:{n:02} host app[1]: line {n}\n");
+            for k in 0..untimed {
+                text += &format!("  continued {n}.{k}\n");
+            }
+        }
+        let block = Block::new(Bytes::Owned(text.into_bytes())).in_format(LogFormat::Short, 2026);
+        let mut timed = [0, 0];
+        for every in [1, 2, 5, 13] {
+            let mut run = NoTimeRun::default();
+            for i in (0..block.len()).step_by(every) {
+                let (alone, after) = (
+                    block.view_in_context(i),
+                    block.view_in_context_after(i, &mut run),
+                );
+                assert_eq!(
+                    (alone.ts, &alone.label),
+                    (after.ts, &after.label),
+                    "line {i}"
+                );
+                assert_eq!(alone.message, after.message);
+                timed[usize::from(alone.ts.is_some())] += 1;
+            }
+        }
+        // Both kinds were seen: lines given a time from above, and lines too far below one.
+        assert!(timed[0] > 50 && timed[1] > 50, "{timed:?}");
     }
 
     #[test]

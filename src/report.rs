@@ -208,19 +208,22 @@ impl<'c> Printer<'c> {
         let Some(mined) = self.miner.last() else {
             return Ok(());
         };
-        let (id, template) = (mined.id, mined.text());
+        let id = mined.id;
         let severity = unknown.level.severity();
         self.tally.unrecognised += 1;
         let count = self.tally.templates.entry(id).or_default();
         count.count += 1;
         count.severity = count.severity.max(Some(severity));
-        count.template.clone_from(&template);
+        // Joined as it was (most lines of a template): the text kept is still the template's.
+        if self.miner.last_changed() || count.count == 1 {
+            count.template = mined.text();
+        }
         if count.count == 1 {
             count.first = format!("{}:{}", found.file, found.line);
         }
         let error = MinedError {
             id,
-            template: &template,
+            template: &count.template,
             severity,
         };
         self.sink.unrecognised(found, &error)

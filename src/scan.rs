@@ -11,7 +11,7 @@ use crate::{
     ingest,
     input::{ChunkReader, LogInput},
     matcher::{Matcher, Searcher},
-    model::{Block, Bytes, Hit, Level, LineFields, TextFormat},
+    model::{Block, Bytes, Hit, Level, LineFields, NoTimeRun, TextFormat},
     parallel,
     parse::{self, LogFormat, Stream, record},
 };
@@ -177,35 +177,41 @@ fn emit_block<'n>(
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut unknown = unknown.iter().peekable();
-    let mut emit_unknown_before =
-        |limit: usize, sink: &mut dyn FnMut(&Found) -> io::Result<()>| -> io::Result<()> {
-            while let Some(&&(index, level)) = unknown.peek() {
-                if index >= limit {
-                    break;
-                }
-                unknown.next();
-                let view = block.view_in_context(index);
-                let line = block.line(index);
-                sink(&Found {
-                    file: file(index),
-                    line: line_number(index),
-                    ts: view.ts,
-                    label: view.label.as_deref(),
-                    stream: view.stream,
-                    text: line,
-                    hits: &[],
-                    unknown: Some(Unrecognised {
-                        level,
-                        message_start: ingest::message_offset(line, &block.view(index)),
-                    }),
-                })?;
+    // Lines are emitted in order: a stretch without time is looked back over once.
+    let mut run = NoTimeRun::default();
+    let mut emit_unknown_before = |limit: usize,
+                                   run: &mut NoTimeRun,
+                                   sink: &mut dyn FnMut(&Found) -> io::Result<()>|
+     -> io::Result<()> {
+        while let Some(&&(index, level)) = unknown.peek() {
+            if index >= limit {
+                break;
             }
-            Ok(())
-        };
+            unknown.next();
+            // The line's own view, with the time of the line it continues if it has
+            // none: its message is the line's own either way.
+            let view = block.view_in_context_after(index, run);
+            let line = block.line(index);
+            sink(&Found {
+                file: file(index),
+                line: line_number(index),
+                ts: view.ts,
+                label: view.label.as_deref(),
+                stream: view.stream,
+                text: line,
+                hits: &[],
+                unknown: Some(Unrecognised {
+                    level,
+                    message_start: ingest::message_offset(line, &view),
+                }),
+            })?;
+        }
+        Ok(())
+    };
     for line_hits in hits.chunk_by(|a, b| a.index == b.index) {
         let index = line_hits[0].index;
-        emit_unknown_before(index, sink)?;
-        let view = block.view_in_context(index);
+        emit_unknown_before(index, &mut run, sink)?;
+        let view = block.view_in_context_after(index, &mut run);
         sink(&Found {
             file: file(index),
             line: line_number(index),
@@ -217,7 +223,7 @@ fn emit_block<'n>(
             unknown: None,
         })?;
     }
-    emit_unknown_before(usize::MAX, sink)
+    emit_unknown_before(usize::MAX, &mut run, sink)
 }
 
 /// How a text input is read.

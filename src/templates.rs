@@ -98,6 +98,8 @@ pub struct TemplateMiner {
     evicted: Vec<Template>,
     /// The slot of the template the last message joined or started.
     last_slot: u32,
+    /// Whether the last message started its template or changed its text.
+    last_changed: bool,
 }
 
 impl TemplateMiner {
@@ -133,9 +135,11 @@ impl TemplateMiner {
         let clock = self.clock;
         if let Some(slot) = best {
             let template = self.slots[slot as usize].as_mut().expect("live slot");
+            self.last_changed = false;
             for (have, new) in template.tokens.iter_mut().zip(&tokens) {
                 if **have != **new && &**have != WILDCARD {
                     *have = WILDCARD.into();
+                    self.last_changed = true;
                 }
             }
             template.count += 1;
@@ -178,6 +182,7 @@ impl TemplateMiner {
         self.leaves.entry(key).or_default().push(slot);
         self.live += 1;
         self.last_slot = slot;
+        self.last_changed = true;
         id
     }
 
@@ -234,6 +239,12 @@ impl TemplateMiner {
     /// The template the last message added joined or started.
     pub fn last(&self) -> Option<&Template> {
         self.slots.get(self.last_slot as usize)?.as_ref()
+    }
+
+    /// Whether the last message added started its template or changed its text (a word of
+    /// it became a wildcard): a copy of the text taken before is out of date.
+    pub fn last_changed(&self) -> bool {
+        self.last_changed
     }
 
     /// Templates evicted since the last call (only with [`MinerOptions::keep_evicted`]).

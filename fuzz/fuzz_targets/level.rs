@@ -13,7 +13,8 @@ use triage::{
 };
 
 fuzz_target!(|data: &[u8]| {
-    let markers = level::warning_markers();
+    let (words, others) = level::warning_markers();
+    let markers: Vec<String> = words.into_iter().chain(others).collect();
     for line in data.split(|&b| b == b'\n') {
         let found = level::of_message(line);
         if found.is_some_and(|l| l >= Level::Warning) {

@@ -113,26 +113,46 @@ impl GramFilter {
     }
 
     /// The first window read from `from` on whose piece may be in the filter.
-    fn next_stop(&self, buf: &[u8], mut from: usize) -> Option<usize> {
-        let step = self.step;
-        let window = |at: usize| gram(&buf[at..at + GRAM]);
-        // Four windows a round: their lookups do not depend on each other, so the CPU
-        // overlaps them.
-        while from + 3 * step + GRAM <= buf.len() {
-            let hit = self.may_hold(window(from))
-                | self.may_hold(window(from + step))
-                | self.may_hold(window(from + 2 * step))
-                | self.may_hold(window(from + 3 * step));
+    fn next_stop(&self, buf: &[u8], from: usize) -> Option<usize> {
+        // One copy of the loop per step, so the windows' places in a round are constants.
+        match self.step {
+            1 => self.next_stop_by::<1>(buf, from),
+            2 => self.next_stop_by::<2>(buf, from),
+            3 => self.next_stop_by::<3>(buf, from),
+            4 => self.next_stop_by::<4>(buf, from),
+            5 => self.next_stop_by::<5>(buf, from),
+            6 => self.next_stop_by::<6>(buf, from),
+            7 => self.next_stop_by::<7>(buf, from),
+            _ => self.next_stop_by::<MAX_STEP>(buf, from),
+        }
+    }
+
+    fn next_stop_by<const STEP: usize>(&self, buf: &[u8], mut from: usize) -> Option<usize> {
+        // Eight windows a round, read from one 64-byte span (no bounds checked in between):
+        // their lookups do not depend on each other, so the CPU overlaps them.
+        const SPAN: usize = 64;
+        const { assert!(7 * MAX_STEP + GRAM <= SPAN) };
+        let window = |span: &[u8; SPAN], k: usize| gram(&span[k * STEP..]);
+        while let Some(span) = buf.get(from..from + SPAN) {
+            let span: &[u8; SPAN] = span.try_into().expect("SPAN bytes");
+            let hit = self.may_hold(window(span, 0))
+                | self.may_hold(window(span, 1))
+                | self.may_hold(window(span, 2))
+                | self.may_hold(window(span, 3))
+                | self.may_hold(window(span, 4))
+                | self.may_hold(window(span, 5))
+                | self.may_hold(window(span, 6))
+                | self.may_hold(window(span, 7));
             if hit {
                 break;
             }
-            from += 4 * step;
+            from += 8 * STEP;
         }
         while from + GRAM <= buf.len() {
-            if self.may_hold(window(from)) {
+            if self.may_hold(gram(&buf[from..])) {
                 return Some(from);
             }
-            from += step;
+            from += STEP;
         }
         None
     }

@@ -271,7 +271,7 @@ fn compose(line: &[u8], year: i16) -> Option<LogLine<'_>> {
 }
 
 /// How far back [`parse_in_context`] looks for the line a continuation belongs to.
-const CONTEXT_LINES: usize = 64;
+pub(crate) const CONTEXT_LINES: usize = 64;
 
 /// Parse the line at `line` (a range of `buf`, without its terminator). A continuation line
 /// (a traceback frame, the indented second line of a journal entry) carries no time or source
