@@ -180,8 +180,8 @@ pub fn from_reader(
 
 /// Files smaller than this are sampled by their first megabyte, as it is read.
 const SPREAD_SAMPLE_FROM: u64 = 8 << 20;
-const SAMPLE_PIECES: u64 = 16;
-const SAMPLE_PIECE: usize = 64 << 10;
+const SAMPLE_PIECES: u64 = 64;
+const SAMPLE_PIECE: usize = 16 << 10;
 
 /// A sample of a big plain file: [`SAMPLE_PIECES`] pieces read from evenly spread offsets.
 /// The prefilter is tuned to what is common in its sample, and a file's first megabyte can

@@ -692,6 +692,27 @@ mod tests {
     }
 
     #[test]
+    fn a_message_says_whether_it_changed_its_template() {
+        let mut miner = TemplateMiner::new(MinerOptions::default());
+        let mut added = |message: &str| {
+            miner.add(message.as_bytes(), None);
+            (miner.last().unwrap().text(), miner.last_changed())
+        };
+        let (first, changed) = added("Connection reset by peer on worker alpha");
+        assert!(changed, "a new template is a change");
+        assert_eq!(
+            added("Connection reset by peer on worker alpha"),
+            (first, false)
+        );
+        let (widened, changed) = added("Connection reset by peer on worker beta");
+        assert!(changed && widened.ends_with("<*>"), "{widened}");
+        assert_eq!(
+            added("Connection reset by peer on worker gamma"),
+            (widened, false)
+        );
+    }
+
+    #[test]
     fn masking_what_varies() {
         // loghub HDFS_2k.log
         assert_eq!(
