@@ -158,8 +158,10 @@ pub struct Matcher {
     /// NFA that builds at once. `None` if there are no literals at all.
     scan_nfa: Option<AhoCorasick>,
     literals: Vec<Vec<u8>>,
-    /// The same literals with overlapping semantics, to list every rule a candidate line needs.
-    per_line: Option<AhoCorasick>,
+    /// To list every literal a candidate line holds, and so every rule it needs: the index
+    /// of the literals' first bytes, or where a literal is too short for it, the literals
+    /// with overlapping semantics.
+    per_line: PerLine,
     /// For each literal (automaton pattern id), the rules it guards.
     owners: Vec<Vec<u32>>,
     /// Rules without literals: run on every line (only user patterns can end up here).
@@ -212,12 +214,16 @@ impl Matcher {
             MatchKind::LeftmostFirst,
             AhoCorasickKind::ContiguousNFA,
         );
-        let per_line = build_automaton(
-            &literals,
-            MatchKind::Standard,
-            AhoCorasickKind::ContiguousNFA,
-        );
-        if scan_nfa.is_none() || per_line.is_none() {
+        let per_line = match grams::LiteralIndex::new(&literals) {
+            Some(index) => PerLine::Index(index),
+            None => build_automaton(
+                &literals,
+                MatchKind::Standard,
+                AhoCorasickKind::ContiguousNFA,
+            )
+            .map_or(PerLine::None, PerLine::Automaton),
+        };
+        if scan_nfa.is_none() || matches!(per_line, PerLine::None) {
             // Too many literals for an automaton (never seen): every rule sees every line.
             unguarded = (0..rules.len() as u32).collect();
         }
@@ -264,10 +270,16 @@ impl Matcher {
     pub fn match_message(&self, message: &[u8]) -> Vec<Match> {
         let message = strip_cr(message);
         let mut candidates: Vec<u32> = self.unguarded.clone();
-        if let Some(per_line) = &self.per_line {
-            for m in per_line.find_overlapping_iter(message) {
-                candidates.extend_from_slice(&self.owners[m.pattern().as_usize()]);
+        match &self.per_line {
+            PerLine::Index(index) => index.each_in(&self.literals, message, |literal| {
+                candidates.extend_from_slice(&self.owners[literal]);
+            }),
+            PerLine::Automaton(automaton) => {
+                for m in automaton.find_overlapping_iter(message) {
+                    candidates.extend_from_slice(&self.owners[m.pattern().as_usize()]);
+                }
             }
+            PerLine::None => {}
         }
         if candidates.is_empty() {
             return Vec::new();
@@ -304,6 +316,15 @@ impl Matcher {
         hits.sort_by_key(|h| (h.spans[0].start, h.entry));
         hits
     }
+}
+
+/// How a candidate line's literals are listed.
+#[derive(Debug)]
+enum PerLine {
+    Index(grams::LiteralIndex),
+    Automaton(AhoCorasick),
+    /// No literals, or too many for an automaton: every rule is unguarded.
+    None,
 }
 
 /// Which prefilter a [`Searcher`] uses.
