@@ -274,6 +274,24 @@ impl<R: Read> ChunkReader<R> {
         self.cut_lines
     }
 
+    /// [`ChunkReader::next_chunk`], handed out as a buffer of its own: the reader goes on in
+    /// `spare` (a buffer handed out before and done with, or an empty one), so a chunk is
+    /// never copied, only the part line after it.
+    pub fn next_chunk_owned(&mut self, spare: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
+        if self.next_chunk()?.is_none() {
+            return Ok(None);
+        }
+        let (chunk, rest) = (self.consumed, self.len - self.consumed);
+        let mut next = spare;
+        // Only what a chunk handed out fell short of the buffer is filled with zeros.
+        next.resize(self.buf.len(), 0);
+        next[..rest].copy_from_slice(&self.buf[chunk..self.len]);
+        let mut out = std::mem::replace(&mut self.buf, next);
+        out.truncate(chunk);
+        (self.len, self.consumed) = (rest, 0);
+        Ok(Some(out))
+    }
+
     /// The next run of whole lines, ending with its `\n` (the input's last line may lack it).
     pub fn next_chunk(&mut self) -> io::Result<Option<&[u8]>> {
         self.buf.copy_within(self.consumed..self.len, 0);
@@ -509,6 +527,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn owned_chunks_are_the_same_chunks_whatever_buffers_come_back() {
+        let mut data = Vec::new();
+        for n in 0..5000 {
+            data.extend_from_slice(format!("line {n} {}\n", "x".repeat(n % 300)).as_bytes());
+        }
+        // A cut line and a last line without its newline.
+        data.extend(std::iter::repeat_n(b'y', MAX_LINE + 10));
+        data.extend_from_slice(b"\nend");
+        let want = {
+            let mut reader = ChunkReader::new(&data[..], 4096);
+            std::iter::from_fn(|| reader.next_chunk().unwrap().map(<[u8]>::to_vec))
+                .collect::<Vec<_>>()
+        };
+        let mut reader = ChunkReader::new(&data[..], 4096);
+        let mut got: Vec<Vec<u8>> = Vec::new();
+        let mut spares = vec![Vec::new(), vec![7u8; 10], vec![9u8; 3 * MAX_LINE]];
+        while let Some(chunk) = reader
+            .next_chunk_owned(spares.pop().unwrap_or_default())
+            .unwrap()
+        {
+            got.push(chunk.clone());
+            // Buffers come back dirty and of any length.
+            spares.insert(0, chunk);
+        }
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -267,6 +267,14 @@ impl Block {
         }
     }
 
+    /// The block's buffer, if it owns one, for a reader to fill again.
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        match self.bytes {
+            Bytes::Owned(bytes) => Some(bytes),
+            Bytes::Static(_) => None,
+        }
+    }
+
     /// Lines that arrived as fields: each text is stored as it is (a `\n` inside one is shown
     /// as a space, never split) beside its fields.
     pub fn from_fields<'a>(lines: impl IntoIterator<Item = (&'a [u8], LineFields)>) -> Block {

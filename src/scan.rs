@@ -253,15 +253,20 @@ fn scan_text(
 
     // Chunks are read here, searched on `threads` threads, and reported here in order.
     let mut read_error = None;
-    let items = std::iter::from_fn(|| match chunks.next_chunk() {
-        Ok(Some(chunk)) => {
-            bytes += chunk.len() as u64;
-            Some(chunk.to_vec())
-        }
-        Ok(None) => None,
-        Err(err) => {
-            read_error = Some(err);
-            None
+    // The buffers of blocks reported, for the reader to go on in: a chunk is never copied.
+    let spares = std::cell::RefCell::new(Vec::<Vec<u8>>::new());
+    let items = std::iter::from_fn(|| {
+        let spare = spares.borrow_mut().pop().unwrap_or_default();
+        match chunks.next_chunk_owned(spare) {
+            Ok(Some(chunk)) => {
+                bytes += chunk.len() as u64;
+                Some(chunk)
+            }
+            Ok(None) => None,
+            Err(err) => {
+                read_error = Some(err);
+                None
+            }
         }
     });
     let mut output_error = None;
@@ -291,6 +296,9 @@ fn scan_text(
                 return false;
             }
             lines_before_chunk += block.len() as u64;
+            if let Some(buffer) = block.into_bytes() {
+                spares.borrow_mut().push(buffer);
+            }
             true
         },
     );
