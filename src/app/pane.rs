@@ -69,7 +69,7 @@ pub const KEPT_HITS_PER_ENTRY: usize = 64;
 pub(crate) const HIT_TEXT_KEPT: usize = 2048;
 
 /// How far back a line without its own timestamp looks for one (a traceback's frames).
-const TS_LOOKBACK: u64 = 64;
+pub(super) const TS_LOOKBACK: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Pane {
@@ -269,8 +269,9 @@ impl Pane {
     pub fn ts_near(&self, n: u64) -> Option<Timestamp> {
         let range = self.store.range();
         let own = |line: u64| -> Option<Timestamp> { line_view(&self.store.get(line)?).ts };
-        let back = (n.saturating_sub(TS_LOOKBACK).max(range.start)..=n).rev();
-        let forward = n + 1..(n + TS_LOOKBACK).min(range.end);
+        let lookback = TS_LOOKBACK as u64;
+        let back = (n.saturating_sub(lookback).max(range.start)..=n).rev();
+        let forward = n + 1..(n + lookback).min(range.end);
         back.chain(forward).find_map(own)
     }
 
@@ -292,8 +293,8 @@ impl Pane {
             let range = self.store.range();
             let near = [
                 line,
-                line.saturating_sub(TS_LOOKBACK).max(range.start),
-                (line + TS_LOOKBACK).min(range.end.saturating_sub(1)),
+                line.saturating_sub(TS_LOOKBACK as u64).max(range.start),
+                (line + TS_LOOKBACK as u64).min(range.end.saturating_sub(1)),
             ];
             self.store.make_resident(near);
             self.ts_near(line)

@@ -8,7 +8,7 @@
 
 use jiff::Timestamp;
 
-use super::{App, HitRef, PaneId};
+use super::{App, HitRef, PaneId, pane::TS_LOOKBACK};
 use crate::{
     catalogue::Severity,
     ingest,
@@ -43,10 +43,20 @@ pub struct Mark {
 pub struct WalkIndex {
     errors: Vec<Mark>,
     warnings: Vec<Mark>,
+    /// Marks added since the last [`WalkIndex::settle`], in any order. A block of lines from
+    /// another time (logs of several programs or days one after another, sources merged)
+    /// would cost a merge of the whole index each; merged in when a walk needs them, it costs
+    /// one merge for all the blocks since.
+    pending_errors: Vec<Mark>,
+    pending_warnings: Vec<Mark>,
+    /// Per pane, the line before which marks were last forgotten: new marks come after it,
+    /// so the same `first` again has nothing to forget (a file's panes start at line 0).
+    forgotten_before: [u64; 2],
 }
 
 impl WalkIndex {
-    /// The marks of `walk` in time order (empty for [`Walk::Hits`], which has its own order).
+    /// The marks of `walk` in time order (empty for [`Walk::Hits`], which has its own order),
+    /// as of the last [`WalkIndex::settle`].
     pub fn marks(&self, walk: Walk) -> &[Mark] {
         match walk {
             Walk::Hits => &[],
@@ -55,15 +65,40 @@ impl WalkIndex {
         }
     }
 
-    /// Add lines of one pane (in any order).
+    /// Add lines of one pane (in any order): walked once [`WalkIndex::settle`] has put them
+    /// in order.
     pub fn add(&mut self, errors: Vec<Mark>, warnings: Vec<Mark>) {
-        merge_in_order(&mut self.errors, errors, |m| *m);
-        merge_in_order(&mut self.warnings, warnings, |m| *m);
+        self.pending_errors.extend(errors);
+        self.pending_warnings.extend(warnings);
+    }
+
+    /// Put the marks added since the last call in order among the others.
+    pub fn settle(&mut self) {
+        merge_in_order(
+            &mut self.errors,
+            std::mem::take(&mut self.pending_errors),
+            |m| *m,
+        );
+        merge_in_order(
+            &mut self.warnings,
+            std::mem::take(&mut self.pending_warnings),
+            |m| *m,
+        );
     }
 
     /// Forget the lines of `pane` before `first` (they left a bounded scrollback).
     pub fn forget_before(&mut self, pane: PaneId, first: u64) {
-        for marks in [&mut self.errors, &mut self.warnings] {
+        let forgotten = &mut self.forgotten_before[pane.index()];
+        if first <= *forgotten {
+            return;
+        }
+        *forgotten = first;
+        for marks in [
+            &mut self.errors,
+            &mut self.warnings,
+            &mut self.pending_errors,
+            &mut self.pending_warnings,
+        ] {
             if marks.iter().any(|m| m.pane == pane && m.line < first) {
                 marks.retain(|m| m.pane != pane || m.line >= first);
             }
@@ -143,8 +178,12 @@ pub struct Classified {
     /// The line's index in its block.
     pub index: usize,
     pub kind: Kind,
-    /// Its time, from its hit (an unrecognised line's is read from the pane).
+    /// Its time: its hit's, else its own or the nearest line's in the block, as
+    /// [`crate::app::pane::Pane::ts_near`] reads it.
     pub ts: Option<Timestamp>,
+    /// No line near it in the block has a time, and the search for one reached the block's
+    /// edge: the pane, which holds the lines around the block, looks further.
+    pub ts_from_pane: bool,
     /// No hit: the line's own level and its message masked for the template miner.
     pub unrecognised: Option<(Level, Vec<String>)>,
 }
@@ -152,6 +191,7 @@ pub struct Classified {
 /// The errors and warnings of a block, by line index: lines with hits by their worst hit,
 /// the others (unrecognised) by their own level, as (index, kind, time, level if unknown).
 pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
+    let mut times = BlockTimes::new(block);
     let mut out = Vec::new();
     let mut i = 0;
     while i < hits.len() {
@@ -168,10 +208,15 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
             Severity::Info => None,
         };
         if let Some(kind) = kind {
+            let (ts, ts_from_pane) = match ts {
+                Some(ts) => (Some(ts), false),
+                None => times.near(index),
+            };
             out.push(Classified {
                 index,
                 kind,
                 ts,
+                ts_from_pane,
                 unrecognised: None,
             });
         }
@@ -194,15 +239,59 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
                 crate::templates::mask(&String::from_utf8_lossy(message), max_tokens),
             )
         });
+        let (ts, ts_from_pane) = times.near(index);
         out.push(Classified {
             index,
             kind,
-            ts: None,
+            ts,
+            ts_from_pane,
             unrecognised,
         });
     }
     out.sort_by_key(|c| c.index);
     out
+}
+
+/// The times of a block's lines, each read at most once: where a log's lines carry no time
+/// the pane knows (several programs' logs one after another), every error line looked over
+/// the same neighbours, on the thread that draws.
+struct BlockTimes<'b> {
+    block: &'b Block,
+    /// Each line's own time, once read.
+    own: Vec<Option<Option<Timestamp>>>,
+}
+
+impl<'b> BlockTimes<'b> {
+    fn new(block: &'b Block) -> Self {
+        BlockTimes {
+            block,
+            own: vec![None; block.len()],
+        }
+    }
+
+    fn own(&mut self, index: usize) -> Option<Timestamp> {
+        let block = self.block;
+        *self.own[index].get_or_insert_with(|| block.view(index).ts)
+    }
+
+    /// Line `index`'s time as [`crate::app::pane::Pane::ts_near`] finds it: its own, else
+    /// the nearest before it, else after it, [`TS_LOOKBACK`] lines each way. The flag says
+    /// the block's edge cut the search short with nothing found.
+    fn near(&mut self, index: usize) -> (Option<Timestamp>, bool) {
+        let back = index.saturating_sub(TS_LOOKBACK)..=index;
+        if let Some(ts) = back.rev().find_map(|i| self.own(i)) {
+            return (Some(ts), false);
+        }
+        if index < TS_LOOKBACK {
+            // The pane looks on before the block, and only then after the line.
+            return (None, true);
+        }
+        let mut forward = index + 1..(index + TS_LOOKBACK).min(self.block.len());
+        match forward.find_map(|i| self.own(i)) {
+            Some(ts) => (Some(ts), false),
+            None => (None, index + TS_LOOKBACK > self.block.len()),
+        }
+    }
 }
 
 /// What of a message is mined: its body, after a header of its own (time, pid, level).
@@ -226,14 +315,14 @@ impl App {
             index,
             kind,
             ts,
+            ts_from_pane,
             unrecognised,
         } in classified
         {
             let line = first + index as u64;
             let pane = self.pane(pane_id);
-            // A line with no hit (an unrecognised error or warning) has its time read as the
-            // cursor's is, from the pane.
-            let ts = ts.or_else(|| pane.ts_near(line));
+            // Read as the cursor's is; from the pane only where the block could not tell.
+            let ts = if ts_from_pane { pane.ts_near(line) } else { ts };
             let mark = Mark {
                 ts,
                 pane: pane_id,
@@ -354,6 +443,7 @@ impl App {
     /// either pane.
     pub(super) fn step_walk(&mut self, walk: Walk, forward: bool) {
         self.user_moved = true;
+        self.walks.settle();
         if self.walk_len(walk) == 0 {
             self.message = Some(match walk {
                 Walk::Hits => self.text("No hits.", "没有命中。"),
@@ -446,6 +536,8 @@ mod tests {
             ],
             vec![mark(25, PaneId::Containers, 4)],
         );
+        assert!(index.marks(Walk::Errors).is_empty(), "walked once settled");
+        index.settle();
         let errors = index.marks(Walk::Errors);
         assert_eq!(
             errors.iter().map(|m| m.line).collect::<Vec<_>>(),
@@ -478,6 +570,40 @@ mod tests {
         // Lines that left the scrollback are forgotten.
         index.forget_before(PaneId::Host, 1);
         assert_eq!(index.marks(Walk::Errors).len(), 3);
+    }
+
+    #[test]
+    fn a_classified_line_has_the_time_the_pane_would_give_it() {
+        use crate::model::{Block, Bytes};
+        use crate::parse::LogFormat;
+        // Errors without a time of their own, near timed lines, far from them, and near the
+        // block's edges.
+        let mut text = String::new();
+        for n in 0..400 {
+            match n {
+                10 | 150 | 300 => text += &format!("Nov 30 10:00:{:02} host app[1]: ok\n", n % 60),
+                _ => text += &format!("  [error] failed step {n}\n"),
+            }
+        }
+        let block = Block::new(Bytes::Owned(text.into_bytes())).in_format(LogFormat::Short, 2026);
+        let mut times = BlockTimes::new(&block);
+        let own = |i: usize| block.view(i).ts;
+        for index in 0..block.len() {
+            let (ts, ask) = times.near(index);
+            // The pane's search over this block alone (as if no lines were around it).
+            let back = (index.saturating_sub(TS_LOOKBACK)..=index).rev();
+            let forward = index + 1..(index + TS_LOOKBACK).min(block.len());
+            let pane = back.chain(forward).find_map(own);
+            if ask {
+                assert_eq!(ts, None, "line {index}");
+                assert!(index < TS_LOOKBACK || index + TS_LOOKBACK > block.len());
+            } else {
+                assert_eq!(ts, pane, "line {index}");
+            }
+        }
+        assert!(own(150).is_some() && own(151).is_none());
+        assert_eq!(times.near(200).0, own(150), "back first");
+        assert_eq!(times.near(100), (own(150), false), "then forward");
     }
 
     #[test]
