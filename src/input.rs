@@ -80,6 +80,16 @@ pub fn open(name: &str) -> Result<LogInput, InputError> {
 /// Open a file by its path as the OS gives it (not necessarily UTF-8), or stdin for `-`. The
 /// input's name shows any bytes of the path that are not UTF-8 as `\xNN`.
 pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
+    open_path_with(path, false)
+}
+
+/// [`open_path`] for a search of the whole input: a big plain file comes with a
+/// [`spread_sample`] of it to choose the prefilter from.
+pub fn open_path_to_search(path: &Path) -> Result<LogInput, InputError> {
+    open_path_with(path, true)
+}
+
+fn open_path_with(path: &Path, sampled: bool) -> Result<LogInput, InputError> {
     let name = crate::sanitize::path_name(path);
     let name = name.as_str();
     let io_err = |source| InputError::Io {
@@ -103,7 +113,9 @@ pub fn open_path(path: &Path) -> Result<LogInput, InputError> {
         .and_then(|t| jiff::Timestamp::try_from(t).ok())
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).year());
     let file = File::open(path).map_err(io_err)?;
-    let sample = spread_sample(&file, metadata.len());
+    let sample = sampled
+        .then(|| spread_sample(&file, metadata.len()))
+        .flatten();
     let mut input = from_reader(name, Box::new(file), year).map_err(io_err)?;
     input.sample = sample;
     Ok(input)

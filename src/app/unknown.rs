@@ -222,11 +222,7 @@ mod tests {
     use super::*;
 
     fn mark(secs: i64, pane: PaneId, line: u64) -> Mark {
-        Mark {
-            ts: Some(Timestamp::from_second(secs).unwrap()),
-            pane,
-            line,
-        }
+        Mark::at_second(secs, pane, line)
     }
 
     #[test]

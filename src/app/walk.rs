@@ -510,15 +510,23 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn mark(secs: i64, pane: PaneId, line: u64) -> Mark {
+impl Mark {
+    /// A mark at `secs` seconds past the epoch, for tests.
+    pub(super) fn at_second(secs: i64, pane: PaneId, line: u64) -> Mark {
         Mark {
             ts: Some(Timestamp::from_second(secs).unwrap()),
             pane,
             line,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(secs: i64, pane: PaneId, line: u64) -> Mark {
+        Mark::at_second(secs, pane, line)
     }
 
     #[test]

@@ -51,7 +51,8 @@ pub(super) fn run(plan: ScanPlan) -> Result<ExitCode> {
             files
                 .into_iter()
                 .map(|path| {
-                    Box::new(move || input::open_path(&path).map_err(|e| e.to_string())) as Opener
+                    Box::new(move || input::open_path_to_search(&path).map_err(|e| e.to_string()))
+                        as Opener
                 })
                 .collect()
         }

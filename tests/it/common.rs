@@ -391,13 +391,17 @@ pub fn app_with(logs: Vec<LogFile>, options: Options, width: u16, height: u16) -
     app
 }
 
-/// The bundled incident, as `triage demo` shows it.
-pub fn demo_app(lang: Lang, width: u16, height: u16) -> App {
-    let logs = triage::embedded::INCIDENT_FILES
+/// The bundled incident's logs, opened as `triage demo` opens them.
+pub fn incident_logs() -> Vec<LogFile> {
+    triage::embedded::INCIDENT_FILES
         .iter()
         .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
-        .collect();
-    app_with(logs, options(lang), width, height)
+        .collect()
+}
+
+/// The bundled incident, as `triage demo` shows it.
+pub fn demo_app(lang: Lang, width: u16, height: u16) -> App {
+    app_with(incident_logs(), options(lang), width, height)
 }
 
 pub fn options(lang: Lang) -> Options {

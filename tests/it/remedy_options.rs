@@ -186,18 +186,18 @@ fn patterns_check_rejects_an_alternative_that_is_not_an_option() {
              [[entry.remedy]]\n{third}\nrun = [\"true\"]\n"
         )
     };
-    std::fs::write(
-        dir.path().join("x.toml"),
-        entry(
-            "en = \"Alternative (AWS): open it.\"",
-            "en = \"Alternative (ufw): open it.\"",
-        ),
-    )
-    .unwrap();
-    let out = triage()
-        .args(["patterns", "check"])
-        .arg(dir.path())
-        .output_within(common::COMMAND);
+    // `patterns check` on the entry with these two steps after its first.
+    let check = |second: &str, third: &str| {
+        std::fs::write(dir.path().join("x.toml"), entry(second, third)).unwrap();
+        triage()
+            .args(["patterns", "check"])
+            .arg(dir.path())
+            .output_within(common::COMMAND)
+    };
+    let out = check(
+        "en = \"Alternative (AWS): open it.\"",
+        "en = \"Alternative (ufw): open it.\"",
+    );
     assert!(
         !out.status.success(),
         "{}{}",
@@ -210,18 +210,10 @@ fn patterns_check_rejects_an_alternative_that_is_not_an_option() {
         stdout(&out)
     );
     // As options of one choice it passes.
-    std::fs::write(
-        dir.path().join("x.toml"),
-        entry(
-            "en = \"Open it in the security group.\"\noption.en = \"AWS\"",
-            "en = \"Open it in ufw.\"\noption.en = \"ufw\"",
-        ),
-    )
-    .unwrap();
-    let out = triage()
-        .args(["patterns", "check"])
-        .arg(dir.path())
-        .output_within(common::COMMAND);
+    let out = check(
+        "en = \"Open it in the security group.\"\noption.en = \"AWS\"",
+        "en = \"Open it in ufw.\"\noption.en = \"ufw\"",
+    );
     assert!(
         out.status.success(),
         "{}{}",

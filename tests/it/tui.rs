@@ -465,10 +465,7 @@ fn overlays_open_close_and_the_hit_list_jumps() {
 
 #[test]
 fn replay_reveals_lines_as_their_time_comes() {
-    let logs = triage::embedded::INCIDENT_FILES
-        .iter()
-        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
-        .collect();
+    let logs = common::incident_logs();
     let mut opts = options(Lang::En);
     opts.replay = Some(60.0);
     let mut app = app_with(logs, opts, 160, 48);
@@ -611,10 +608,7 @@ fn severity_is_coloured_and_still_marked_without_colour() {
     // NO_COLOR: no colour at all, and the meaning is still there.
     let mut plain = options(Lang::En);
     plain.color = false;
-    let logs = triage::embedded::INCIDENT_FILES
-        .iter()
-        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
-        .collect();
+    let logs = common::incident_logs();
     let app = app_with(logs, plain, 160, 48);
     let terminal = render(&app);
     let buffer = terminal.backend().buffer();
@@ -787,10 +781,7 @@ fn n_and_shift_n_go_from_the_cursor_not_from_the_last_hit_visited() {
 
 #[test]
 fn n_while_following_a_replay_goes_to_the_newest_hit() {
-    let logs = triage::embedded::INCIDENT_FILES
-        .iter()
-        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
-        .collect();
+    let logs = common::incident_logs();
     let mut opts = options(Lang::En);
     opts.replay = Some(60.0);
     let mut app = app_with(logs, opts, 160, 48);
@@ -1334,10 +1325,7 @@ fn unrecognised_marks_stay_apart_from_known_hits_in_colour_and_without() {
 
 #[test]
 fn e_walks_only_the_lines_a_replay_has_shown() {
-    let logs = triage::embedded::INCIDENT_FILES
-        .iter()
-        .map(|(name, bytes)| LogFile::open(name, LogData::Static(bytes), None).unwrap())
-        .collect();
+    let logs = common::incident_logs();
     let mut opts = options(Lang::En);
     opts.replay = Some(60.0);
     let mut app = app_with(logs, opts, 160, 48);
