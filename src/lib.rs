@@ -20,6 +20,7 @@ pub mod input;
 mod layering;
 pub mod level;
 pub mod loader;
+pub mod marks;
 pub mod matcher;
 pub mod mine;
 pub mod model;

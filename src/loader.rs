@@ -23,8 +23,9 @@ use std::{
 use crate::{
     ingest,
     input::{self, ChunkReader},
+    marks::{self, Classified},
     matcher::{Matcher, Searcher},
-    model::{Block, Bytes, Hit, Ingested, LineFields, PaneId, Source, SourceState},
+    model::{self, Block, Bytes, Hit, Ingested, LineFields, PaneId, Source, SourceState},
     ondemand::{FileOrigin, OpenLog},
     parse::{
         self, LogFormat,
@@ -115,6 +116,17 @@ impl LogFile {
     }
 }
 
+/// A block's hits, and its errors and warnings when `classify`.
+fn match_and_classify(
+    block: &Block,
+    searcher: &Searcher,
+    classify: bool,
+) -> (Vec<Hit>, Option<Vec<Classified>>) {
+    let hits = ingest::match_block(block, searcher);
+    let classified = classify.then(|| marks::classify(block, &hits));
+    (hits, classified)
+}
+
 fn current_year() -> i16 {
     jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
@@ -200,6 +212,9 @@ fn load(
         // demand; whoever else loads a pane (`triage report`) keeps the blocks it is sent,
         // bytes and all, so they count in full.
         on_demand: follow,
+        // The viewer walks every error and warning: they are read beside the matching, on
+        // the workers, not on the thread that sends (which would then be the slowest step).
+        classify: follow,
     };
     if let [file] = files {
         let result = match (&file.data, file.format.is_structured()) {
@@ -239,6 +254,8 @@ struct Loader<'a> {
     budget: u64,
     /// Plain files' blocks carry their origin, so the store may drop their bytes.
     on_demand: bool,
+    /// Blocks are sent with their errors and warnings ([`marks::classify`]).
+    classify: bool,
 }
 
 /// Bytes a block costs the store: its text and 4 bytes of index per line.
@@ -289,8 +306,8 @@ impl Loader<'_> {
         done: u64,
         total: Option<u64>,
     ) -> io::Result<()> {
-        let hits = ingest::match_block(&block, searcher);
-        self.send_block(block, hits, done, total, 0)
+        let (hits, classified) = match_and_classify(&block, searcher, self.classify);
+        self.send_block(block, hits, classified, done, total, 0)
     }
 
     /// Count a block against the budget; past it, an error that stops the file.
@@ -306,6 +323,7 @@ impl Loader<'_> {
         &mut self,
         block: Block,
         hits: Vec<Hit>,
+        classified: Option<Vec<Classified>>,
         done: u64,
         total: Option<u64>,
         tag: u16,
@@ -315,6 +333,7 @@ impl Loader<'_> {
             pane: self.pane,
             block: Arc::new(block),
             hits,
+            classified,
         }) && (self.send)(Ingested::State {
             pane: self.pane,
             source: tag,
@@ -382,9 +401,9 @@ impl Loader<'_> {
         let offset = &mut tail.offset;
         let cuts = &mut tail.cuts;
         let log = self.on_demand.then(|| tail.log.clone());
-        let blocks = std::iter::from_fn(|| match chunks.next_chunk() {
-            Ok(Some(chunk)) => {
-                let bytes = chunk.to_vec();
+        // The reader goes on in the buffers of blocks dropped: a chunk is never copied.
+        let blocks = std::iter::from_fn(|| match chunks.next_chunk_owned(model::spare_buffer()) {
+            Ok(Some(bytes)) => {
                 // A chunk is the file's bytes at its offset unless a line in it was cut (its
                 // end dropped): from there on where the bytes are is not known, and the
                 // blocks keep their bytes.
@@ -403,6 +422,7 @@ impl Loader<'_> {
             }
         });
         let mut result = Ok(());
+        let classify = self.classify;
         crate::parallel::ordered_map(
             blocks,
             crate::scan::default_threads(),
@@ -414,13 +434,13 @@ impl Loader<'_> {
                 if let Some(origin) = origin {
                     block = block.with_origin(origin);
                 }
-                let hits = ingest::match_block(&block, searcher);
-                (block, hits, done)
+                let (hits, classified) = match_and_classify(&block, searcher, classify);
+                (block, hits, classified, done)
             },
-            |(block, hits, done)| {
+            |(block, hits, classified, done)| {
                 result = match total {
-                    Some(total) => self.send_block(block, hits, done, Some(total), 0),
-                    None => self.send_lines(block, hits),
+                    Some(total) => self.send_block(block, hits, classified, done, Some(total), 0),
+                    None => self.send_lines(block, hits, classified),
                 };
                 result.is_ok()
             },
@@ -434,12 +454,18 @@ impl Loader<'_> {
     }
 
     /// Send lines read while following (no progress to report).
-    fn send_lines(&mut self, block: Block, hits: Vec<Hit>) -> io::Result<()> {
+    fn send_lines(
+        &mut self,
+        block: Block,
+        hits: Vec<Hit>,
+        classified: Option<Vec<Classified>>,
+    ) -> io::Result<()> {
         self.hold(&block)?;
         if (self.send)(Ingested::Block {
             pane: self.pane,
             block: Arc::new(block),
             hits,
+            classified,
         }) {
             Ok(())
         } else {
@@ -526,11 +552,12 @@ impl Loader<'_> {
             let block =
                 Block::from_fields(chunk.iter().map(|l| (l.text.as_slice(), l.fields.clone())))
                     .with_tags(chunk.iter().map(|l| l.tag).collect());
-            let hits = ingest::match_block(&block, &searcher);
+            let (hits, classified) = match_and_classify(&block, &searcher, self.classify);
             if !(self.send)(Ingested::Block {
                 pane: self.pane,
                 block: Arc::new(block),
                 hits,
+                classified,
             }) {
                 for result in &mut results {
                     *result = Err(io::Error::from(io::ErrorKind::Interrupted));

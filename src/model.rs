@@ -7,7 +7,10 @@
 //! A line that arrived as fields (a journal entry, a Docker log frame) keeps them as
 //! [`LineFields`], never written out as text and parsed again.
 
-use std::{ops::Range, sync::Arc};
+use std::{
+    ops::Range,
+    sync::{Arc, Mutex},
+};
 
 pub use crate::ondemand::{FileOrigin, LINE_UNAVAILABLE, LineUnavailable, OpenLog};
 
@@ -15,6 +18,7 @@ use jiff::Timestamp;
 
 use crate::{
     catalogue::Severity,
+    marks::Classified,
     parse::{self, LogFormat, LogLine, Stream},
 };
 
@@ -76,6 +80,8 @@ pub enum Ingested {
         pane: PaneId,
         block: Arc<Block>,
         hits: Vec<Hit>,
+        /// Its errors and warnings, where whoever made it read them ([`crate::marks`]).
+        classified: Option<Vec<Classified>>,
     },
     /// Source `source` of a pane changed state (loading progress, done, failed, reconnecting).
     State {
@@ -181,6 +187,43 @@ pub struct Hit {
     pub ts: Option<Timestamp>,
 }
 
+/// Buffers of big blocks gone, for a reader to fill again ([`spare_buffer`]). The viewer
+/// reads a 1 GiB log as a thousand 1 MiB blocks, and its store drops their bytes as soon as
+/// it keeps their index: each buffer taken fresh from the allocator then costs its pages'
+/// faults and zeroing, a tenth of opening the file. A few buffers are kept, never more.
+static SPARE_BUFFERS: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+const SPARE_BUFFERS_KEPT: usize = 4;
+/// Smaller buffers are cheap to allocate: not worth keeping.
+const SPARE_BUFFER_MIN: usize = 256 << 10;
+
+/// A buffer a block no longer needs (its contents are garbage), else a new empty one.
+pub fn spare_buffer() -> Vec<u8> {
+    let spare = SPARE_BUFFERS
+        .lock()
+        .ok()
+        .and_then(|mut spares| spares.pop());
+    spare.unwrap_or_default()
+}
+
+fn keep_spare(buffer: Vec<u8>) {
+    if buffer.capacity() < SPARE_BUFFER_MIN {
+        return;
+    }
+    if let Ok(mut spares) = SPARE_BUFFERS.lock() {
+        if spares.len() < SPARE_BUFFERS_KEPT {
+            spares.push(buffer);
+        }
+    }
+}
+
+impl Drop for Block {
+    fn drop(&mut self) {
+        if let Bytes::Owned(bytes) = &mut self.bytes {
+            keep_spare(std::mem::take(bytes));
+        }
+    }
+}
+
 /// The bytes behind a block.
 #[derive(Debug, Clone)]
 pub enum Bytes {
@@ -264,14 +307,6 @@ impl Block {
             text_format: TextFormat::default(),
             origin: None,
             loaded: true,
-        }
-    }
-
-    /// The block's buffer, if it owns one, for a reader to fill again.
-    pub fn into_bytes(self) -> Option<Vec<u8>> {
-        match self.bytes {
-            Bytes::Owned(bytes) => Some(bytes),
-            Bytes::Static(_) => None,
         }
     }
 
@@ -522,11 +557,10 @@ impl Block {
         }
         let origin = self.origin.as_ref().ok_or(LineUnavailable::NoFile)?;
         let bytes = origin.read(&self.starts)?;
-        Ok(Block {
-            bytes: Bytes::Owned(bytes),
-            loaded: true,
-            ..self.clone()
-        })
+        let mut block = self.clone();
+        block.bytes = Bytes::Owned(bytes);
+        block.loaded = true;
+        Ok(block)
     }
 
     /// Call `f` with this block's lines readable: the block itself when loaded, else a copy

@@ -253,22 +253,21 @@ fn scan_text(
 
     // Chunks are read here, searched on `threads` threads, and reported here in order.
     let mut read_error = None;
-    // The buffers of blocks reported, for the reader to go on in: a chunk is never copied.
-    let spares = std::cell::RefCell::new(Vec::<Vec<u8>>::new());
-    let items = std::iter::from_fn(|| {
-        let spare = spares.borrow_mut().pop().unwrap_or_default();
-        match chunks.next_chunk_owned(spare) {
-            Ok(Some(chunk)) => {
-                bytes += chunk.len() as u64;
-                Some(chunk)
-            }
-            Ok(None) => None,
-            Err(err) => {
-                read_error = Some(err);
-                None
-            }
-        }
-    });
+    // The reader goes on in the buffers of blocks reported: a chunk is never copied.
+    let items =
+        std::iter::from_fn(
+            || match chunks.next_chunk_owned(crate::model::spare_buffer()) {
+                Ok(Some(chunk)) => {
+                    bytes += chunk.len() as u64;
+                    Some(chunk)
+                }
+                Ok(None) => None,
+                Err(err) => {
+                    read_error = Some(err);
+                    None
+                }
+            },
+        );
     let mut output_error = None;
     parallel::ordered_map(
         items,
@@ -296,9 +295,6 @@ fn scan_text(
                 return false;
             }
             lines_before_chunk += block.len() as u64;
-            if let Some(buffer) = block.into_bytes() {
-                spares.borrow_mut().push(buffer);
-            }
             true
         },
     );

@@ -21,9 +21,9 @@ pub enum Event {
         pane: PaneId,
         block: Arc<Block>,
         hits: Vec<Hit>,
-        /// Its errors and warnings ([`super::walk::classify`]), read where the event is
+        /// Its errors and warnings ([`crate::marks::classify`]), read where the event is
         /// made (a loader's thread, not the one drawing); `None`: the app reads them.
-        classified: Option<Vec<super::walk::Classified>>,
+        classified: Option<Vec<crate::marks::Classified>>,
     },
     /// A source's state changed (loading progress, done, failed, reconnecting).
     Source {
@@ -57,8 +57,15 @@ pub enum Command {
 impl From<Ingested> for Event {
     fn from(ingested: Ingested) -> Event {
         match ingested {
-            Ingested::Block { pane, block, hits } => {
-                let classified = Some(super::walk::classify(&block, &hits));
+            Ingested::Block {
+                pane,
+                block,
+                hits,
+                classified,
+            } => {
+                // Read on the sending thread when its maker did not.
+                let classified =
+                    Some(classified.unwrap_or_else(|| crate::marks::classify(&block, &hits)));
                 Event::Block {
                     pane,
                     block,

@@ -442,7 +442,7 @@ impl App {
         pane_id: PaneId,
         block: Arc<Block>,
         hits: Vec<Hit>,
-        classified: Option<Vec<walk::Classified>>,
+        classified: Option<Vec<crate::marks::Classified>>,
     ) {
         // The selected hit, by what it is, in case positions in this pane's list move.
         let selected = self
@@ -452,7 +452,7 @@ impl App {
             .map(|h| (h.line, h.entry));
         let first_new_hit = self.pane(pane_id).hits.len();
         let first_line = self.pane(pane_id).store.range().end;
-        let classified = classified.unwrap_or_else(|| walk::classify(&block, &hits));
+        let classified = classified.unwrap_or_else(|| crate::marks::classify(&block, &hits));
         let dropped = self.pane_mut(pane_id).push_block(block.clone(), hits);
         self.index_block(pane_id, first_line, &block, classified);
         if dropped.is_empty() {

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 pub use crate::model::{PaneId, Source, SourceState};
 use crate::{
     catalogue::Severity,
+    marks::TS_LOOKBACK,
     model::{Block, Hit},
     parse::{self, LogLine, Stream},
     store::{LineStore, StoredLine},
@@ -67,9 +68,6 @@ pub const KEPT_HITS_PER_ENTRY: usize = 64;
 /// Bytes of a hit's line kept with it when the line's bytes may be dropped (a read-on-demand
 /// file): more than the hit list shows.
 pub(crate) const HIT_TEXT_KEPT: usize = 2048;
-
-/// How far back a line without its own timestamp looks for one (a traceback's frames).
-pub(super) const TS_LOOKBACK: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Pane {

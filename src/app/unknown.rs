@@ -50,7 +50,7 @@ impl Default for UnknownTemplates {
 impl UnknownTemplates {
     /// Mine one unrecognised line's message (lines of a pane arrive in order).
     pub fn add(&mut self, mark: Mark, message: &[u8], source: Option<String>) {
-        let body = super::walk::mined_part(message);
+        let body = crate::marks::mined_part(message);
         let tokens = crate::templates::mask(
             &String::from_utf8_lossy(body),
             MinerOptions::default().max_tokens,

@@ -88,6 +88,8 @@ async fn send_lines<E: From<Ingested>>(
             pane,
             block: Arc::new(block),
             hits,
+            // Read by `E::from`, on this task.
+            classified: None,
         }))
         .await
         .is_ok()
