@@ -9,6 +9,7 @@ use crate::{
     catalogue::Severity,
     ingest,
     model::{Block, Hit, Level},
+    templates,
 };
 
 /// How far (in lines) the time of a line without one is looked for, each way: its
@@ -71,7 +72,6 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
             });
         }
     }
-    let max_tokens = crate::templates::MinerOptions::default().max_tokens;
     for (index, level) in ingest::unrecognised(block, hits, Level::Warning) {
         let kind = if level >= Level::Err {
             Kind::Error
@@ -82,13 +82,11 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
         // warnings are walked (`w`), but many logs hold one every few lines, and masking is
         // most of what mining costs (a live flood of them halved the viewer's intake).
         // Masked here, where the block is read.
-        let unrecognised = (level >= Level::Err).then(|| {
-            let message = mined_part(block.view(index).message);
-            (
-                level,
-                crate::templates::mask(&String::from_utf8_lossy(message), max_tokens),
-            )
-        });
+        // The line is parsed once, for its time and the message mined.
+        let view = block.view(index);
+        times.know(index, view.ts);
+        let unrecognised =
+            (level >= Level::Err).then(|| (level, templates::mask_mined(view.message)));
         let (ts, ts_from_pane) = times.near(index);
         out.push(Classified {
             index,
@@ -103,8 +101,8 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
 }
 
 /// The times of a block's lines, each read at most once: where a log's lines carry no time
-/// the pane knows (several programs' logs one after another), every error line looked over
-/// the same neighbours, on the thread that draws.
+/// (several programs' logs one after another), every error line looks over the same
+/// neighbours.
 struct BlockTimes<'b> {
     block: &'b Block,
     /// Each line's own time, once read.
@@ -117,6 +115,11 @@ impl<'b> BlockTimes<'b> {
             block,
             own: vec![None; block.len()],
         }
+    }
+
+    /// Line `index`'s own time, read elsewhere.
+    fn know(&mut self, index: usize, ts: Option<Timestamp>) {
+        self.own[index] = Some(ts);
     }
 
     fn own(&mut self, index: usize) -> Option<Timestamp> {
@@ -142,12 +145,6 @@ impl<'b> BlockTimes<'b> {
             None => (None, index + TS_LOOKBACK > self.block.len()),
         }
     }
-}
-
-/// What of a message is mined: its body, after a header of its own (time, pid, level).
-pub fn mined_part(message: &[u8]) -> &[u8] {
-    let body = &message[crate::templates::message_body(message)..];
-    if body.is_empty() { message } else { body }
 }
 
 #[cfg(test)]

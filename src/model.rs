@@ -599,6 +599,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_dropped_blocks_buffer_is_kept_for_the_next_reader_a_few_at_most() {
+        let big = |fill: u8| Block::new(Bytes::Owned(vec![fill; SPARE_BUFFER_MIN])).len();
+        assert_eq!(big(b'x'), 1);
+        let spare = spare_buffer();
+        assert!(
+            spare.capacity() >= SPARE_BUFFER_MIN,
+            "the block's buffer came back"
+        );
+        drop(spare);
+        // Many blocks gone: only a few buffers are held.
+        let blocks: Vec<Block> = (0..3 * SPARE_BUFFERS_KEPT)
+            .map(|_| Block::new(Bytes::Owned(vec![b'y'; SPARE_BUFFER_MIN])))
+            .collect();
+        drop(blocks);
+        let kept = std::iter::from_fn(|| Some(spare_buffer()))
+            .take_while(|b| b.capacity() > 0)
+            .count();
+        assert_eq!(kept, SPARE_BUFFERS_KEPT);
+        // A small buffer is not worth keeping.
+        drop(Block::new(Bytes::Owned(b"small\n".to_vec())));
+        assert_eq!(spare_buffer().capacity(), 0);
+    }
+
+    #[test]
     fn blocks_index_their_lines() {
         let block = Block::new(Bytes::Owned(b"a\nbb\r\n\nlast".to_vec()));
         assert_eq!(block.len(), 4);

@@ -202,9 +202,13 @@ impl<'c> Printer<'c> {
     /// An unrecognised error: its message mined into a template, counted, then printed.
     fn found_unknown(&mut self, found: &Found, unknown: Unrecognised) -> io::Result<()> {
         let message = &found.text[unknown.message_start.min(found.text.len())..];
-        let body = &message[templates::message_body(message)..];
-        let body = if body.is_empty() { message } else { body };
-        self.miner.add(body, found.ts);
+        let example = || templates::example_text(templates::mined_part(message));
+        match found.masked {
+            Some(tokens) => self.miner.add_masked(tokens, example, found.ts),
+            None => self
+                .miner
+                .add_masked(&templates::mask_mined(message), example, found.ts),
+        };
         let Some(mined) = self.miner.last() else {
             return Ok(());
         };
@@ -310,6 +314,7 @@ mod tests {
             text: text.as_bytes(),
             hits,
             unknown: None,
+            masked: None,
         }
     }
 

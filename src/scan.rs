@@ -37,6 +37,10 @@ pub struct Found<'a> {
     /// With `--unknown`, a line with no hit whose own level is high enough: an unrecognised
     /// error (`hits` is empty then).
     pub unknown: Option<Unrecognised>,
+    /// The unrecognised error's message masked for the template miner
+    /// ([`crate::templates::mask_mined`]) where it was read, on a matching thread; `None`:
+    /// whoever mines it masks it.
+    pub masked: Option<&'a [String]>,
 }
 
 /// A line the log itself marks as an error (or warning) that no catalogue entry knows.
@@ -172,18 +176,19 @@ fn emit_block<'n>(
     block: &Block,
     hits: &[Hit],
     unknown: &[(usize, Level)],
+    masked: &[Vec<String>],
     file: &dyn Fn(usize) -> &'n str,
     line_number: &dyn Fn(usize) -> u64,
     sink: &mut dyn FnMut(&Found) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut unknown = unknown.iter().peekable();
+    let mut unknown = unknown.iter().enumerate().peekable();
     // Lines are emitted in order: a stretch without time is looked back over once.
     let mut run = NoTimeRun::default();
     let mut emit_unknown_before = |limit: usize,
                                    run: &mut NoTimeRun,
                                    sink: &mut dyn FnMut(&Found) -> io::Result<()>|
      -> io::Result<()> {
-        while let Some(&&(index, level)) = unknown.peek() {
+        while let Some(&(nth, &(index, level))) = unknown.peek() {
             if index >= limit {
                 break;
             }
@@ -204,6 +209,7 @@ fn emit_block<'n>(
                     level,
                     message_start: ingest::message_offset(line, &view),
                 }),
+                masked: masked.get(nth).map(Vec::as_slice),
             })?;
         }
         Ok(())
@@ -221,6 +227,7 @@ fn emit_block<'n>(
             text: block.line(index),
             hits: line_hits,
             unknown: None,
+            masked: None,
         })?;
     }
     emit_unknown_before(usize::MAX, &mut run, sink)
@@ -278,14 +285,21 @@ fn scan_text(
             let unrecognised = unknown
                 .map(|min| ingest::unrecognised(&block, &hits, min))
                 .unwrap_or_default();
-            (block, hits, unrecognised)
+            // Masked here, on the matching threads: mining is then all the reporting
+            // thread does for them.
+            let masked = unrecognised
+                .iter()
+                .map(|&(index, _)| crate::templates::mask_mined(block.view(index).message))
+                .collect::<Vec<_>>();
+            (block, hits, unrecognised, masked)
         },
-        |(block, hits, unrecognised)| {
+        |(block, hits, unrecognised, masked)| {
             let before = lines_before_chunk;
             let emitted = emit_block(
                 &block,
                 &hits,
                 &unrecognised,
+                &masked,
                 &|_| name,
                 &|i| before + i as u64 + 1,
                 sink,
@@ -375,6 +389,7 @@ impl<'m> RecordBatch<'m> {
             &block,
             &hits,
             &unrecognised,
+            &[],
             &|_| self.name,
             &|i| lines[i].2,
             sink,
@@ -539,6 +554,7 @@ pub fn scan_live(
                         &block,
                         &hits,
                         &unrecognised,
+                        &[],
                         &|i| &lines[i].origin,
                         &|i| line_numbers[i],
                         sink,

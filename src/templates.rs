@@ -117,26 +117,27 @@ impl TemplateMiner {
     /// Place a message; returns the id of the template it joined or started.
     pub fn add(&mut self, message: &[u8], ts: Option<Timestamp>) -> u64 {
         let tokens = mask(&String::from_utf8_lossy(message), self.options.max_tokens);
-        self.add_masked(tokens, message, ts)
+        self.add_masked(&tokens, || example_text(message), ts)
     }
 
     /// Place a message already masked (by [`mask`], with at most this miner's
     /// [`MinerOptions::max_tokens`]): the masking, most of the cost, can be done elsewhere
-    /// (the viewer does it on the thread that reads the file).
+    /// (on the threads that read and match the lines). `example` gives the message's text,
+    /// asked for only when it starts a template.
     pub fn add_masked(
         &mut self,
-        tokens: Vec<String>,
-        message: &[u8],
+        tokens: &[String],
+        example: impl FnOnce() -> String,
         ts: Option<Timestamp>,
     ) -> u64 {
         self.clock += 1;
-        let key = leaf_key(&tokens);
-        let best = self.best_match(key, &tokens);
+        let key = leaf_key(tokens);
+        let best = self.best_match(key, tokens);
         let clock = self.clock;
         if let Some(slot) = best {
             let template = self.slots[slot as usize].as_mut().expect("live slot");
             self.last_changed = false;
-            for (have, new) in template.tokens.iter_mut().zip(&tokens) {
+            for (have, new) in template.tokens.iter_mut().zip(tokens) {
                 if **have != **new && &**have != WILDCARD {
                     *have = WILDCARD.into();
                     self.last_changed = true;
@@ -155,14 +156,11 @@ impl TemplateMiner {
         self.next_id += 1;
         let template = Template {
             id,
-            tokens: tokens.into_iter().map(String::into_boxed_str).collect(),
+            tokens: tokens.iter().map(|t| t.as_str().into()).collect(),
             count: 1,
             first_seen: ts,
             last_seen: ts,
-            example: String::from_utf8_lossy(message)
-                .chars()
-                .take(EXAMPLE_CHARS)
-                .collect(),
+            example: example().chars().take(EXAMPLE_CHARS).collect(),
             last_used: clock,
             key,
         };
@@ -452,6 +450,31 @@ fn mask_parts(word: &str) -> String {
 fn is_variable(part: &str) -> bool {
     part.bytes().any(|b| b.is_ascii_digit())
         || (part.len() >= 8 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A message's text as a template's example: the first [`EXAMPLE_CHARS`] characters.
+pub fn example_text(message: &[u8]) -> String {
+    let head = &message[..message.len().min(4 * EXAMPLE_CHARS)];
+    String::from_utf8_lossy(head)
+        .chars()
+        .take(EXAMPLE_CHARS)
+        .collect()
+}
+
+/// What of a message is mined: its body, after a header of its own (time, pid, level).
+pub fn mined_part(message: &[u8]) -> &[u8] {
+    let body = &message[message_body(message)..];
+    if body.is_empty() { message } else { body }
+}
+
+/// An unrecognised line's message as the miners take it ([`TemplateMiner::add_masked`]): its
+/// mined part masked, with the default [`MinerOptions::max_tokens`].
+pub fn mask_mined(message: &[u8]) -> Vec<String> {
+    let body = mined_part(message);
+    mask(
+        &String::from_utf8_lossy(body),
+        MinerOptions::default().max_tokens,
+    )
 }
 
 /// Where a line's header ends (the byte offset its message starts at), for lines whose

@@ -50,23 +50,22 @@ impl Default for UnknownTemplates {
 impl UnknownTemplates {
     /// Mine one unrecognised line's message (lines of a pane arrive in order).
     pub fn add(&mut self, mark: Mark, message: &[u8], source: Option<String>) {
-        let body = crate::marks::mined_part(message);
-        let tokens = crate::templates::mask(
-            &String::from_utf8_lossy(body),
-            MinerOptions::default().max_tokens,
-        );
-        self.add_masked(mark, tokens, body, source);
+        let tokens = crate::templates::mask_mined(message);
+        let example = || crate::templates::example_text(crate::templates::mined_part(message));
+        self.add_masked(mark, &tokens, example, || source);
     }
 
-    /// As [`UnknownTemplates::add`], the part mined (`body`) masked already.
+    /// As [`UnknownTemplates::add`], the message masked already ([`crate::templates::mask_mined`]).
+    /// `example` (the part mined) and `source` are asked for only when the line starts a
+    /// template.
     pub fn add_masked(
         &mut self,
         mark: Mark,
-        tokens: Vec<String>,
-        body: &[u8],
-        source: Option<String>,
+        tokens: &[String],
+        example: impl FnOnce() -> String,
+        source: impl FnOnce() -> Option<String>,
     ) {
-        let id = self.miner.add_masked(tokens, body, mark.ts);
+        let id = self.miner.add_masked(tokens, example, mark.ts);
         match self.seen.get_mut(&id) {
             Some(seen) => seen.newest = mark,
             None => {
@@ -75,7 +74,7 @@ impl UnknownTemplates {
                     Seen {
                         first: mark,
                         newest: mark,
-                        source,
+                        source: source(),
                     },
                 );
                 super::walk::merge_in_order(&mut self.order, vec![(mark, id)], |o| *o);

@@ -10,8 +10,9 @@ use jiff::Timestamp;
 
 use super::{App, HitRef, PaneId};
 use crate::{
-    marks::{Classified, Kind, mined_part},
+    marks::{Classified, Kind},
     model::Block,
+    templates,
 };
 
 /// How many marks past the cursor a walk looks through for one a replay has shown (the
@@ -184,7 +185,7 @@ impl App {
         } in classified
         {
             let line = first + index as u64;
-            let pane = self.pane(pane_id);
+            let pane = &self.panes[pane_id.index()];
             // Read as the cursor's is; from the pane only where the block could not tell.
             let ts = if ts_from_pane { pane.ts_near(line) } else { ts };
             let mark = Mark {
@@ -193,13 +194,17 @@ impl App {
                 line,
             };
             if let Some((_, tokens)) = unrecognised {
-                let view = block.view(index);
-                let label = view.label.as_deref().map(str::to_string).or_else(|| {
-                    pane.source_of(block.tag(index))
-                        .map(|s| s.name.rsplit('/').next().unwrap_or(&s.name).to_string())
-                });
-                self.unknown
-                    .add_masked(mark, tokens, mined_part(view.message), label);
+                // The line is parsed again only for a template it starts.
+                let example =
+                    || templates::example_text(templates::mined_part(block.view(index).message));
+                let label = || {
+                    let view = block.view(index);
+                    view.label.as_deref().map(str::to_string).or_else(|| {
+                        pane.source_of(block.tag(index))
+                            .map(|s| s.name.rsplit('/').next().unwrap_or(&s.name).to_string())
+                    })
+                };
+                self.unknown.add_masked(mark, &tokens, example, label);
             }
             match kind {
                 Kind::Error => errors.push(mark),
