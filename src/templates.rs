@@ -386,7 +386,10 @@ fn is_delimiter(c: char) -> bool {
 
 /// One whitespace-free token with its variable parts masked.
 fn mask_token(word: &str) -> String {
-    if word == WILDCARD || word.contains("\"<*>\"") || word.contains("'<*>'") {
+    // `"<*>"` and `'<*>'` (a quoted value masked already) hold a `<`: most words do not.
+    let masked_quote = memchr::memchr(b'<', word.as_bytes()).is_some()
+        && (word.contains("\"<*>\"") || word.contains("'<*>'"));
+    if word == WILDCARD || masked_quote {
         return mask_parts(word);
     }
     // A URL or a path is one variable: `/var/lib/mysql/ib_logfile0`, `./x`, `C:\x`, `http://…`.
@@ -408,6 +411,16 @@ fn mask_token(word: &str) -> String {
 
 /// Mask each part of `word` between delimiters that holds a digit or is long hex.
 fn mask_parts(word: &str) -> String {
+    // Most words of a message are plain words: nothing to mask, nothing to walk. A long hex
+    // part holds eight hex digits in a row (delimiters are not hex).
+    let bytes = word.as_bytes();
+    let maybe_hex = bytes.len() >= 8
+        && bytes
+            .split(|b| !b.is_ascii_hexdigit())
+            .any(|run| run.len() >= 8);
+    if !maybe_hex && !bytes.iter().any(u8::is_ascii_digit) {
+        return word.to_string();
+    }
     let mut out = String::with_capacity(word.len());
     let mut part_start = None;
     let flush = |out: &mut String, part: &str| {
@@ -636,8 +649,7 @@ fn level_word_at(line: &[u8], words: &[(usize, usize)], n: usize) -> Option<usiz
         b"EMERG",
         b"VERBOSE",
     ];
-    let upper = bare.to_ascii_uppercase();
-    let is_level_word = LEVELS.contains(&upper.as_slice());
+    let is_level_word = LEVELS.iter().any(|level| level.eq_ignore_ascii_case(bare));
     let bracketed = word.starts_with(b"[") && word.ends_with(b"]");
     let accepted = is_level_word
         && (bracketed
