@@ -152,7 +152,7 @@ pub fn load_pane(
     files: &[LogFile],
     send: &mut dyn FnMut(Ingested) -> bool,
 ) {
-    load(matcher, pane, files, false, memory_budget(), send);
+    load(matcher, pane, files, false, memory_budget(), u64::MAX, send);
 }
 
 /// As [`load_pane`], holding at most `budget` bytes of lines (with their index): past it the
@@ -164,7 +164,7 @@ pub fn load_pane_within(
     budget: u64,
     send: &mut dyn FnMut(Ingested) -> bool,
 ) {
-    load(matcher, pane, files, false, budget, send);
+    load(matcher, pane, files, false, budget, u64::MAX, send);
 }
 
 /// What one pane may hold of the files it shows: a quarter of the machine's memory (two
@@ -191,7 +191,35 @@ pub fn load_pane_following(
     files: &[LogFile],
     send: &mut dyn FnMut(Ingested) -> bool,
 ) {
-    load(matcher, pane, files, true, memory_budget(), send);
+    load(
+        matcher,
+        pane,
+        files,
+        true,
+        memory_budget(),
+        MARK_LATER_OVER,
+        send,
+    );
+}
+
+/// As [`load_pane_following`], reading a plain file's lines' own levels only after listing
+/// its hits when it is bigger than `mark_later_over` bytes.
+pub fn load_pane_following_marking_over(
+    matcher: &Matcher,
+    pane: PaneId,
+    files: &[LogFile],
+    mark_later_over: u64,
+    send: &mut dyn FnMut(Ingested) -> bool,
+) {
+    load(
+        matcher,
+        pane,
+        files,
+        true,
+        memory_budget(),
+        mark_later_over,
+        send,
+    );
 }
 
 fn load(
@@ -200,6 +228,7 @@ fn load(
     files: &[LogFile],
     follow: bool,
     budget: u64,
+    mark_later_over: u64,
     send: &mut dyn FnMut(Ingested) -> bool,
 ) {
     let mut loader = Loader {
@@ -215,6 +244,7 @@ fn load(
         // The viewer walks every error and warning: they are read beside the matching, on
         // the workers, not on the thread that sends (which would then be the slowest step).
         classify: follow,
+        mark_later_over: follow.then_some(mark_later_over),
     };
     if let [file] = files {
         let result = match (&file.data, file.format.is_structured()) {
@@ -256,6 +286,24 @@ struct Loader<'a> {
     on_demand: bool,
     /// Blocks are sent with their errors and warnings ([`marks::classify`]).
     classify: bool,
+    /// A plain file bigger than this has its hits listed first, its lines' own levels read
+    /// after ([`Ingested::Marks`]); `None`: read together.
+    mark_later_over: Option<u64>,
+}
+
+/// Bytes of a file over which the viewer lists its hits before reading its lines' own
+/// levels: reading those is most of what opening a file costs (every line that may be a
+/// warning is parsed, every error masked for mining), and at 2 a.m. the catalogue's
+/// answers come first. Below it, both take a blink.
+pub const MARK_LATER_OVER: u64 = 32 << 20;
+
+/// A block sent with its known errors only, to be read again for the rest.
+struct MarkLater {
+    origin: FileOrigin,
+    /// The pane's number of its first line.
+    first: u64,
+    lines: usize,
+    hit_lines: Vec<u32>,
 }
 
 /// Bytes a block costs the store: its text and 4 bytes of index per line.
@@ -356,7 +404,14 @@ impl Loader<'_> {
             Some(sample) => Searcher::for_big_input(self.matcher, &sample),
             None => Searcher::new(self.matcher),
         };
-        self.read_tail(&mut tail, file, &searcher, Some(total))?;
+        let mut later = self
+            .mark_later_over
+            .is_some_and(|over| total > over)
+            .then(Vec::new);
+        self.read_tail(&mut tail, file, &searcher, Some(total), later.as_mut())?;
+        if let Some(later) = later {
+            self.mark_later(file, later)?;
+        }
         if !follow {
             return Ok(());
         }
@@ -382,18 +437,21 @@ impl Loader<'_> {
                     return Err(io::Error::from(io::ErrorKind::Interrupted));
                 }
             }
-            self.read_tail(&mut tail, file, &searcher, None)?;
+            self.read_tail(&mut tail, file, &searcher, None, None)?;
         }
     }
 
     /// Read `tail` to its end in blocks, matched on all cores and sent in order; progress of
     /// `total` bytes in the source's state while loading (`None`: following, no progress).
+    /// With `later`, blocks that can be read again are sent with their known errors only,
+    /// and noted there for [`Loader::mark_later`].
     fn read_tail(
         &mut self,
         tail: &mut FileTail,
         file: &LogFile,
         searcher: &Searcher,
         total: Option<u64>,
+        mut later: Option<&mut Vec<MarkLater>>,
     ) -> io::Result<()> {
         let (format, year) = (file.format, file.year);
         let mut read_error = None;
@@ -423,6 +481,9 @@ impl Loader<'_> {
         });
         let mut result = Ok(());
         let classify = self.classify;
+        let marking_later = later.is_some();
+        // The pane's number of the next block's first line (a plain file is a pane's only one).
+        let mut first = 0u64;
         crate::parallel::ordered_map(
             blocks,
             crate::scan::default_threads(),
@@ -434,10 +495,27 @@ impl Loader<'_> {
                 if let Some(origin) = origin {
                     block = block.with_origin(origin);
                 }
-                let (hits, classified) = match_and_classify(&block, searcher, classify);
+                let (hits, classified) = if marking_later && block.origin().is_some() {
+                    let hits = ingest::match_block(&block, searcher);
+                    let known = marks::classify_known(&block, &hits);
+                    (hits, Some(known))
+                } else {
+                    match_and_classify(&block, searcher, classify)
+                };
                 (block, hits, classified, done)
             },
             |(block, hits, classified, done)| {
+                if let (Some(later), Some(origin)) = (later.as_mut(), block.origin()) {
+                    let mut hit_lines: Vec<u32> = hits.iter().map(|h| h.index as u32).collect();
+                    hit_lines.dedup();
+                    later.push(MarkLater {
+                        origin: origin.clone(),
+                        first,
+                        lines: block.len(),
+                        hit_lines,
+                    });
+                }
+                first += block.len() as u64;
                 result = match total {
                     Some(total) => self.send_block(block, hits, classified, done, Some(total), 0),
                     None => self.send_lines(block, hits, classified),
@@ -451,6 +529,62 @@ impl Loader<'_> {
             Some(err) => Err(err),
             None => Ok(()),
         }
+    }
+
+    /// The second pass over a big file whose hits are listed: each block is read again from
+    /// the file, its lines' own errors and warnings read on all cores and sent in order. A
+    /// block the file no longer holds as it was (cut, replaced) is passed over: its lines
+    /// are gone from view too.
+    fn mark_later(&mut self, file: &LogFile, later: Vec<MarkLater>) -> io::Result<()> {
+        let total = later.len() as u64;
+        let (format, year) = (file.format, file.year);
+        let state = |done| SourceState::Marking { done, total };
+        if !(self.send)(Ingested::State {
+            pane: self.pane,
+            source: 0,
+            state: state(0),
+        }) {
+            return Err(io::Error::from(io::ErrorKind::Interrupted));
+        }
+        let mut done = 0u64;
+        let mut gone = false;
+        crate::parallel::ordered_map(
+            later.into_iter(),
+            crate::scan::default_threads(),
+            |block| {
+                let bytes = block.origin.read(&[]).ok()?;
+                let lines = Block::new(Bytes::Owned(bytes)).in_format(format, year);
+                if lines.len() != block.lines {
+                    return None;
+                }
+                let hit_lines = block.hit_lines.iter().map(|&i| i as usize);
+                let classified = marks::classify_unrecognised(&lines, hit_lines);
+                Some((block.first, lines, classified))
+            },
+            |marked| {
+                done += 1;
+                let marks_sent = match marked {
+                    Some((first, block, classified)) => (self.send)(Ingested::Marks {
+                        pane: self.pane,
+                        first,
+                        block: Arc::new(block),
+                        classified,
+                    }),
+                    None => true,
+                };
+                gone = !(marks_sent
+                    && (self.send)(Ingested::State {
+                        pane: self.pane,
+                        source: 0,
+                        state: state(done),
+                    }));
+                !gone
+            },
+        );
+        if gone {
+            return Err(io::Error::from(io::ErrorKind::Interrupted));
+        }
+        Ok(())
     }
 
     /// Send lines read while following (no progress to report).

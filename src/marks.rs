@@ -42,6 +42,15 @@ pub struct Classified {
 /// The errors and warnings of a block, by line index: lines with hits by their worst hit,
 /// the others (unrecognised) by their own level, as (index, kind, time, level if unknown).
 pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
+    let mut out = classify_known(block, hits);
+    out.extend(classify_unrecognised(block, hits.iter().map(|h| h.index)));
+    out.sort_by_key(|c| c.index);
+    out
+}
+
+/// The part of [`classify`] that reads only the hits: the lines with a known error or
+/// warning. Cheap: no line's own level is read.
+pub fn classify_known(block: &Block, hits: &[Hit]) -> Vec<Classified> {
     let mut times = BlockTimes::new(block);
     let mut out = Vec::new();
     let mut i = 0;
@@ -72,7 +81,19 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
             });
         }
     }
-    for (index, level) in ingest::unrecognised(block, hits, Level::Warning) {
+    out
+}
+
+/// The rest of [`classify`]: the lines with no hit (`hit_lines`, ascending, are the lines
+/// with one) that their own level makes an error or a warning, errors masked for mining.
+/// Most of the cost: every line that may be a warning is read.
+pub fn classify_unrecognised(
+    block: &Block,
+    hit_lines: impl IntoIterator<Item = usize>,
+) -> Vec<Classified> {
+    let mut times = BlockTimes::new(block);
+    let mut out = Vec::new();
+    for (index, level) in ingest::unrecognised_except(block, hit_lines, Level::Warning) {
         let kind = if level >= Level::Err {
             Kind::Error
         } else {
@@ -96,7 +117,6 @@ pub fn classify(block: &Block, hits: &[Hit]) -> Vec<Classified> {
             unrecognised,
         });
     }
-    out.sort_by_key(|c| c.index);
     out
 }
 

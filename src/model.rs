@@ -50,6 +50,9 @@ impl PaneId {
 pub enum SourceState {
     /// Being read: bytes so far, of how many (if known).
     Loading { done: u64, total: Option<u64> },
+    /// Read to the end and every hit listed; the lines' own errors and warnings are being
+    /// read (a big file's: [`Ingested::Marks`]), `done` of `total` blocks.
+    Marking { done: u64, total: u64 },
     /// Read to the end.
     Loaded,
     /// Followed live.
@@ -82,6 +85,15 @@ pub enum Ingested {
         hits: Vec<Hit>,
         /// Its errors and warnings, where whoever made it read them ([`crate::marks`]).
         classified: Option<Vec<Classified>>,
+    },
+    /// The errors and warnings of a block sent before without them ([`crate::marks`]): a big
+    /// file's hits are listed first, its lines' own levels read after. `block` is the block's
+    /// lines read again, `first` the pane's number of its first line.
+    Marks {
+        pane: PaneId,
+        first: u64,
+        block: Arc<Block>,
+        classified: Vec<Classified>,
     },
     /// Source `source` of a pane changed state (loading progress, done, failed, reconnecting).
     State {

@@ -123,7 +123,10 @@ impl FileOrigin {
             return Err(LineUnavailable::Shrank);
         }
         let len = usize::try_from(self.len).map_err(|_| LineUnavailable::Changed)?;
-        let mut bytes = vec![0; len];
+        // A buffer of a block gone, if one is spare: its pages are mapped already.
+        let mut bytes = crate::model::spare_buffer();
+        bytes.clear();
+        bytes.resize(len, 0);
         self.file
             .file
             .read_exact_at(&mut bytes, self.offset)

@@ -89,7 +89,10 @@ pub struct Timings {
     pub first_frame: Option<Duration>,
     /// The first frame that showed log lines.
     pub first_lines: Option<Duration>,
+    /// Every line read and every hit listed.
     pub loaded: Option<Duration>,
+    /// Every line's own error or warning read too ([`SourceState::Marking`] over).
+    pub marked: Option<Duration>,
     /// The signal that ended the run (SIGTERM, SIGHUP, SIGINT, SIGQUIT), if one did: the exit
     /// code is then 128 + its number.
     pub signal: Option<i32>,
@@ -240,8 +243,11 @@ async fn event_loop(
                 timings.first_lines.get_or_insert_with(|| started.elapsed());
             }
         }
-        if timings.loaded.is_none() && all_loaded(&app) {
+        if timings.loaded.is_none() && all_loaded(&app, true) {
             timings.loaded = Some(started.elapsed());
+        }
+        if timings.marked.is_none() && all_loaded(&app, false) {
+            timings.marked = Some(started.elapsed());
             if exit_when_loaded {
                 // One last frame, so the measurement includes showing every hit.
                 draw(&mut terminal, &app)?;
@@ -346,11 +352,15 @@ async fn event_loop(
     Ok(timings)
 }
 
-fn all_loaded(app: &App) -> bool {
+/// Whether every source is read to its end (or failed), its lines' own levels read too
+/// unless `hits_only`.
+fn all_loaded(app: &App, hits_only: bool) -> bool {
     app.panes.iter().all(|pane| {
-        pane.sources
-            .iter()
-            .all(|s| matches!(s.state, SourceState::Loaded | SourceState::Failed(_)))
+        pane.sources.iter().all(|s| match s.state {
+            SourceState::Loaded | SourceState::Failed(_) => true,
+            SourceState::Marking { .. } => hits_only,
+            _ => false,
+        })
     })
 }
 

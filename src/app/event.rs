@@ -25,6 +25,13 @@ pub enum Event {
         /// made (a loader's thread, not the one drawing); `None`: the app reads them.
         classified: Option<Vec<crate::marks::Classified>>,
     },
+    /// A block's errors and warnings, read after its hits were listed ([`Ingested::Marks`]).
+    Marks {
+        pane: PaneId,
+        first: u64,
+        block: Arc<Block>,
+        classified: Vec<crate::marks::Classified>,
+    },
     /// A source's state changed (loading progress, done, failed, reconnecting).
     Source {
         pane: PaneId,
@@ -73,6 +80,17 @@ impl From<Ingested> for Event {
                     classified,
                 }
             }
+            Ingested::Marks {
+                pane,
+                first,
+                block,
+                classified,
+            } => Event::Marks {
+                pane,
+                first,
+                block,
+                classified,
+            },
             Ingested::State {
                 pane,
                 source,

@@ -379,6 +379,15 @@ impl App {
                 self.on_block(pane, block, hits, classified);
                 Vec::new()
             }
+            Event::Marks {
+                pane,
+                first,
+                block,
+                classified,
+            } => {
+                self.index_block(pane, first, &block, classified);
+                Vec::new()
+            }
             Event::Source {
                 pane,
                 source,

@@ -215,10 +215,11 @@ fn view(
     if view.exit_when_loaded {
         let ms = |d: Option<std::time::Duration>| d.map_or(-1.0, |d| d.as_secs_f64() * 1000.0);
         eprintln!(
-            "first_frame_ms={:.1} first_lines_ms={:.1} loaded_ms={:.1}",
+            "first_frame_ms={:.1} first_lines_ms={:.1} loaded_ms={:.1} marked_ms={:.1}",
             ms(timings.first_frame),
             ms(timings.first_lines),
-            ms(timings.loaded)
+            ms(timings.loaded),
+            ms(timings.marked)
         );
     }
     // What failed was shown in its pane; the terminal is back now, and a script sees it too.

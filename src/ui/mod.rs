@@ -694,6 +694,12 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect, theme: Theme) {
                     format!("{}%", done.saturating_mul(100) / total)
                 }
                 SourceState::Loading { .. } => t(app.lang, "loading", "加载中").to_string(),
+                // Every hit is listed; `e`/`w` find more as the lines' own levels are read.
+                SourceState::Marking { done, total } => format!(
+                    "{} {}%",
+                    t(app.lang, "reading levels", "读取级别"),
+                    done.saturating_mul(100) / (*total).max(1)
+                ),
                 SourceState::Loaded => t(app.lang, "ok", "已载入").to_string(),
                 SourceState::Live => t(app.lang, "live", "实时").to_string(),
                 // Errors name files and carry what the OS or a daemon said: made safe too.

@@ -856,3 +856,70 @@ fn merged_files_get_the_hits_scan_gives_each_file() {
         "scan says {only_scan:?}; the merged pane says {only_viewer:?}"
     );
 }
+
+/// A big file's hits are listed first and its lines' own errors and warnings read after
+/// (`Ingested::Marks`): together they are what reading both at once gives, line for line.
+#[test]
+fn a_big_files_marks_read_later_are_those_read_with_its_blocks() {
+    use triage::{loader::load_pane_following_marking_over, marks, model::SourceState};
+    let matcher = Matcher::new(&source_catalogue());
+    let path = fixture("loghub/BGL_2k.log");
+    let file = LogFile::open("big.log", LogData::Path(path), None).unwrap();
+    let (mut with_blocks, mut later) = (BTreeSet::new(), BTreeSet::new());
+    let (mut first, mut marking_seen) = (0u64, false);
+    let key = |line: u64, c: &marks::Classified| {
+        (
+            line,
+            format!("{:?} {:?}", c.kind, c.unrecognised.as_ref().map(|u| u.0)),
+        )
+    };
+    // The loader follows the file once read: it runs on a thread of its own, left behind.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        load_pane_following_marking_over(&matcher, PaneId::Host, &[file], 0, &mut |event| {
+            tx.send(event).is_ok()
+        });
+    });
+    let deadline = std::time::Duration::from_secs(30);
+    while let Ok(event) = rx.recv_timeout(deadline) {
+        match event {
+            Ingested::Block {
+                block,
+                hits,
+                classified,
+                ..
+            } => {
+                // Sent with its known errors only; all of them read at once, for comparison.
+                let known = marks::classify_known(&block, &hits);
+                assert_eq!(classified.as_ref(), Some(&known));
+                for c in marks::classify(&block, &hits) {
+                    with_blocks.insert(key(first + c.index as u64, &c));
+                }
+                for c in known {
+                    later.insert(key(first + c.index as u64, &c));
+                }
+                first += block.len() as u64;
+            }
+            Ingested::Marks {
+                first, classified, ..
+            } => {
+                for c in classified {
+                    later.insert(key(first + c.index as u64, &c));
+                }
+            }
+            Ingested::State { state, .. } => {
+                marking_seen |= matches!(state, SourceState::Marking { .. });
+                // Following begins once every mark is read.
+                if state == SourceState::Loaded {
+                    break;
+                }
+            }
+        }
+    }
+    assert!(marking_seen, "the marks were read in a pass of their own");
+    assert!(
+        with_blocks.iter().any(|(_, k)| k.contains("Some")),
+        "unrecognised errors in it"
+    );
+    assert_eq!(later, with_blocks);
+}
